@@ -1,0 +1,102 @@
+import BoxOfficeStore
+import Foundation
+
+/// Browsing (cities, movies, theatres, shows) and the admin's edits of the catalog.
+public struct CatalogService: Sendable {
+    let catalog: any CatalogRepository
+    let seats: any SeatStatusSource
+    let clock: any ServiceClock
+
+    public init(catalog: any CatalogRepository, seats: any SeatStatusSource, clock: any ServiceClock = WallClock()) {
+        self.catalog = catalog
+        self.seats = seats
+        self.clock = clock
+    }
+
+    // MARK: Reading
+
+    public func cities(page: PageRequest) async throws -> Page<City> {
+        try await catalog.cities(page: page)
+    }
+
+    public func movies(_ filter: MovieFilter, page: PageRequest) async throws -> Page<Movie> {
+        try await catalog.movies(filter, page: page, now: clock.now)
+    }
+
+    public func movie(id: String) async throws -> Movie {
+        guard Identifier.looksValid(id), let movie = try await catalog.movie(id: id) else { throw BoxOfficeError.notFound("movie", id: id) }
+        return movie
+    }
+
+    public func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail> {
+        try await catalog.theatres(cityId: cityId, page: page)
+    }
+
+    public func theatre(id: String) async throws -> TheatreDetail {
+        guard Identifier.looksValid(id), let theatre = try await catalog.theatre(id: id) else { throw BoxOfficeError.notFound("theatre", id: id) }
+        return theatre
+    }
+
+    public func shows(_ filter: ShowFilter, page: PageRequest) async throws -> Page<ShowView> {
+        let shows = try await catalog.shows(filter, page: page, now: clock.now)
+        let counts = try await seats.counts(of: shows.items)
+        return shows.map { show in
+            let taken = counts[show.id]
+            let held = taken?.held ?? 0
+            let booked = taken?.booked ?? 0
+            let availability = SeatCounts(available: show.totalSeats - held - booked, held: held, booked: booked, total: show.totalSeats)
+            return ShowView(show: show, version: taken?.version ?? 0, availability: availability, seats: nil)
+        }
+    }
+
+    /// A show by id, active or not, so a client holding an old id still learns what became of it.
+    public func show(id: String) async throws -> Show {
+        guard Identifier.looksValid(id), let show = try await catalog.show(id: id) else { throw BoxOfficeError.notFound("show", id: id) }
+        return show
+    }
+
+    /// The show with every seat and its status: one read of the show, one of the seat statuses.
+    public func showDetail(id: String) async throws -> ShowView {
+        let show = try await show(id: id)
+        let (version, taken) = try await seats.seatStatuses(of: show)
+        var counts = SeatCounts(available: 0, held: 0, booked: 0, total: 0)
+        let seatViews = show.layout.seats().map { seat -> SeatView in
+            let status = taken[seat.seatNumber] ?? .available
+            counts.add(status)
+            return SeatView(
+                seatNumber: seat.seatNumber, row: seat.row, column: seat.column, category: seat.category, price: seat.price, status: status)
+        }
+        return ShowView(show: show, version: version, availability: counts, seats: seatViews)
+    }
+
+    public func availability(showId: String) async throws -> AvailabilityView {
+        let show = try await show(id: showId)
+        let (version, taken) = try await seats.seatStatuses(of: show)
+        var total = SeatCounts(available: 0, held: 0, booked: 0, total: 0)
+        var byCategory = [String: SeatCounts]()
+        for seat in show.layout.seats() {
+            let status = taken[seat.seatNumber] ?? .available
+            total.add(status)
+            byCategory[seat.category, default: SeatCounts(available: 0, held: 0, booked: 0, total: 0)].add(status)
+        }
+        let categories = show.layout.categories.map { category in
+            let counts = byCategory[category.name] ?? SeatCounts(available: 0, held: 0, booked: 0, total: 0)
+            return AvailabilityView.Category(
+                name: category.name, price: category.price, available: counts.available, held: counts.held, booked: counts.booked,
+                total: counts.total)
+        }
+        return AvailabilityView(
+            available: total.available, held: total.held, booked: total.booked, total: total.total, version: version, categories: categories)
+    }
+}
+
+extension SeatCounts {
+    mutating func add(_ status: SeatState) {
+        total += 1
+        switch status {
+        case .available: available += 1
+        case .held: held += 1
+        case .booked: booked += 1
+        }
+    }
+}

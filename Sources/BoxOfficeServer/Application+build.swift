@@ -1,0 +1,94 @@
+import BoxOffice
+import BoxOfficeStore
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdWSCompression
+import HummingbirdWebSocket
+import Logging
+import Prometheus
+
+/// The parts of a running BoxOffice, built once and shared by the routes.
+struct AppParts {
+    let database: BoxOfficeDatabase
+    let accounts: AccountService
+    let catalog: CatalogService
+    let tokens: TokenService
+    let readiness: Readiness
+    let registry: PrometheusCollectorRegistry
+    let openAPI: Data
+}
+
+/// Builds the whole server: opens and migrates the database, seeds demo data, ensures the admin,
+/// and wires HTTP and WebSocket on one port. `main` and the tests both call this.
+public func buildApplication(
+    _ options: ServerOptions, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "boxoffice")
+    logger.logLevel = options.logLevel
+    let parts = try await buildParts(options, registry: registry, logger: logger)
+    let router = buildRouter(parts, options: options)
+    let app = Application(
+        router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: buildWebSocketRouter(),
+            configuration: .init(
+                http1: .init(idleTimeout: .seconds(60)),
+                ws: .init(maxFrameSize: 1 << 16, extensions: [.perMessageDeflate()], autoPing: .enabled(timePeriod: .seconds(30))))),
+        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
+        onServerRunning: { _ in parts.readiness.markReady() },
+        logger: logger)
+    return app
+}
+
+func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> AppParts {
+    let database = try BoxOfficeDatabase(path: options.databasePath, durability: options.durability)
+    let secret = try options.jwtSecret ?? JWTSecretFile.loadOrCreate(besideDatabase: options.databasePath)
+    let tokens = try await TokenService(secret: secret)
+    let accounts = AccountService(users: SQLiteUserRepository(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
+    let catalogStore = SQLiteCatalogRepository(database: database)
+    let catalog = CatalogService(catalog: catalogStore, seats: NothingSold())
+    if options.demo {
+        let seeded = try await catalogStore.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
+        logger.info(seeded ? "demo catalog written" : "database already has a catalog; --demo changed nothing")
+    }
+    if let email = options.adminEmail, let password = options.adminPassword {
+        try await accounts.ensureAdmin(email: email, password: password)
+        logger.info("admin account ensured", metadata: ["email": "\(email)"])
+    }
+    return AppParts(
+        database: database, accounts: accounts, catalog: catalog, tokens: tokens, readiness: Readiness(), registry: registry,
+        openAPI: try OpenAPIDocument.load())
+}
+
+func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ContractErrorMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: FileMiddleware(options.publicDirectory, searchForIndexHtml: true))
+    router.add(middleware: BearerAuthenticator(tokens: parts.tokens, accounts: parts.accounts))
+
+    OperationsController(database: parts.database, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)
+        .addRoutes(to: router)
+    let api = router.group("api")
+    AuthController(accounts: parts.accounts, tokens: parts.tokens).addRoutes(to: api.group("auth"))
+    CatalogController(catalog: parts.catalog).addRoutes(to: api)
+    AdminController(catalog: parts.catalog).addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
+    return router
+}
+
+/// `/ws` on the same port. The live seat protocol grows here; for now it answers `ping`.
+func buildWebSocketRouter() -> Router<BasicWebSocketRequestContext> {
+    let router = Router(context: BasicWebSocketRequestContext.self)
+    router.ws("/ws") { inbound, outbound, _ in
+        for try await message in inbound.messages(maxSize: 1 << 16) {
+            guard case .text(let text) = message else { continue }
+            if text.contains(#""ping""#) {
+                try await outbound.write(.text(#"{"type":"pong"}"#))
+            } else {
+                try await outbound.write(.text(#"{"type":"error","code":"unknown_op","message":"Only ping is served yet."}"#))
+            }
+        }
+    }
+    return router
+}

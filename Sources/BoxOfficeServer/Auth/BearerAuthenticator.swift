@@ -1,0 +1,54 @@
+import BoxOffice
+import BoxOfficeStore
+import Hummingbird
+import HummingbirdAuth
+
+/// Reads `Authorization: Bearer <JWT>`. No header: the request goes on anonymous (routes that need a user say 401).
+/// A header that is present but bad, or names an account that is gone or deactivated: 401 at once.
+struct BearerAuthenticator: AuthenticatorMiddleware {
+    typealias Context = AppRequestContext
+    let tokens: TokenService
+    let accounts: AccountService
+
+    func authenticate(request: Request, context: Context) async throws -> AuthenticatedUser? {
+        guard let header = request.headers[.authorization] else { return nil }
+        guard let bearer = request.headers.bearer else {
+            throw BoxOfficeError(.unauthorized, "invalid_token", "The Authorization header must be `Bearer <token>`.")
+        }
+        guard let user = await tokens.verify(bearer.token) else {
+            throw BoxOfficeError(.unauthorized, "invalid_token", "The token is malformed, wrongly signed or expired.")
+        }
+        guard try await accounts.activeUser(id: user.id) != nil else {
+            throw BoxOfficeError(.unauthorized, "invalid_token", "The token's account no longer exists or is deactivated.")
+        }
+        _ = header
+        return user
+    }
+}
+
+extension AppRequestContext {
+    /// The caller, or 401 `unauthorized`.
+    func requireUser() throws -> AuthenticatedUser {
+        guard let identity else {
+            throw BoxOfficeError(.unauthorized, "unauthorized", "Log in first: send `Authorization: Bearer <token>`.")
+        }
+        return identity
+    }
+
+    /// The caller if an admin; 401 without a user, 403 for anyone else.
+    func requireAdmin() throws -> AuthenticatedUser {
+        let user = try requireUser()
+        guard user.role == .admin else { throw BoxOfficeError(.forbidden, "forbidden", "Only admins may do this.") }
+        return user
+    }
+}
+
+/// Guards a route group: only admins get through, so no admin handler can forget to check.
+struct RequireAdminMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        _ = try context.requireAdmin()
+        return try await next(request, context)
+    }
+}

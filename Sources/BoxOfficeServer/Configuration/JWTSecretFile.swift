@@ -1,0 +1,20 @@
+import Foundation
+
+/// Without `BOXOFFICE_JWT_SECRET`, a random signing key is made once and kept beside the database,
+/// so tokens survive restarts of the same installation.
+enum JWTSecretFile {
+    static func loadOrCreate(besideDatabase databasePath: String) throws -> String {
+        let url = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("jwt-secret")
+        if let text = try? String(contentsOf: url, encoding: .utf8) {
+            let secret = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if secret.utf8.count >= 32 { return secret }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<48).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = Data(bytes).base64EncodedString()
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw OptionsError("cannot write the JWT secret to \(url.path)") }
+        return secret
+    }
+}

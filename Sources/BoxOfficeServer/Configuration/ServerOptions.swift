@@ -1,0 +1,66 @@
+import BoxOfficeStore
+import Foundation
+import Logging
+
+/// Everything `boxoffice serve` can be told, from flags and the environment.
+public struct ServerOptions: Sendable {
+    public var host: String = "127.0.0.1"
+    /// 0 picks a free port (tests).
+    public var port: Int = 8080
+    public var databasePath: String = "./data/boxoffice.sqlite"
+    /// Fill an empty database with a demo catalog.
+    public var demo: Bool = false
+    /// How long a lock holds seats.
+    public var holdSeconds: Int = 300
+    public var durability: Durability = .full
+    /// HS256 signing key; when nil one is made and kept beside the database.
+    public var jwtSecret: String?
+    public var adminEmail: String?
+    public var adminPassword: String?
+    public var bcryptCost: Int = 10
+    public var rateLimits: Bool = true
+    /// Where the pages live.
+    public var publicDirectory: String = "public"
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// Reads the `BOXOFFICE_*` variables over these options.
+    public mutating func apply(environment: [String: String]) throws {
+        if let secret = environment["BOXOFFICE_JWT_SECRET"], !secret.isEmpty { jwtSecret = secret }
+        if let email = environment["BOXOFFICE_ADMIN_EMAIL"], !email.isEmpty { adminEmail = email }
+        if let password = environment["BOXOFFICE_ADMIN_PASSWORD"], !password.isEmpty { adminPassword = password }
+        if let cost = environment["BOXOFFICE_BCRYPT_COST"] {
+            guard let value = Int(cost), (4...31).contains(value) else {
+                throw OptionsError("BOXOFFICE_BCRYPT_COST must be a whole number from 4 to 31")
+            }
+            bcryptCost = value
+        }
+        if let limits = environment["BOXOFFICE_RATE_LIMITS"] {
+            switch limits.lowercased() {
+            case "on", "true", "1", "": rateLimits = true
+            case "off", "false", "0": rateLimits = false
+            default: throw OptionsError("BOXOFFICE_RATE_LIMITS must be on or off")
+            }
+        }
+        if let durability = environment["BOXOFFICE_DURABILITY"] {
+            guard let value = Durability(rawValue: durability.lowercased()) else {
+                throw OptionsError("BOXOFFICE_DURABILITY must be full or normal")
+            }
+            self.durability = value
+        }
+        if let directory = environment["BOXOFFICE_PUBLIC_DIR"], !directory.isEmpty { publicDirectory = directory }
+        if let level = environment["BOXOFFICE_LOG_LEVEL"] {
+            guard let value = Logger.Level(rawValue: level.lowercased()) else {
+                throw OptionsError("BOXOFFICE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = value
+        }
+    }
+}
+
+/// A bad option, said plainly.
+public struct OptionsError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

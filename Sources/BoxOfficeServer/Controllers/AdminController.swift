@@ -1,0 +1,59 @@
+import BoxOffice
+import BoxOfficeStore
+import Hummingbird
+
+/// `/api/admin`: catalog edits. The group is guarded by `RequireAdminMiddleware` (401 without a token, 403 for a user).
+struct AdminController {
+    let catalog: CatalogService
+
+    func addRoutes(to admin: RouterGroup<AppRequestContext>) {
+        admin.post("cities", use: createCity)
+        admin.patch("cities/:id", use: updateCity)
+        admin.post("movies", use: createMovie)
+        admin.patch("movies/:id", use: updateMovie)
+        admin.post("theatres", use: createTheatre)
+        admin.patch("theatres/:id", use: updateTheatre)
+        admin.post("shows", use: createShow)
+        admin.patch("shows/:id", use: updateShow)
+    }
+
+    @Sendable func createCity(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<City> {
+        let input = try await request.decodeJSON(CityInput.self, context: context)
+        return EditedResponse(status: .created, response: try await catalog.createCity(input))
+    }
+
+    @Sendable func updateCity(_ request: Request, context: AppRequestContext) async throws -> City {
+        let id = try context.id(of: "city")
+        return try await catalog.updateCity(id: id, request.decodeJSON(CityPatch.self, context: context))
+    }
+
+    @Sendable func createMovie(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Movie> {
+        let input = try await request.decodeJSON(MovieInput.self, context: context)
+        return EditedResponse(status: .created, response: try await catalog.createMovie(input))
+    }
+
+    @Sendable func updateMovie(_ request: Request, context: AppRequestContext) async throws -> Movie {
+        let id = try context.id(of: "movie")
+        return try await catalog.updateMovie(id: id, request.decodeJSON(MoviePatch.self, context: context))
+    }
+
+    @Sendable func createTheatre(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TheatreDetail> {
+        let input = try await request.decodeJSON(TheatreInput.self, context: context)
+        return EditedResponse(status: .created, response: try await catalog.createTheatre(input))
+    }
+
+    @Sendable func updateTheatre(_ request: Request, context: AppRequestContext) async throws -> TheatreDetail {
+        let id = try context.id(of: "theatre")
+        return try await catalog.updateTheatre(id: id, request.decodeJSON(TheatrePatch.self, context: context))
+    }
+
+    @Sendable func createShow(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ShowView> {
+        let input = try await request.decodeJSON(ShowInput.self, context: context)
+        return EditedResponse(status: .created, response: try await catalog.createShow(input))
+    }
+
+    @Sendable func updateShow(_ request: Request, context: AppRequestContext) async throws -> ShowView {
+        let id = try context.id(of: "show")
+        return try await catalog.updateShow(id: id, request.decodeJSON(ShowPatch.self, context: context))
+    }
+}

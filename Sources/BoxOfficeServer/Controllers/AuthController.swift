@@ -1,0 +1,38 @@
+import BoxOffice
+import BoxOfficeStore
+import Hummingbird
+
+/// `/api/auth`: register, log in, read the profile.
+struct AuthController {
+    let accounts: AccountService
+    let tokens: TokenService
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("register", use: register)
+        group.post("login", use: login)
+        group.get("profile", use: profile)
+    }
+
+    /// `POST /api/auth/register` → 201 `{user, token}`.
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SessionResponse> {
+        let input = try await request.decodeJSON(RegisterInput.self, context: context)
+        let user = try await accounts.register(input)
+        return EditedResponse(status: .created, response: SessionResponse(user: user.user, token: try await tokens.issue(for: user)))
+    }
+
+    /// `POST /api/auth/login` → `{user, token}`.
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> SessionResponse {
+        let input = try await request.decodeJSON(LoginInput.self, context: context)
+        let user = try await accounts.login(input)
+        return SessionResponse(user: user.user, token: try await tokens.issue(for: user))
+    }
+
+    /// `GET /api/auth/profile` → `{user}`.
+    @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> ProfileResponse {
+        let caller = try context.requireUser()
+        guard let user = try await accounts.activeUser(id: caller.id) else {
+            throw BoxOfficeError(.unauthorized, "invalid_token", "The token's account no longer exists or is deactivated.")
+        }
+        return ProfileResponse(user: user.user)
+    }
+}

@@ -1,0 +1,52 @@
+import BoxOffice
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// `{"error": {"code": "...", "message": "...", "details": {...}}}`: the one shape of every error.
+struct ErrorResponse: Encodable {
+    struct Body: Encodable {
+        var code: String
+        var message: String
+        var details: [String: ErrorDetail]?
+    }
+
+    var error: Body
+
+    /// The HTTP status for each kind of service error.
+    static func status(of kind: BoxOfficeError.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .badRequest: .badRequest
+        case .unauthorized: .unauthorized
+        case .paymentFailed: .init(code: 402, reasonPhrase: "Payment Required")
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .payloadTooLarge: .contentTooLarge
+        case .unprocessable: .unprocessableContent
+        case .rateLimited: .tooManyRequests
+        case .unavailable: .serviceUnavailable
+        }
+    }
+
+    /// The response for a service error.
+    static func response(for error: BoxOfficeError) -> Response {
+        var headers = HTTPFields()
+        if case .rateLimited(let seconds) = error.kind { headers[.retryAfter] = String(max(1, seconds)) }
+        if case .unauthorized = error.kind { headers[.wwwAuthenticate] = "Bearer" }
+        return response(
+            status: status(of: error.kind), code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details,
+            headers: headers)
+    }
+
+    static func response(
+        status: HTTPResponse.Status, code: String, message: String, details: [String: ErrorDetail]? = nil, headers: HTTPFields = [:]
+    ) -> Response {
+        let body = ErrorResponse(error: Body(code: code, message: message, details: details))
+        let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"error"}}"#.utf8)
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        fields[.contentLength] = String(data.count)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// How hard SQLite works to keep a commit on disk.
+public enum Durability: String, Sendable, CaseIterable {
+    /// fsync on every commit: an acknowledged booking survives power loss (the default).
+    case full
+    /// fsync at checkpoints only: survives a process crash, may lose the last commits on power loss.
+    case normal
+}
+
+/// The SQLite file: a WAL-mode pool (many readers, one writer), migrated on open.
+public final class BoxOfficeDatabase: Sendable {
+    /// The GRDB pool; only code in this module runs SQL on it.
+    public let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and applies every migration.
+    public init(path: String, durability: Durability = .full) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        self.path = path
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// True when a trivial read succeeds: the file is reachable.
+    public func isReachable() async -> Bool {
+        do {
+            return try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") == 1 }
+        } catch {
+            return false
+        }
+    }
+
+    /// The names of the migrations applied, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Narrows `GET /api/movies`.
+public struct MovieFilter: Sendable, Equatable {
+    /// Only movies with an active show in this city that has not started.
+    public var cityId: String?
+    public var language: String?
+    public var genre: String?
+    /// Case-insensitive substring of the title.
+    public var query: String?
+
+    public init(cityId: String? = nil, language: String? = nil, genre: String? = nil, query: String? = nil) {
+        self.cityId = cityId
+        self.language = language
+        self.genre = genre
+        self.query = query
+    }
+}
+
+/// Narrows `GET /api/shows`. Only active shows that have not started are listed.
+public struct ShowFilter: Sendable, Equatable {
+    public var movieId: String?
+    public var cityId: String?
+    public var theatreId: String?
+    /// A local date (`YYYY-MM-DD`) in the show's city.
+    public var date: String?
+
+    public init(movieId: String? = nil, cityId: String? = nil, theatreId: String? = nil, date: String? = nil) {
+        self.movieId = movieId
+        self.cityId = cityId
+        self.theatreId = theatreId
+        self.date = date
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Cities, movies, theatres with screens, and shows: what people browse and admins edit.
+public protocol CatalogRepository: Sendable {
+    // MARK: Cities
+    /// Active cities by name.
+    func cities(page: PageRequest) async throws -> Page<City>
+    func city(id: String) async throws -> City?
+    /// Throws `StoreError.duplicate(field: "name")` for a name already used.
+    func insert(_ city: City) async throws
+    func update(_ city: City) async throws
+
+    // MARK: Movies
+    /// Active movies by title, narrowed by `filter`; `now` decides which shows have not started.
+    func movies(_ filter: MovieFilter, page: PageRequest, now: Date) async throws -> Page<Movie>
+    func movie(id: String) async throws -> Movie?
+    func insert(_ movie: Movie) async throws
+    func update(_ movie: Movie) async throws
+
+    // MARK: Theatres
+    /// Active theatres by name, with their screens; one city when `cityId` is given.
+    func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail>
+    func theatre(id: String) async throws -> TheatreDetail?
+    /// Inserts the theatre and its screens in one transaction.
+    func insert(_ theatre: TheatreDetail) async throws
+    /// Updates the theatre and inserts or replaces the given screens, in one transaction.
+    func update(_ theatre: Theatre, upserting screens: [Screen]) async throws
+
+    // MARK: Shows
+    /// Active shows that have not started by `now`, by start time.
+    func shows(_ filter: ShowFilter, page: PageRequest, now: Date) async throws -> Page<Show>
+    func show(id: String) async throws -> Show?
+    func insert(_ show: Show) async throws
+    func update(_ show: Show) async throws
+    /// An active show on that screen whose time overlaps `[from, to)`, other than `excluding`.
+    func overlappingShow(theatreId: String, screenNumber: Int, from: Date, to: Date, excluding: String) async throws -> Show?
+
+    /// True when the catalog has no city at all (demo data goes only into an empty database).
+    func isEmpty() async throws -> Bool
+}

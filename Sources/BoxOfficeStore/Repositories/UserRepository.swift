@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+
+/// Accounts: read by id or email, created once, updated rarely.
+public protocol UserRepository: Sendable {
+    /// Inserts a new account; throws `StoreError.duplicate(field: "email")` when the email is taken.
+    func insert(_ user: UserRecord) async throws
+    func user(id: String) async throws -> UserRecord?
+    /// Case-insensitive lookup.
+    func user(email: String) async throws -> UserRecord?
+    func update(_ user: UserRecord) async throws
+}
+
+/// `UserRepository` on the SQLite file.
+public struct SQLiteUserRepository: UserRepository {
+    let database: BoxOfficeDatabase
+
+    public init(database: BoxOfficeDatabase) {
+        self.database = database
+    }
+
+    public func insert(_ user: UserRecord) async throws {
+        try await database.pool.write { db in
+            try StoreError.mapping(uniqueField: "email") { try user.insert(db) }
+        }
+    }
+
+    public func user(id: String) async throws -> UserRecord? {
+        try await database.pool.read { db in try UserRecord.fetchOne(db, key: id) }
+    }
+
+    public func user(email: String) async throws -> UserRecord? {
+        try await database.pool.read { db in
+            try UserRecord.filter(sql: "email = ? COLLATE NOCASE", arguments: [email]).fetchOne(db)
+        }
+    }
+
+    public func update(_ user: UserRecord) async throws {
+        try await database.pool.write { db in
+            try StoreError.mapping(uniqueField: "email") { try user.update(db) }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// Why the engine refused an operation; a refused operation changed nothing.
+public enum SeatEngineError: Error, Sendable, Equatable {
+    /// More seats than one booking may hold.
+    case tooManySeats(max: Int)
+    /// The request named these seats more than once.
+    case duplicateSeat(seats: [String])
+    /// Not seats of this show (blocked places are not seats).
+    case unknownSeat(seats: [String])
+    /// Held or booked by someone else, so none of the request was held.
+    case unavailable(seats: [String])
+    /// The request named no seat.
+    case noSeats
+    /// No live pending hold for that booking (released, expired, booked or unknown).
+    case holdNotFound
+    /// The hold exists but its expiresAt has passed.
+    case holdExpired
+    /// The booking holds no booked seats.
+    case notBooked
+    /// The journal could not make the change durable; the change was undone.
+    case journalFailed
+}

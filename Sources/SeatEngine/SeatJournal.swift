@@ -1,0 +1,17 @@
+/// Where an actor's changes go: made durable, then published.
+///
+/// Contract, per show: `commit` is called in version order, and a journal that fails a change must also fail every
+/// change of that show queued after it (the actor has already undone them), until it sees a version at or below the
+/// failed one again — the actor's next change after the rollback. A later version must never become durable after an
+/// earlier one failed: a success for version v tells the actor that every version before v is durable too.
+public protocol SeatJournal: Sendable {
+    /// Make `change` (with its booking-level `effect`) durable. Called in version order per show. Throws when not durable.
+    ///
+    /// `nonisolated(nonsending)`: it starts on the calling show actor, so an implementation that enqueues before its
+    /// first suspension sees each show's changes in version order. A witness without `nonisolated(nonsending)` hops
+    /// first and loses that ordering.
+    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws
+
+    /// Called exactly once per durable change, in strictly increasing version order per show, before the operation that caused it returns. Must not block (it enqueues).
+    func published(_ change: SeatChange)
+}

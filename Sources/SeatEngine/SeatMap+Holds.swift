@@ -1,0 +1,85 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Holding seats, releasing them, and letting them expire.
+
+extension SeatMap {
+    /// Holds `seats` for a new pending `booking` until `expiresAt`, replacing the same user's earlier pending booking here.
+    ///
+    /// Checks, in order: no seats, more than `maxSeatsPerBooking`, a seat twice, a seat not of this show, seats not
+    /// available. Seats of the user's earlier pending booking count as available, because it is released in the same
+    /// step — unless a payment for it is in progress: then it cannot be replaced, and its seats are reported unavailable.
+    /// A booking id already in use counts as all of `seats` unavailable.
+    public mutating func lock(
+        booking: BookingID,
+        user: UserID,
+        seats requested: [String],
+        expiresAt: Date,
+        now: Date
+    ) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
+        let step = try hold(booking: booking, user: user, seats: requested, expiresAt: expiresAt, now: now)
+        return (step.change, .locked(hold: step.hold, replaced: step.replaced))
+    }
+
+    /// `lock` with its effect's parts unpacked, for the actor.
+    mutating func hold(
+        booking: BookingID,
+        user: UserID,
+        seats requested: [String],
+        expiresAt: Date,
+        now: Date
+    ) throws(SeatEngineError) -> (change: SeatChange, hold: Hold, replaced: Hold?) {
+        guard !requested.isEmpty else { throw .noSeats }
+        guard requested.count <= Self.maxSeatsPerBooking else { throw .tooManySeats(max: Self.maxSeatsPerBooking) }
+
+        var seen: Set<String> = []
+        var duplicates: [String] = []
+        for seat in requested where !seen.insert(seat).inserted && !duplicates.contains(seat) {
+            duplicates.append(seat)
+        }
+        guard duplicates.isEmpty else { throw .duplicateSeat(seats: duplicates) }
+
+        let unknown = requested.filter { index[$0] == nil }
+        guard unknown.isEmpty else { throw .unknownSeat(seats: unknown) }
+
+        guard liveHolds[booking] == nil, bookedSeats[booking] == nil else { throw .unavailable(seats: requested) }
+        let earlier = liveHolds.values.filter { $0.user == user }.sorted { ($0.expiresAt, $0.booking) < ($1.expiresAt, $1.booking) }
+        let replaced = earlier.first { pins[$0.booking] == nil }
+        var unavailable = requested.filter { seat in
+            let position = index[seat]!  // every seat is known, checked above
+            return statusAt[position] != .available && ownerAt[position] != replaced?.booking
+        }
+        for paying in earlier where pins[paying.booking] != nil {
+            unavailable += paying.seats.filter { !unavailable.contains($0) }
+        }
+        guard unavailable.isEmpty else { throw .unavailable(seats: unavailable) }
+
+        var undo = SeatUndo()
+        if let replaced { removeHold(replaced, recording: &undo) }
+        let positions = requested.map { index[$0]! }.sorted()
+        for position in positions { setSeat(position, .held, owner: booking, recording: &undo) }
+        let hold = Hold(booking: booking, user: user, seats: positions.map { seats[$0] }, expiresAt: expiresAt)
+        setHold(hold, for: booking, recording: &undo)
+        return (finish(undo, cause: .lock, now: now), hold, replaced)
+    }
+
+    /// Cancels a pending booking at its user's request: its seats become available.
+    public mutating func release(booking: BookingID, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
+        guard let hold = liveHolds[booking] else { throw .holdNotFound }
+        var undo = SeatUndo()
+        removeHold(hold, recording: &undo)
+        return (finish(undo, cause: .release, now: now), .released(hold))
+    }
+
+    /// Releases, in one change, every hold whose time is up at `now` and whose payment is not in progress; nil if none is.
+    public mutating func expire(now: Date) -> (change: SeatChange, effect: SeatEffect)? {
+        let due = holds.filter { $0.expiresAt <= now && pins[$0.booking] == nil }
+        guard !due.isEmpty else { return nil }
+        var undo = SeatUndo()
+        for hold in due { removeHold(hold, recording: &undo) }
+        return (finish(undo, cause: .expire, now: now), .expired(due))
+    }
+}

@@ -1,0 +1,56 @@
+// The commit path: every change goes to the journal, and is published in version order once durable, or undone —
+// with every later change still in flight — if the journal fails.
+
+/// A change applied to the map whose commit has not concluded.
+struct InFlightChange: Sendable {
+    let ticket: UInt64
+    let change: SeatChange
+}
+
+extension ShowActor {
+    /// Journals a change just applied to the map; on return it is durable and published, else undone and thrown.
+    func record(_ change: SeatChange, effect: SeatEffect) async throws(SeatEngineError) {
+        nextTicket += 1
+        let ticket = nextTicket
+        inFlight.append(InFlightChange(ticket: ticket, change: change))
+        rearmTimer()
+        var durable = true
+        do {
+            try await journal.commit(change, effect: effect)
+        } catch {
+            durable = false
+        }
+        guard conclude(ticket, durable: durable) else { throw .journalFailed }
+    }
+
+    /// Settles one commit's outcome; returns whether its change stands.
+    private func conclude(_ ticket: UInt64, durable: Bool) -> Bool {
+        // An earlier change failed while this one was in flight, and took it down with it.
+        if rolledBack.remove(ticket) != nil { return false }
+        // Already published: a later version's success proved this one durable (the journal commits in order).
+        guard let position = inFlight.firstIndex(where: { $0.ticket == ticket }) else { return true }
+        if durable {
+            publish(through: position)
+        } else {
+            undo(from: position)
+        }
+        return durable
+    }
+
+    /// Publishes the in-flight changes up to `position`: a success for one version means all before it are durable too.
+    private func publish(through position: Int) {
+        for entry in inFlight[...position] { journal.published(entry.change) }
+        map.settle(through: inFlight[position].change.version)
+        inFlight.removeFirst(position + 1)
+        assert(map.unsettledVersions == inFlight.map(\.change.version))
+    }
+
+    /// Undoes the change at `position` and every later one, newest first, so memory matches the journal again.
+    private func undo(from position: Int) {
+        map.rollBack(from: inFlight[position].change.version)
+        for entry in inFlight[(position + 1)...] { rolledBack.insert(entry.ticket) }
+        inFlight.removeSubrange(position...)
+        assert(map.unsettledVersions == inFlight.map(\.change.version))
+        rearmTimer()
+    }
+}

@@ -1,0 +1,163 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One show's seat engine: checks and changes its SeatMap in one synchronous step, journals the change, then publishes it.
+///
+/// Queries answer from durable state only: changes whose commit is still in flight are left out, so nothing that may
+/// yet be undone is ever visible. Holds expire on the actor's own timer (`ShowActor+Expiry`).
+public actor ShowActor {
+    /// The show this actor owns.
+    public nonisolated let show: ShowID
+
+    /// Every applied change, committed or still in flight.
+    var map: SeatMap
+    let journal: any SeatJournal
+    let clock: any EngineClock
+    /// Changes applied to `map` whose commit has not concluded, in version order.
+    var inFlight: [InFlightChange] = []
+    /// Tickets undone because an earlier change failed, whose own commits have not returned yet.
+    var rolledBack: Set<UInt64> = []
+    var nextTicket: UInt64 = 0
+    /// When an operation last touched this show, for idle eviction.
+    var lastActivity: Date
+
+    var timer: Task<Void, Never>?
+    var armedDeadline: Date?
+    var timerGeneration: UInt64 = 0
+    var isFiring = false
+    /// After a failed expiry commit, the timer waits until then before trying again.
+    var expiryRetryAt: Date?
+    var isShutDown = false
+
+    /// An actor for `map` (whose current state counts as durable), arming the expiry timer for its holds.
+    public init(map: SeatMap, journal: any SeatJournal, clock: any EngineClock = SystemClock()) async {
+        var settled = map
+        settled.settle(through: map.version)
+        self.show = map.show
+        self.map = settled
+        self.journal = journal
+        self.clock = clock
+        self.lastActivity = clock.now
+        rearmTimer()
+    }
+
+    /// An actor for a show of `seats` (layout order) seeded from durable `state`; throws when the seed is inconsistent.
+    public init(
+        show: ShowID,
+        seats: [String],
+        state: SeatMapState = SeatMapState(),
+        journal: any SeatJournal,
+        clock: any EngineClock = SystemClock()
+    ) async throws(SeatEngineError) {
+        let map = try SeatMap(show: show, seats: seats, state: state)
+        await self.init(map: map, journal: journal, clock: clock)
+    }
+
+    // MARK: - Operations
+
+    /// Holds `seats` for a new pending `booking` for `duration`, replacing the user's earlier pending booking here.
+    public func lock(
+        booking: BookingID,
+        user: UserID,
+        seats: [String],
+        holdFor duration: Duration
+    ) async throws(SeatEngineError) -> (change: SeatChange, hold: Hold, replaced: Hold?) {
+        try await lock(booking: booking, user: user, seats: seats, expiresAt: clock.now.addingTimeInterval(duration.timeInterval))
+    }
+
+    /// Holds `seats` for a new pending `booking` until `expiresAt`, replacing the user's earlier pending booking here.
+    public func lock(
+        booking: BookingID,
+        user: UserID,
+        seats: [String],
+        expiresAt: Date
+    ) async throws(SeatEngineError) -> (change: SeatChange, hold: Hold, replaced: Hold?) {
+        let now = touch()
+        let step = try map.hold(booking: booking, user: user, seats: seats, expiresAt: expiresAt, now: now)
+        try await record(step.change, effect: .locked(hold: step.hold, replaced: step.replaced))
+        return step
+    }
+
+    /// Cancels a pending booking at its user's request: its seats become available.
+    @discardableResult
+    public func release(booking: BookingID) async throws(SeatEngineError) -> SeatChange {
+        let now = touch()
+        let step = try map.release(booking: booking, now: now)
+        try await record(step.change, effect: step.effect)
+        return step.change
+    }
+
+    /// Pins the hold of `booking` while its card is charged, so it cannot expire; throws if it is gone or its time is up.
+    @discardableResult
+    public func beginPayment(booking: BookingID) throws(SeatEngineError) -> Hold {
+        let now = touch()
+        let hold = try map.beginPayment(booking: booking, now: now)
+        rearmTimer()
+        return hold
+    }
+
+    /// Unpins after a failed charge; a hold whose time ran out meanwhile expires at once.
+    public func endPayment(booking: BookingID) {
+        touch()
+        map.endPayment(booking: booking)
+        rearmTimer()
+    }
+
+    /// Turns the (pinned) hold of `booking` into booked seats after a successful charge.
+    @discardableResult
+    public func book(booking: BookingID) async throws(SeatEngineError) -> SeatChange {
+        let now = touch()
+        let step = try map.book(booking: booking, now: now)
+        try await record(step.change, effect: step.effect)
+        return step.change
+    }
+
+    /// Cancels a confirmed booking: its booked seats become available.
+    @discardableResult
+    public func cancel(booking: BookingID) async throws(SeatEngineError) -> SeatChange {
+        let now = touch()
+        let step = try map.cancel(booking: booking, now: now)
+        try await record(step.change, effect: step.effect)
+        return step.change
+    }
+
+    /// Notes activity and reads the clock once for the step.
+    @discardableResult
+    private func touch() -> Date {
+        lastActivity = clock.now
+        return lastActivity
+    }
+
+    // MARK: - Queries (durable state)
+
+    /// The show's seat map as committed: in-flight changes are left out.
+    public var seatMap: SeatMap {
+        guard let first = inFlight.first else { return map }
+        var durable = map
+        durable.rollBack(from: first.change.version)
+        return durable
+    }
+
+    /// The last durable version.
+    public var version: Int64 { seatMap.version }
+
+    /// Live holds, earliest expiry first.
+    public var holds: [Hold] { seatMap.holds }
+
+    /// The live hold of `booking`, if it is pending.
+    public func hold(for booking: BookingID) -> Hold? { seatMap.hold(for: booking) }
+
+    /// Seats grouped by status with their version: the body of a live-feed snapshot.
+    public func snapshot() -> SeatSnapshot { seatMap.snapshot }
+
+    /// Counts per status with their version.
+    public func counts() -> SeatCounts { seatMap.counts }
+
+    /// Whether the directory may drop this actor: no holds for its timer, nothing in flight, untouched since `cutoff`.
+    func isIdle(since cutoff: Date) -> Bool {
+        map.liveHolds.isEmpty && inFlight.isEmpty && lastActivity <= cutoff
+    }
+}

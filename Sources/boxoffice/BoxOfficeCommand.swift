@@ -1,0 +1,56 @@
+import ArgumentParser
+import BoxOfficeServer
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// `boxoffice`: the box-office server's command line.
+@main
+struct BoxOfficeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "boxoffice",
+        abstract: "A self-hosted box-office server: live seat maps, holds, bookings and payments over HTTP and WebSocket.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// `boxoffice serve`: run the server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP and WebSocket server on one port.")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(name: .customLong("db"), help: "The SQLite database file (created if missing).") var database = "./data/boxoffice.sqlite"
+    @Flag(help: "Fill an empty database with a demo catalog.") var demo = false
+    @Option(help: "How long a lock holds seats, in seconds.") var holdSeconds = 300
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard (5...3600).contains(holdSeconds) else { throw ValidationError("--hold-seconds must be from 5 to 3600") }
+    }
+
+    func run() async throws {
+        var options = ServerOptions()
+        options.host = host
+        options.port = port
+        options.databasePath = database
+        options.demo = demo
+        options.holdSeconds = holdSeconds
+        try options.apply(environment: ProcessInfo.processInfo.environment)
+
+        let level = options.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        // Once per process, here and never in buildApplication: tests build many applications.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let app = try await buildApplication(options, registry: registry)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,107 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+@testable import SeatEngine
+import Testing
+
+@Suite("SeatMap: payment, booking, cancelling")
+struct SeatMapPaymentTests {
+    @Test("beginPayment pins a live hold without a version change; gone or expired holds are refused")
+    func beginPayment() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        #expect(throws: SeatEngineError.holdNotFound) { try map.beginPayment(booking: "nope", now: t0) }
+        #expect(throws: SeatEngineError.holdExpired) { try map.beginPayment(booking: "b1", now: t0 + 60) }
+        #expect(!map.isPinned("b1"))
+        let hold = try map.beginPayment(booking: "b1", now: t0 + 59)
+        #expect(hold.booking == "b1" && map.isPinned("b1") && map.version == 1)
+    }
+
+    @Test("a pinned hold does not expire, and books even after its expiresAt")
+    func pinnedHoldBooksAfterExpiry() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A2", "A1"], expiresAt: t0 + 60, now: t0)
+        try map.beginPayment(booking: "b1", now: t0 + 59)
+        let nothing = map.expire(now: t0 + 120)
+        #expect(nothing == nil)
+        let (change, effect) = try map.book(booking: "b1", now: t0 + 120)
+        #expect(change == SeatChange(show: "show-1", version: 2, cause: .book,
+                                     seats: [.init(seat: "A1", status: .booked), .init(seat: "A2", status: .booked)],
+                                     at: t0 + 120))
+        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60)))
+        #expect(map.hold(for: "b1") == nil && !map.isPinned("b1"))
+        #expect(map.booked == ["b1": ["A1", "A2"]])
+        #expect(invariantViolations(of: map).isEmpty)
+    }
+
+    @Test("book: a live unpinned hold books; an unpinned expired hold is holdExpired; no hold is holdNotFound")
+    func bookErrors() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        _ = try map.lock(booking: "b2", user: "u2", seats: ["A2"], expiresAt: t0 + 60, now: t0)
+        let before = MapFingerprint(map)
+        #expect(throws: SeatEngineError.holdExpired) { try map.book(booking: "b1", now: t0 + 60) }
+        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "nope", now: t0) }
+        #expect(MapFingerprint(map) == before)
+        _ = try map.book(booking: "b2", now: t0 + 59)
+        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "b2", now: t0) }
+        #expect(map.status(of: "A2") == .booked)
+    }
+
+    @Test("endPayment unpins (after a failed charge), so the hold expires again")
+    func endPaymentUnpins() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        try map.beginPayment(booking: "b1", now: t0)
+        try map.beginPayment(booking: "b1", now: t0)
+        map.endPayment(booking: "b1")
+        #expect(map.isPinned("b1"), "two attempts in progress need two ends")
+        map.endPayment(booking: "b1")
+        map.endPayment(booking: "b1")
+        #expect(!map.isPinned("b1") && map.version == 1)
+        let expired = map.expire(now: t0 + 60)
+        #expect(expired?.change.cause == .expire)
+        #expect(map.counts.available == 12)
+    }
+
+    @Test("cancel frees a confirmed booking's seats with cause .cancel; pending or unknown bookings are notBooked")
+    func cancelBooked() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["C4", "C3"], expiresAt: t0 + 60, now: t0)
+        _ = try map.lock(booking: "b2", user: "u2", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        _ = try map.book(booking: "b1", now: t0)
+        let before = MapFingerprint(map)
+        #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "b2", now: t0) }
+        #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "nope", now: t0) }
+        #expect(MapFingerprint(map) == before)
+        let (change, effect) = try map.cancel(booking: "b1", now: t0 + 5)
+        #expect(change == SeatChange(show: "show-1", version: 4, cause: .cancel,
+                                     seats: [.init(seat: "C3", status: .available), .init(seat: "C4", status: .available)],
+                                     at: t0 + 5))
+        #expect(effect == .cancelled(booking: "b1", seats: ["C3", "C4"]))
+        #expect(map.booked.isEmpty)
+        #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "b1", now: t0) }
+    }
+
+    @Test("every change bumps the version by exactly one; refusals and payment pins bump nothing")
+    func versionsRiseByOne() throws {
+        var map = smallMap()
+        var versions: [Int64] = []
+        versions.append(try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 9, now: t0).change.version)
+        versions.append(try map.lock(booking: "b2", user: "u1", seats: ["A2"], expiresAt: t0 + 9, now: t0).change.version)
+        _ = try? map.lock(booking: "b3", user: "u3", seats: ["A2"], expiresAt: t0 + 9, now: t0)
+        try map.beginPayment(booking: "b2", now: t0)
+        map.endPayment(booking: "b2")
+        versions.append(try map.book(booking: "b2", now: t0).change.version)
+        versions.append(try map.cancel(booking: "b2", now: t0).change.version)
+        versions.append(try map.lock(booking: "b4", user: "u4", seats: ["B1"], expiresAt: t0 + 9, now: t0).change.version)
+        versions.append(try map.release(booking: "b4", now: t0).change.version)
+        versions.append(try map.lock(booking: "b5", user: "u5", seats: ["B1"], expiresAt: t0 + 9, now: t0).change.version)
+        let expired = map.expire(now: t0 + 9)
+        versions.append(try #require(expired).change.version)
+        #expect(versions == Array(1...8))
+        #expect(map.version == 8)
+    }
+}

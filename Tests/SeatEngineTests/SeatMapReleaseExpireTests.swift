@@ -1,0 +1,73 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+@testable import SeatEngine
+import Testing
+
+@Suite("SeatMap: release and expiry")
+struct SeatMapReleaseExpireTests {
+    @Test("release frees a pending booking's seats with cause .release")
+    func releaseFreesSeats() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1", "B1"], expiresAt: t0 + 60, now: t0)
+        let (change, effect) = try map.release(booking: "b1", now: t0 + 1)
+        #expect(change == SeatChange(show: "show-1", version: 2, cause: .release,
+                                     seats: [.init(seat: "A1", status: .available), .init(seat: "B1", status: .available)],
+                                     at: t0 + 1))
+        #expect(effect == .released(Hold(booking: "b1", user: "u1", seats: ["A1", "B1"], expiresAt: t0 + 60)))
+        #expect(map.holds.isEmpty && map.counts.available == 12)
+    }
+
+    @Test("release of an unknown, released or booked booking is holdNotFound and changes nothing")
+    func releaseErrors() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        _ = try map.release(booking: "b1", now: t0)
+        _ = try map.lock(booking: "b2", user: "u1", seats: ["A2"], expiresAt: t0 + 60, now: t0)
+        _ = try map.book(booking: "b2", now: t0)
+        let before = MapFingerprint(map)
+        for booking in ["nope", "b1", "b2"] {
+            #expect(throws: SeatEngineError.holdNotFound) { try map.release(booking: booking, now: t0) }
+        }
+        #expect(MapFingerprint(map) == before)
+    }
+
+    @Test("expire releases every due, unpinned hold in one .expire change; expiresAt == now counts as due")
+    func expireReleasesDueHolds() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "due1", user: "u1", seats: ["A1"], expiresAt: t0 + 10, now: t0)
+        _ = try map.lock(booking: "due2", user: "u2", seats: ["B2", "B1"], expiresAt: t0 + 20, now: t0)
+        _ = try map.lock(booking: "paying", user: "u3", seats: ["C1"], expiresAt: t0 + 5, now: t0)
+        _ = try map.lock(booking: "later", user: "u4", seats: ["C2"], expiresAt: t0 + 21, now: t0)
+        try map.beginPayment(booking: "paying", now: t0)
+        #expect(map.earliestExpiry == t0 + 10, "a pinned hold is not the timer's concern")
+
+        let expiry = map.expire(now: t0 + 20)
+        let expired = try #require(expiry)
+        #expect(expired.change.version == 5 && expired.change.cause == .expire)
+        #expect(expired.change.seats.map(\.seat) == ["A1", "B1", "B2"])
+        #expect(expired.change.seats.allSatisfy { $0.status == .available })
+        #expect(expired.effect == .expired([
+            Hold(booking: "due1", user: "u1", seats: ["A1"], expiresAt: t0 + 10),
+            Hold(booking: "due2", user: "u2", seats: ["B1", "B2"], expiresAt: t0 + 20),
+        ]))
+        #expect(map.holds.map(\.booking) == ["paying", "later"])
+        #expect(map.earliestExpiry == t0 + 21)
+    }
+
+    @Test("expire with nothing due returns nil and changes nothing")
+    func expireNothingDue() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 10, now: t0)
+        let before = MapFingerprint(map)
+        let early = map.expire(now: t0 + 9.999)
+        #expect(early == nil)
+        #expect(MapFingerprint(map) == before)
+        var empty = smallMap()
+        let none = empty.expire(now: t0)
+        #expect(none == nil)
+    }
+}
+

@@ -1,0 +1,55 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+@testable import SeatEngine
+
+/// Seat numbers row by row: `layout(rows: 2, columns: 3)` is A1 A2 A3 B1 B2 B3.
+func layout(rows: Int, columns: Int) -> [String] {
+    let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return (0..<rows).flatMap { row in (1...columns).map { "\(letters[row])\($0)" } }
+}
+
+/// A fixed instant, so tests never depend on the wall clock.
+let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+/// A fresh 3×4 map (A1…C4) at version 0.
+func smallMap() -> SeatMap {
+    // The layout is valid by construction.
+    try! SeatMap(show: "show-1", seats: layout(rows: 3, columns: 4))
+}
+
+/// Everything about a map that an operation could change, for "an error changes nothing" checks.
+struct MapFingerprint: Equatable {
+    let state: SeatMapState
+    let statuses: [SeatStatus]
+    let owners: [BookingID?]
+    let pinned: [BookingID]
+    let unsettled: [Int64]
+
+    init(_ map: SeatMap) {
+        state = map.state
+        statuses = map.statuses
+        owners = map.seats.map { map.owner(of: $0) }
+        pinned = map.holds.map(\.booking).filter { map.isPinned($0) }
+        unsettled = map.unsettledVersions
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; for effects that land on another task.
+func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return await condition()
+}
+
+/// The next `count` published changes; waits for them (a test's time limit bounds the wait).
+func take(_ count: Int, from feed: inout AsyncStream<SeatChange>.Iterator) async -> [SeatChange] {
+    var changes: [SeatChange] = []
+    while changes.count < count, let change = await feed.next() { changes.append(change) }
+    return changes
+}
