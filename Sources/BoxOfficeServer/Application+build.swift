@@ -36,7 +36,6 @@ public func buildApplication(
                 http1: .init(idleTimeout: .seconds(60)),
                 ws: .init(maxFrameSize: 1 << 16, extensions: [.perMessageDeflate()], autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
-        onServerRunning: { _ in parts.readiness.markReady() },
         logger: logger)
     return app
 }
@@ -56,8 +55,11 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         try await accounts.ensureAdmin(email: email, password: password)
         logger.info("admin account ensured", metadata: ["email": "\(email)"])
     }
+    let readiness = Readiness()
+    // Everything above ran before the server accepts a connection; readiness is set here, after it.
+    readiness.markReady()
     return AppParts(
-        database: database, accounts: accounts, catalog: catalog, tokens: tokens, readiness: Readiness(), registry: registry,
+        database: database, accounts: accounts, catalog: catalog, tokens: tokens, readiness: readiness, registry: registry,
         openAPI: try OpenAPIDocument.load())
 }
 

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Synchronization
 
 /// Test clock: time moves only when `advance` is called, which wakes every sleeper whose deadline has come, in deadline order.
 ///

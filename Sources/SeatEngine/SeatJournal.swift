@@ -12,6 +12,8 @@ public protocol SeatJournal: Sendable {
     /// first and loses that ordering.
     nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws
 
-    /// Called exactly once per durable change, in strictly increasing version order per show, before the operation that caused it returns. Must not block (it enqueues).
+    /// Called exactly once per durable change, in strictly increasing version order per show, before the causing call returns.
+    ///
+    /// Must not block (it enqueues): it runs on the show's actor.
     func published(_ change: SeatChange)
 }

@@ -59,6 +59,7 @@ public actor ShowActor {
     // MARK: - Operations
 
     /// Holds `seats` for a new pending `booking` for `duration`, replacing the user's earlier pending booking here.
+    @discardableResult
     public func lock(
         booking: BookingID,
         user: UserID,
@@ -69,6 +70,7 @@ public actor ShowActor {
     }
 
     /// Holds `seats` for a new pending `booking` until `expiresAt`, replacing the user's earlier pending booking here.
+    @discardableResult
     public func lock(
         booking: BookingID,
         user: UserID,

@@ -1,10 +1,12 @@
+import Testing
+
+@testable import SeatEngine
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-@testable import SeatEngine
-import Testing
 
 @Suite("SeatMap: payment, booking, cancelling")
 struct SeatMapPaymentTests {
@@ -27,9 +29,12 @@ struct SeatMapPaymentTests {
         let nothing = map.expire(now: t0 + 120)
         #expect(nothing == nil)
         let (change, effect) = try map.book(booking: "b1", now: t0 + 120)
-        #expect(change == SeatChange(show: "show-1", version: 2, cause: .book,
-                                     seats: [.init(seat: "A1", status: .booked), .init(seat: "A2", status: .booked)],
-                                     at: t0 + 120))
+        #expect(
+            change
+                == SeatChange(
+                    show: "show-1", version: 2, cause: .book,
+                    seats: [.init(seat: "A1", status: .booked), .init(seat: "A2", status: .booked)],
+                    at: t0 + 120))
         #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60)))
         #expect(map.hold(for: "b1") == nil && !map.isPinned("b1"))
         #expect(map.booked == ["b1": ["A1", "A2"]])
@@ -77,9 +82,12 @@ struct SeatMapPaymentTests {
         #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "nope", now: t0) }
         #expect(MapFingerprint(map) == before)
         let (change, effect) = try map.cancel(booking: "b1", now: t0 + 5)
-        #expect(change == SeatChange(show: "show-1", version: 4, cause: .cancel,
-                                     seats: [.init(seat: "C3", status: .available), .init(seat: "C4", status: .available)],
-                                     at: t0 + 5))
+        #expect(
+            change
+                == SeatChange(
+                    show: "show-1", version: 4, cause: .cancel,
+                    seats: [.init(seat: "C3", status: .available), .init(seat: "C4", status: .available)],
+                    at: t0 + 5))
         #expect(effect == .cancelled(booking: "b1", seats: ["C3", "C4"]))
         #expect(map.booked.isEmpty)
         #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "b1", now: t0) }

@@ -1,10 +1,12 @@
+import Testing
+
+@testable import SeatEngine
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-@testable import SeatEngine
-import Testing
 
 @Suite("SeatMap: release and expiry")
 struct SeatMapReleaseExpireTests {
@@ -13,9 +15,12 @@ struct SeatMapReleaseExpireTests {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1", "B1"], expiresAt: t0 + 60, now: t0)
         let (change, effect) = try map.release(booking: "b1", now: t0 + 1)
-        #expect(change == SeatChange(show: "show-1", version: 2, cause: .release,
-                                     seats: [.init(seat: "A1", status: .available), .init(seat: "B1", status: .available)],
-                                     at: t0 + 1))
+        #expect(
+            change
+                == SeatChange(
+                    show: "show-1", version: 2, cause: .release,
+                    seats: [.init(seat: "A1", status: .available), .init(seat: "B1", status: .available)],
+                    at: t0 + 1))
         #expect(effect == .released(Hold(booking: "b1", user: "u1", seats: ["A1", "B1"], expiresAt: t0 + 60)))
         #expect(map.holds.isEmpty && map.counts.available == 12)
     }
@@ -49,10 +54,12 @@ struct SeatMapReleaseExpireTests {
         #expect(expired.change.version == 5 && expired.change.cause == .expire)
         #expect(expired.change.seats.map(\.seat) == ["A1", "B1", "B2"])
         #expect(expired.change.seats.allSatisfy { $0.status == .available })
-        #expect(expired.effect == .expired([
-            Hold(booking: "due1", user: "u1", seats: ["A1"], expiresAt: t0 + 10),
-            Hold(booking: "due2", user: "u2", seats: ["B1", "B2"], expiresAt: t0 + 20),
-        ]))
+        #expect(
+            expired.effect
+                == .expired([
+                    Hold(booking: "due1", user: "u1", seats: ["A1"], expiresAt: t0 + 10),
+                    Hold(booking: "due2", user: "u2", seats: ["B1", "B2"], expiresAt: t0 + 20),
+                ]))
         #expect(map.holds.map(\.booking) == ["paying", "later"])
         #expect(map.earliestExpiry == t0 + 21)
     }
@@ -70,4 +77,3 @@ struct SeatMapReleaseExpireTests {
         #expect(none == nil)
     }
 }
-

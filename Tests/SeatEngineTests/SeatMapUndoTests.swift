@@ -1,10 +1,12 @@
+import Testing
+
+@testable import SeatEngine
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-@testable import SeatEngine
-import Testing
 
 @Suite("SeatMap: rolling back uncommitted changes")
 struct SeatMapUndoTests {

@@ -1,10 +1,12 @@
+import Testing
+
+@testable import SeatEngine
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-@testable import SeatEngine
-import Testing
 
 @Suite("Seat model encoding")
 struct SeatModelCodingTests {
@@ -24,8 +26,9 @@ struct SeatModelCodingTests {
 
     @Test("a change survives a JSON round trip")
     func changeRoundTrip() throws {
-        let change = SeatChange(show: "s1", version: 43, cause: .lock,
-                                seats: [.init(seat: "A1", status: .held), .init(seat: "A2", status: .available)], at: t0)
+        let change = SeatChange(
+            show: "s1", version: 43, cause: .lock,
+            seats: [.init(seat: "A1", status: .held), .init(seat: "A2", status: .available)], at: t0)
         let decoded = try JSONDecoder().decode(SeatChange.self, from: JSONEncoder().encode(change))
         #expect(decoded == change)
     }

@@ -10,6 +10,17 @@ public struct Page<Item: Sendable & Encodable>: Sendable, Encodable {
         self.nextCursor = nextCursor
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case items, nextCursor
+    }
+
+    /// `nextCursor` is always present: `null` on the last page.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+
     /// Maps the items, keeping the cursor.
     public func map<Other>(_ transform: (Item) throws -> Other) rethrows -> Page<Other> {
         Page<Other>(items: try items.map(transform), nextCursor: nextCursor)

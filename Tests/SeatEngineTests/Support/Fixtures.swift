@@ -1,9 +1,10 @@
+@testable import SeatEngine
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-@testable import SeatEngine
 
 /// Seat numbers row by row: `layout(rows: 2, columns: 3)` is A1 A2 A3 B1 B2 B3.
 func layout(rows: Int, columns: Int) -> [String] {

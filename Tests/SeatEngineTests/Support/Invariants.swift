@@ -39,7 +39,8 @@ func invariantViolations(of map: SeatMap) -> [String] {
         problems.append("counts \(counts) do not add up to \(map.seats.count)")
     }
     if counts.available != tally[.available, default: 0] || counts.held != tally[.held, default: 0]
-        || counts.booked != tally[.booked, default: 0] {
+        || counts.booked != tally[.booked, default: 0]
+    {
         problems.append("counts \(counts) disagree with statuses \(tally)")
     }
     let users = map.holds.map(\.user)

@@ -70,8 +70,12 @@ actor JournalBook {
 
     /// Changes made durable, in commit order.
     private(set) var durable: [SeatChange] = []
+    /// The booking-level effect of each durable change (parallel to `durable`).
+    private(set) var durableEffects: [SeatEffect] = []
     private(set) var attempts = 0
     private(set) var failures = 0
+    /// Failures of changes queued behind an earlier failure (the actor rolled them back while they were in flight).
+    private(set) var poisonedFailures = 0
     /// Commits that arrived out of version order (the protocol forbids it).
     private(set) var orderViolations: [String] = []
 
@@ -94,7 +98,7 @@ actor JournalBook {
         lastVersion = version
         switch mode {
         case .automatic:
-            let durable = decide(pending.change)
+            let durable = decide(pending)
             resumeCommit(pending, durable: durable)
         case .gated:
             queued.append(pending)
@@ -104,11 +108,13 @@ actor JournalBook {
         }
     }
 
-    private func decide(_ change: SeatChange) -> Bool {
+    private func decide(_ pending: PendingCommit) -> Bool {
+        let change = pending.change
         attempts += 1
         if let poisoned = poisonedAbove {
             if change.version > poisoned {
                 failures += 1
+                poisonedFailures += 1
                 return false
             }
             poisonedAbove = nil
@@ -126,6 +132,7 @@ actor JournalBook {
             return false
         }
         durable.append(change)
+        durableEffects.append(pending.effect)
         return true
     }
 
@@ -147,8 +154,20 @@ actor JournalBook {
 
     /// Writes every queued commit in order (deciding which are durable) without resuming their callers yet.
     func write() {
-        for pending in queued { written.append((pending, decide(pending.change))) }
+        for pending in queued { written.append((pending, decide(pending))) }
         queued.removeAll()
+    }
+
+    /// Writes only the oldest queued commit: a group commit that caught just that one.
+    func writeFirst() {
+        guard !queued.isEmpty else { return }
+        let pending = queued.removeFirst()
+        written.append((pending, decide(pending)))
+    }
+
+    /// Resumes every written commit's caller, oldest first.
+    func resumeAll() {
+        resume(versions: written.map(\.commit.change.version))
     }
 
     /// Resumes the written commits' callers in the given version order (any order: the actor must cope).

@@ -1,9 +1,10 @@
+@testable import SeatEngine
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-@testable import SeatEngine
 
 /// An independent model of a show, built only from published changes and their effects, written without SeatMap's
 /// code: the random test checks the engine against it, and predicts each operation's outcome with it.

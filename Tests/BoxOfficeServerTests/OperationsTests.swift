@@ -1,0 +1,49 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Prometheus
+import Testing
+
+@testable import BoxOfficeServer
+
+@Suite("Operations endpoints")
+struct OperationsTests {
+    @Test("healthz and readyz answer 200 once the server runs; readyz checks the database")
+    func health() async throws {
+        try await TestServer.withRouter { api in
+            #expect(try await api.get("/healthz").status == 200)
+            let ready = try await api.get("/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.json["status"]?.string == "ready")
+        }
+    }
+
+    @Test("metrics are Prometheus text")
+    func metrics() async throws {
+        try await TestServer.withRouter { api in
+            let reply = try await api.get("/metrics")
+            #expect(reply.status == 200)
+            #expect(reply.headers[.contentType]?.hasPrefix("text/plain") == true)
+        }
+    }
+
+    @Test("the OpenAPI document is served, is OpenAPI 3, and describes every REST route the router has")
+    func openAPI() async throws {
+        let options = TestServer.options()
+        let parts = try await buildParts(options, registry: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
+        let routes = buildRouter(parts, options: options).routes.map { ($0.method.rawValue.lowercased(), "\($0.path)") }
+        #expect(routes.count >= 20)
+        try await TestServer.withRouter(options) { api in
+            let reply = try await api.get("/api/openapi.json")
+            #expect(reply.status == 200)
+            let document = reply.json
+            #expect(document["openapi"]?.string?.hasPrefix("3.") == true)
+            let paths = try #require(document["paths"]?.object)
+            for (method, path) in routes {
+                let openAPIPath = path.hasPrefix("/") ? path : "/" + path
+                #expect(paths[openAPIPath]?[method] != nil, "\(method) \(openAPIPath) is missing from the OpenAPI document")
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import BoxOfficeServer
+import Foundation
+import Logging
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// Builds the real application on a fresh SQLite file in a temporary folder.
+enum TestServer {
+    static let jwtSecret = "test-secret-that-is-long-enough-for-hs256-0123456789"
+    static let adminEmail = "admin@example.com"
+    static let adminPassword = "admin-password-1"
+
+    static func options(demo: Bool = false) -> ServerOptions {
+        var options = ServerOptions()
+        options.port = 0
+        options.databasePath = temporaryDatabase()
+        options.demo = demo
+        options.jwtSecret = jwtSecret
+        options.adminEmail = adminEmail
+        options.adminPassword = adminPassword
+        options.bcryptCost = 4
+        options.logLevel = .warning
+        options.publicDirectory = publicDirectory
+        return options
+    }
+
+    static func temporaryDatabase() -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-tests-\(UUID().uuidString)")
+        return folder.appendingPathComponent("boxoffice.sqlite").path
+    }
+
+    /// The repository's `public/` folder, found from this file's location.
+    static let publicDirectory: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("public").path
+
+    /// Runs `body` against the application through the router (no socket).
+    static func withRouter<Value: Sendable>(
+        _ options: ServerOptions = options(), _ body: @Sendable (APIClient) async throws -> Value
+    ) async throws -> Value {
+        let app = try await buildApplication(options)
+        return try await app.test(.router) { client in try await body(APIClient(client: client)) }
+    }
+}
+
+/// A thin JSON client over the test framework's client.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: HTTPFields
+        var body: Data
+        var json: JSONValue { JSONValue.parse(body) ?? .null }
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func request(_ method: HTTPRequest.Method, _ path: String, body: String? = nil, token: String? = nil, headers: HTTPFields = [:])
+        async throws -> Reply
+    {
+        var fields = headers
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        if body != nil { fields[.contentType] = "application/json" }
+        let response = try await client.execute(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(string: $0) })
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Data(response.body.readableBytesView))
+    }
+
+    func get(_ path: String, token: String? = nil) async throws -> Reply { try await request(.get, path, token: token) }
+    func post(_ path: String, _ body: String, token: String? = nil) async throws -> Reply { try await request(.post, path, body: body, token: token) }
+    func patch(_ path: String, _ body: String, token: String? = nil) async throws -> Reply { try await request(.patch, path, body: body, token: token) }
+
+    /// Logs in and returns the token.
+    func login(_ email: String, _ password: String) async throws -> String {
+        let reply = try await post("/api/auth/login", #"{"email":"\#(email)","password":"\#(password)"}"#)
+        #expect(reply.status == 200, "login failed: \(reply.text)")
+        return reply.json["token"]?.string ?? ""
+    }
+
+    func adminToken() async throws -> String { try await login(TestServer.adminEmail, TestServer.adminPassword) }
+
+    /// Registers a new user with a unique email and returns (token, user id).
+    func registerUser(name: String = "Test User") async throws -> (token: String, id: String) {
+        let email = "user-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+        let reply = try await post("/api/auth/register", #"{"name":"\#(name)","email":"\#(email)","password":"password-123"}"#)
+        #expect(reply.status == 201, "register failed: \(reply.text)")
+        return (reply.json["token"]?.string ?? "", reply.json["user"]?["id"]?.string ?? "")
+    }
+}

@@ -1,0 +1,46 @@
+import BoxOfficeStore
+import Foundation
+import GRDB
+import Testing
+
+@Suite("The SQLite file")
+struct DatabaseTests {
+    @Test("opening migrates the schema, in WAL mode with synchronous=FULL by default")
+    func opens() async throws {
+        let database = try temporaryDatabase()
+        #expect(try database.appliedMigrations() == ["v1-accounts-catalog"])
+        let mode = try await database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        let synchronous = try await database.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2, "2 is FULL")
+        let normal = try temporaryDatabase(durability: .normal)
+        #expect(try await normal.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
+        #expect(await database.isReachable())
+    }
+
+    @Test("reopening the same file keeps its rows and applies no migration twice")
+    func reopen() async throws {
+        let first = try temporaryDatabase()
+        try await SQLiteCatalogRepository(database: first).insert(makeCity("Kochi"))
+        let second = try BoxOfficeDatabase(path: first.path)
+        #expect(try await SQLiteCatalogRepository(database: second).cities(page: PageRequest()).items.map(\.name) == ["Kochi"])
+        #expect(try second.appliedMigrations() == ["v1-accounts-catalog"])
+    }
+}
+
+@Suite("Accounts in the store")
+struct UserRepositoryTests {
+    @Test("emails are unique without regard to case, and found without regard to case")
+    func uniqueEmail() async throws {
+        let users = SQLiteUserRepository(database: try temporaryDatabase())
+        let now = Date()
+        let user = UserRecord(id: Identifier.make("usr"), name: "A", email: "Mixed@Example.com", passwordHash: "h", phone: nil, role: .user, createdAt: now, updatedAt: now)
+        try await users.insert(user)
+        #expect(try await users.user(email: "mixed@example.COM")?.id == user.id)
+        var clash = user
+        clash.id = Identifier.make("usr")
+        clash.email = "mixed@example.com"
+        await #expect(throws: StoreError.duplicate(field: "email")) { try await users.insert(clash) }
+        #expect(try await users.user(id: clash.id) == nil)
+    }
+}
