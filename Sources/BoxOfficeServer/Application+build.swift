@@ -11,8 +11,12 @@ import Prometheus
 /// The parts of a running BoxOffice, built once and shared by the routes.
 struct AppParts {
     let database: BoxOfficeDatabase
+    let journal: Journal
     let accounts: AccountService
     let catalog: CatalogService
+    let bookings: BookingService
+    let payments: PaymentService
+    let idempotency: IdempotentRequests
     let tokens: TokenService
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
@@ -36,6 +40,10 @@ public func buildApplication(
                 http1: .init(idleTimeout: .seconds(60)),
                 ws: .init(maxFrameSize: 1 << 16, extensions: [.perMessageDeflate()], autoPing: .enabled(timePeriod: .seconds(30))))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
+        services: [
+            parts.journal,
+            RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
+        ],
         logger: logger)
     return app
 }
@@ -46,7 +54,12 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let tokens = try await TokenService(secret: secret)
     let accounts = AccountService(users: SQLiteUserRepository(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
     let catalogStore = SQLiteCatalogRepository(database: database)
-    let catalog = CatalogService(catalog: catalogStore, seats: NothingSold())
+    let bookingStore = BookingRepository(database: database)
+    let journal = Journal(database: database, logger: logger)
+    let bookings = BookingService(
+        catalog: catalogStore, bookings: bookingStore, journal: journal, feed: SilentFeed(), holdSeconds: options.holdSeconds, logger: logger)
+    let payments = PaymentService(booking: bookings, gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
+    let catalog = CatalogService(catalog: catalogStore, seats: bookings)
     if options.demo {
         let seeded = try await catalogStore.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
         logger.info(seeded ? "demo catalog written" : "database already has a catalog; --demo changed nothing")
@@ -55,12 +68,10 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         try await accounts.ensureAdmin(email: email, password: password)
         logger.info("admin account ensured", metadata: ["email": "\(email)"])
     }
-    let readiness = Readiness()
-    // Everything above ran before the server accepts a connection; readiness is set here, after it.
-    readiness.markReady()
     return AppParts(
-        database: database, accounts: accounts, catalog: catalog, tokens: tokens, readiness: readiness, registry: registry,
-        openAPI: try OpenAPIDocument.load())
+        database: database, journal: journal, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
+        idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), tokens: tokens, readiness: Readiness(),
+        registry: registry, openAPI: try OpenAPIDocument.load())
 }
 
 func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
@@ -75,6 +86,8 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     let api = router.group("api")
     AuthController(accounts: parts.accounts, tokens: parts.tokens).addRoutes(to: api.group("auth"))
     CatalogController(catalog: parts.catalog).addRoutes(to: api)
+    BookingController(bookings: parts.bookings, idempotency: parts.idempotency).addRoutes(to: api.group("bookings"))
+    PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
     AdminController(catalog: parts.catalog).addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
     return router
 }

@@ -7,6 +7,9 @@
 public protocol SeatJournal: Sendable {
     /// Make `change` (with its booking-level `effect`) durable. Called in version order per show. Throws when not durable.
     ///
+    /// Throws only when the change will not be durable: once enqueued, a commit must not give up because its caller's
+    /// task was cancelled, or the actor would undo a change that reaches the disk.
+    ///
     /// `nonisolated(nonsending)`: it starts on the calling show actor, so an implementation that enqueues before its
     /// first suspension sees each show's changes in version order. A witness without `nonisolated(nonsending)` hops
     /// first and loses that ordering.

@@ -1,6 +1,5 @@
+import SeatEngine
 import Testing
-
-@testable import SeatEngine
 
 @Suite("Concurrent locks", .timeLimit(.minutes(2)))
 struct ConcurrentLockTests {

@@ -1,6 +1,5 @@
+import SeatEngine
 import Testing
-
-@testable import SeatEngine
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -1,13 +1,14 @@
 import BoxOfficeStore
+import SeatEngine
 import Foundation
 
 /// Registration, login and profiles. Tokens are the transport's business; this answers "who is it".
 public struct AccountService: Sendable {
     let users: any UserRepository
     let hasher: any PasswordHasher
-    let clock: any ServiceClock
+    let clock: any EngineClock
 
-    public init(users: any UserRepository, hasher: any PasswordHasher, clock: any ServiceClock = WallClock()) {
+    public init(users: any UserRepository, hasher: any PasswordHasher, clock: any EngineClock = SystemClock()) {
         self.users = users
         self.hasher = hasher
         self.clock = clock

@@ -1,4 +1,5 @@
 import BoxOfficeStore
+import SeatEngine
 import Foundation
 
 /// The admin's edits. Every input is validated before anything is written; a failed edit writes nothing.

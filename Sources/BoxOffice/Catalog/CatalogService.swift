@@ -1,13 +1,14 @@
 import BoxOfficeStore
+import SeatEngine
 import Foundation
 
 /// Browsing (cities, movies, theatres, shows) and the admin's edits of the catalog.
 public struct CatalogService: Sendable {
     let catalog: any CatalogRepository
     let seats: any SeatStatusSource
-    let clock: any ServiceClock
+    let clock: any EngineClock
 
-    public init(catalog: any CatalogRepository, seats: any SeatStatusSource, clock: any ServiceClock = WallClock()) {
+    public init(catalog: any CatalogRepository, seats: any SeatStatusSource, clock: any EngineClock = SystemClock()) {
         self.catalog = catalog
         self.seats = seats
         self.clock = clock
@@ -44,7 +45,7 @@ public struct CatalogService: Sendable {
             let taken = counts[show.id]
             let held = taken?.held ?? 0
             let booked = taken?.booked ?? 0
-            let availability = SeatCounts(available: show.totalSeats - held - booked, held: held, booked: booked, total: show.totalSeats)
+            let availability = Availability(available: show.totalSeats - held - booked, held: held, booked: booked, total: show.totalSeats)
             return ShowView(show: show, version: taken?.version ?? 0, availability: availability, seats: nil)
         }
     }
@@ -59,7 +60,7 @@ public struct CatalogService: Sendable {
     public func showDetail(id: String) async throws -> ShowView {
         let show = try await show(id: id)
         let (version, taken) = try await seats.seatStatuses(of: show)
-        var counts = SeatCounts(available: 0, held: 0, booked: 0, total: 0)
+        var counts = Availability(available: 0, held: 0, booked: 0, total: 0)
         let seatViews = show.layout.seats().map { seat -> SeatView in
             let status = taken[seat.seatNumber] ?? .available
             counts.add(status)
@@ -72,15 +73,15 @@ public struct CatalogService: Sendable {
     public func availability(showId: String) async throws -> AvailabilityView {
         let show = try await show(id: showId)
         let (version, taken) = try await seats.seatStatuses(of: show)
-        var total = SeatCounts(available: 0, held: 0, booked: 0, total: 0)
-        var byCategory = [String: SeatCounts]()
+        var total = Availability(available: 0, held: 0, booked: 0, total: 0)
+        var byCategory = [String: Availability]()
         for seat in show.layout.seats() {
             let status = taken[seat.seatNumber] ?? .available
             total.add(status)
-            byCategory[seat.category, default: SeatCounts(available: 0, held: 0, booked: 0, total: 0)].add(status)
+            byCategory[seat.category, default: Availability(available: 0, held: 0, booked: 0, total: 0)].add(status)
         }
         let categories = show.layout.categories.map { category in
-            let counts = byCategory[category.name] ?? SeatCounts(available: 0, held: 0, booked: 0, total: 0)
+            let counts = byCategory[category.name] ?? Availability(available: 0, held: 0, booked: 0, total: 0)
             return AvailabilityView.Category(
                 name: category.name, price: category.price, available: counts.available, held: counts.held, booked: counts.booked,
                 total: counts.total)
@@ -90,8 +91,8 @@ public struct CatalogService: Sendable {
     }
 }
 
-extension SeatCounts {
-    mutating func add(_ status: SeatState) {
+extension Availability {
+    mutating func add(_ status: SeatStatus) {
         total += 1
         switch status {
         case .available: available += 1

@@ -1,8 +1,9 @@
 import BoxOfficeStore
+import SeatEngine
 import Foundation
 
-/// Seats by status: `{available, held, booked, total}`.
-public struct SeatCounts: Codable, Sendable, Equatable {
+/// A show's seats by status: `{available, held, booked, total}`.
+public struct Availability: Codable, Sendable, Equatable {
     public var available: Int
     public var held: Int
     public var booked: Int
@@ -16,15 +17,10 @@ public struct SeatCounts: Codable, Sendable, Equatable {
     }
 }
 
-/// A seat's status as every client sees it.
-public enum SeatState: String, Codable, Sendable {
-    case available, held, booked
-}
-
 /// Where a show's seat statuses come from (the seat engine once it runs; nothing is sold before).
 public protocol SeatStatusSource: Sendable {
     /// The show's version and the status of each seat that is not available.
-    func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatState])
+    func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus])
     /// Counts for many shows at once (one query, not one per show); shows missing from the answer have nothing taken.
     func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
 }
@@ -45,11 +41,11 @@ public struct ShowView: Encodable, Sendable {
     public var isActive: Bool
     public var version: Int64
     public var layout: SeatLayout
-    public var availability: SeatCounts
+    public var availability: Availability
     /// Only in `GET /api/shows/:id`.
     public var seats: [SeatView]?
 
-    init(show: Show, version: Int64, availability: SeatCounts, seats: [SeatView]?) {
+    init(show: Show, version: Int64, availability: Availability, seats: [SeatView]?) {
         id = show.id
         movieId = show.movieId
         theatreId = show.theatreId
@@ -76,7 +72,7 @@ public struct SeatView: Encodable, Sendable {
     public var column: Int
     public var category: String
     public var price: Int
-    public var status: SeatState
+    public var status: SeatStatus
 }
 
 /// `GET /api/shows/:id/availability`.
@@ -102,6 +98,6 @@ public struct AvailabilityView: Encodable, Sendable {
 /// A source for a catalog with no sales yet: every seat available, version 0.
 public struct NothingSold: SeatStatusSource {
     public init() {}
-    public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatState]) { (0, [:]) }
+    public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus]) { (0, [:]) }
     public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] { [:] }
 }

@@ -12,6 +12,8 @@ public struct ServerOptions: Sendable {
     public var demo: Bool = false
     /// How long a lock holds seats.
     public var holdSeconds: Int = 300
+    /// The simulated card gateway's round trip (`BOXOFFICE_PAYMENT_LATENCY_MS`).
+    public var paymentLatencyMilliseconds: Int = 0
     public var durability: Durability = .full
     /// HS256 signing key; when nil one is made and kept beside the database.
     public var jwtSecret: String?
@@ -48,6 +50,12 @@ public struct ServerOptions: Sendable {
                 throw OptionsError("BOXOFFICE_DURABILITY must be full or normal")
             }
             self.durability = value
+        }
+        if let latency = environment["BOXOFFICE_PAYMENT_LATENCY_MS"] {
+            guard let value = Int(latency), (0...60_000).contains(value) else {
+                throw OptionsError("BOXOFFICE_PAYMENT_LATENCY_MS must be a whole number of milliseconds from 0 to 60000")
+            }
+            paymentLatencyMilliseconds = value
         }
         if let directory = environment["BOXOFFICE_PUBLIC_DIR"], !directory.isEmpty { publicDirectory = directory }
         if let level = environment["BOXOFFICE_LOG_LEVEL"] {

@@ -9,11 +9,16 @@ extension Request {
     /// over 1 MiB → 413.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: AppRequestContext) async throws -> T {
         let buffer = try await body.collect(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else {
+        return try Self.decodeJSON(type, from: Data(buffer.readableBytesView))
+    }
+
+    /// Decodes an already collected body, with the same answers to bad input.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        guard !data.isEmpty else {
             throw BoxOfficeError(.badRequest, "invalid_json", "This request needs a JSON body.")
         }
         do {
-            return try JSONCoding.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONCoding.decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw Self.contractError(for: error)
         }

@@ -10,6 +10,8 @@ extension TheatreDetail: ResponseEncodable, ResponseGenerator {}
 extension ShowView: ResponseEncodable, ResponseGenerator {}
 extension AvailabilityView: ResponseEncodable, ResponseGenerator {}
 extension User: ResponseEncodable, ResponseGenerator {}
+extension Booking: ResponseEncodable, ResponseGenerator {}
+extension PaymentView: ResponseEncodable, ResponseGenerator {}
 
 /// `{user, token}` from register and login.
 struct SessionResponse: ResponseEncodable {

@@ -87,6 +87,80 @@ enum Migrations {
             try db.create(index: "shows_start", on: "shows", columns: ["startsAt"])
             try db.create(index: "shows_screen_start", on: "shows", columns: ["theatreId", "screenNumber", "startsAt"])
         }
+        migrator.registerMigration("v2-bookings") { db in
+            try db.create(table: "bookings") { t in
+                t.primaryKey("id", .text)
+                t.column("userId", .text).notNull().references("users")
+                t.column("showId", .text).notNull().references("shows")
+                t.column("movieId", .text).notNull()
+                t.column("theatreId", .text).notNull()
+                t.column("seats", .jsonText).notNull()
+                t.column("totalAmount", .integer).notNull()
+                t.column("currency", .text).notNull()
+                t.column("bookingStatus", .text).notNull()
+                t.column("paymentStatus", .text).notNull()
+                t.column("paymentId", .text)
+                t.column("expiresAt", .datetime).notNull()
+                t.column("showDate", .text).notNull()
+                t.column("showTime", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            // History is "newest first" per user; ids are time-sortable.
+            try db.create(index: "bookings_user", on: "bookings", columns: ["userId", "id"])
+            try db.create(index: "bookings_show_status", on: "bookings", columns: ["showId", "bookingStatus"])
+            try db.create(index: "bookings_pending", on: "bookings", columns: ["bookingStatus", "showId"], condition: Column("bookingStatus") == "pending")
+            // One row per seat of a live (held) or confirmed (booked) booking. The partial unique index is the
+            // database's own guard: even an engine bug cannot write a seat into two live bookings.
+            try db.create(table: "bookingSeats") { t in
+                t.column("showId", .text).notNull()
+                t.column("seatNumber", .text).notNull()
+                t.column("bookingId", .text).notNull().references("bookings")
+                t.column("state", .text).notNull()
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX bookingSeats_live ON bookingSeats(showId, seatNumber) WHERE state IN ('held', 'booked')")
+            try db.create(index: "bookingSeats_booking", on: "bookingSeats", columns: ["bookingId"])
+            try db.create(table: "payments") { t in
+                t.primaryKey("id", .text)
+                t.column("bookingId", .text).notNull().references("bookings")
+                t.column("userId", .text).notNull()
+                t.column("amount", .integer).notNull()
+                t.column("currency", .text).notNull()
+                t.column("paymentMethod", .text).notNull()
+                t.column("paymentStatus", .text).notNull()
+                t.column("transactionId", .text).unique()
+                t.column("failureCode", .text)
+                t.column("gatewayResponse", .text)
+                t.column("paidAt", .datetime)
+                t.column("refundedAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(index: "payments_booking", on: "payments", columns: ["bookingId"])
+            // Payment attempts are kept forever.
+            try db.execute(sql: "CREATE TRIGGER payments_kept BEFORE DELETE ON payments BEGIN SELECT RAISE(ABORT, 'payments are never deleted'); END")
+            try db.create(table: "idempotencyKeys") { t in
+                t.column("userId", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("requestHash", .text).notNull()
+                t.column("status", .integer).notNull()
+                t.column("body", .blob).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull()
+                t.primaryKey(["userId", "key"])
+            }
+            // The seat journal: every change to a show's seats, versioned, append-only.
+            try db.create(table: "seatChanges") { t in
+                t.column("showId", .text).notNull()
+                t.column("version", .integer).notNull()
+                t.column("cause", .text).notNull()
+                t.column("seats", .jsonText).notNull()
+                t.column("at", .datetime).notNull()
+                t.primaryKey(["showId", "version"])
+            }
+            try db.execute(sql: "CREATE TRIGGER seatChanges_no_update BEFORE UPDATE ON seatChanges BEGIN SELECT RAISE(ABORT, 'seatChanges is append-only'); END")
+            try db.execute(sql: "CREATE TRIGGER seatChanges_no_delete BEFORE DELETE ON seatChanges BEGIN SELECT RAISE(ABORT, 'seatChanges is append-only'); END")
+        }
         return migrator
     }
 }

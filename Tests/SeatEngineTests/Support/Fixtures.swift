@@ -1,4 +1,4 @@
-@testable import SeatEngine
+import SeatEngine
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

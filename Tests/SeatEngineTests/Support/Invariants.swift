@@ -1,4 +1,4 @@
-@testable import SeatEngine
+import SeatEngine
 
 /// The seat engine's invariants; returns every violation found in `map` (empty when it is sound).
 func invariantViolations(of map: SeatMap) -> [String] {

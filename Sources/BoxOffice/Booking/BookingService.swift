@@ -1,0 +1,166 @@
+import BoxOfficeStore
+import Foundation
+import Logging
+import SeatEngine
+
+/// Locks, releases, books and cancels seats through each show's actor, and answers what bookings a user has.
+///
+/// A lock goes to the show's `ShowActor`, which decides in one synchronous step; the decision is made durable
+/// by the `Journal` (group commit) and published to the feed before the call returns.
+public final class BookingService: Sendable {
+    let catalog: any CatalogRepository
+    let bookings: BookingRepository
+    let journal: Journal
+    let clock: any EngineClock
+    let hold: Duration
+    let actors: ShowActors
+    let logger: Logger
+
+    public init(
+        catalog: any CatalogRepository, bookings: BookingRepository, journal: Journal, feed: any SeatChangeFeed,
+        clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, logger: Logger = Logger(label: "boxoffice.booking")
+    ) {
+        self.catalog = catalog
+        self.bookings = bookings
+        self.journal = journal
+        self.clock = clock
+        self.hold = .seconds(holdSeconds)
+        self.logger = logger
+        self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock] showId in
+            guard let show = try await catalog.show(id: showId) else { return nil }
+            let durable = try await bookings.seatState(showId: showId)
+            let state = SeatMapState(version: durable.version, holds: durable.holds, booked: durable.booked)
+            return try await ShowActor(
+                show: showId, seats: show.layout.seats().map(\.seatNumber), state: state,
+                journal: ShowJournal(show: show, journal: journal, feed: feed), clock: clock)
+        }
+    }
+
+    // MARK: Locking
+
+    /// Holds `seats` of a show for the user: all or nothing, replacing the user's earlier pending booking there.
+    public func lock(userId: String, _ input: LockSeatsInput) async throws -> Booking {
+        guard input.seats.count <= 100 else { throw BoxOfficeError(SeatEngineError.tooManySeats(max: SeatMap.maxSeatsPerBooking)) }
+        let show = try await openShow(input.showId)
+        let actor = try await showActor(show.id)
+        let bookingId = Identifier.make("bkg", at: clock.now)
+        do {
+            let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
+            return Booking(hold: hold, show: show, at: change.at)
+        } catch {
+            throw BoxOfficeError(error)
+        }
+    }
+
+    /// Cancels the user's booking: a pending one releases its seats; a confirmed one, before the show starts,
+    /// is refunded and frees its seats.
+    public func cancel(userId: String, bookingId: String) async throws -> Booking {
+        let booking = try await ownBooking(userId: userId, bookingId: bookingId)
+        let actor = try await showActor(booking.showId)
+        switch booking.bookingStatus {
+        case .pending:
+            do {
+                _ = try await actor.release(booking: booking.id)
+            } catch .holdNotFound {
+                // It expired (or was replaced) in the meantime: report what it is now.
+            } catch {
+                throw BoxOfficeError(error)
+            }
+        case .confirmed:
+            guard let show = try await catalog.show(id: booking.showId), show.startsAt > clock.now else {
+                throw BoxOfficeError(.conflict, "show_started", "A booking cannot be cancelled once its show has started.")
+            }
+            do {
+                _ = try await actor.cancel(booking: booking.id)
+            } catch {
+                throw BoxOfficeError(error)
+            }
+        case .cancelled, .expired:
+            return booking
+        }
+        return try await ownBooking(userId: userId, bookingId: bookingId)
+    }
+
+    /// The confirmed booking (idempotent); 409 `payment_required` while it has no completed payment.
+    public func confirm(userId: String, bookingId: String) async throws -> Booking {
+        let booking = try await ownBooking(userId: userId, bookingId: bookingId)
+        switch booking.bookingStatus {
+        case .confirmed:
+            return booking
+        case .pending:
+            throw BoxOfficeError(.conflict, "payment_required", "Pay for this booking first; it is confirmed when the payment completes.")
+        case .cancelled, .expired:
+            throw BoxOfficeError(.conflict, "booking_\(booking.bookingStatus.rawValue)", "This booking is \(booking.bookingStatus.rawValue).")
+        }
+    }
+
+    // MARK: Reading
+
+    /// The user's own booking; another user's is 404, exactly like one that does not exist.
+    public func ownBooking(userId: String, bookingId: String) async throws -> Booking {
+        guard Identifier.looksValid(bookingId), let booking = try await bookings.booking(id: bookingId), booking.userId == userId else {
+            throw BoxOfficeError.notFound("booking", id: bookingId)
+        }
+        return booking
+    }
+
+    public func history(userId: String, page: PageRequest) async throws -> Page<Booking> {
+        try await bookings.bookings(userId: userId, page: page)
+    }
+
+    // MARK: Engine access
+
+    /// The show's actor, loaded on demand.
+    func showActor(_ showId: String) async throws -> ShowActor {
+        guard let actor = try await actors.actor(for: showId) else { throw BoxOfficeError.notFound("show", id: showId) }
+        return actor
+    }
+
+    /// The show if seats may still be sold for it: 404 if unknown, 409 `show_closed` if inactive or started.
+    func openShow(_ showId: String) async throws -> Show {
+        guard Identifier.looksValid(showId), let show = try await catalog.show(id: showId) else {
+            throw BoxOfficeError.notFound("show", id: showId)
+        }
+        guard show.isActive, show.startsAt > clock.now else {
+            throw BoxOfficeError(.conflict, "show_closed", "This show is no longer on sale.")
+        }
+        return show
+    }
+
+    /// Loads every show that has pending bookings, so their holds expire on time (and overdue ones now).
+    /// Called at start, before the server reports ready.
+    public func recover() async throws -> Int {
+        let shows = try await bookings.showsWithLiveHolds()
+        for showId in shows {
+            guard let actor = try await actors.actor(for: showId) else { continue }
+            do {
+                try await actor.expireDue()
+            } catch {
+                // The actor's own timer retries; the holds stay held until that succeeds.
+                logger.error("expiring overdue holds failed at start", metadata: ["show": "\(showId)", "error": "\(error)"])
+            }
+        }
+        return shows.count
+    }
+
+    public func shutdown() async {
+        await actors.shutdown()
+    }
+}
+
+// MARK: - Seat statuses for the catalog
+
+extension BookingService: SeatStatusSource {
+    public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus]) {
+        guard let actor = try await actors.actor(for: show.id) else { return (0, [:]) }
+        let snapshot = await actor.snapshot()
+        var taken = [String: SeatStatus]()
+        for seat in snapshot.held { taken[seat] = .held }
+        for seat in snapshot.booked { taken[seat] = .booked }
+        return (snapshot.version, taken)
+    }
+
+    public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
+        try await bookings.counts(showIds: shows.map(\.id))
+    }
+}

@@ -1,0 +1,27 @@
+import SeatEngine
+
+extension BoxOfficeError {
+    /// The contract's words for the engine's refusals.
+    init(_ error: SeatEngineError) {
+        switch error {
+        case .tooManySeats(let max):
+            self.init(.unprocessable, "too_many_seats", "At most \(max) seats per booking.", details: ["field": .string("seats")])
+        case .duplicateSeat(let seats):
+            self.init(.unprocessable, "duplicate_seat", "A seat is listed twice: \(seats.joined(separator: ", ")).", details: ["seats": .strings(seats)])
+        case .unknownSeat(let seats):
+            self.init(.unprocessable, "unknown_seat", "Not seats of this show: \(seats.prefix(20).joined(separator: ", ")).", details: ["seats": .strings(Array(seats.prefix(50)))])
+        case .unavailable(let seats):
+            self.init(.conflict, "seat_unavailable", "Some seats are no longer available: \(seats.joined(separator: ", ")).", details: ["seats": .strings(seats)])
+        case .noSeats:
+            self.init(.unprocessable, "validation_failed", "Choose at least one seat.", details: ["field": .string("seats")])
+        case .holdNotFound:
+            self.init(.conflict, "hold_expired", "This booking no longer holds its seats.")
+        case .holdExpired:
+            self.init(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
+        case .notBooked:
+            self.init(.conflict, "booking_not_confirmed", "This booking holds no booked seats.")
+        case .journalFailed:
+            self.init(.unavailable, "unavailable", "The change could not be saved; nothing was changed. Try again shortly.")
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import BoxOfficeStore
+import Foundation
+import SeatEngine
+
+/// Connects one show's actor to the journal: turns each change and its booking-level effect into the rows
+/// that make it durable, in one journal entry, then publishes it.
+struct ShowJournal: SeatJournal {
+    let show: Show
+    let journal: Journal
+    let feed: any SeatChangeFeed
+    let currency: String
+
+    init(show: Show, journal: Journal, feed: any SeatChangeFeed, currency: String = "INR") {
+        self.show = show
+        self.journal = journal
+        self.feed = feed
+        self.currency = currency
+    }
+
+    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws {
+        let entry: JournalEntry
+        switch effect {
+        case .locked(let hold, let replaced):
+            let booking = Booking(hold: hold, show: show, at: change.at, currency: currency)
+            entry = JournalEntry(show: change.show, version: change.version) { db in
+                try BookingWrites.lock(booking, replacing: replaced?.booking, change: change, in: db)
+            }
+        case .released(let hold):
+            entry = JournalEntry(show: change.show, version: change.version) { db in
+                try BookingWrites.release([hold.booking], as: .cancelled, change: change, in: db)
+            }
+        case .expired(let holds):
+            let ids = holds.map(\.booking)
+            entry = JournalEntry(show: change.show, version: change.version) { db in
+                try BookingWrites.release(ids, as: .expired, change: change, in: db)
+            }
+        case .booked(let hold):
+            entry = JournalEntry(show: change.show, version: change.version) { db in
+                try BookingWrites.book(hold.booking, change: change, in: db)
+            }
+        case .cancelled(let booking, _):
+            entry = JournalEntry(show: change.show, version: change.version) { db in
+                try BookingWrites.cancelConfirmed(booking, change: change, in: db)
+            }
+        }
+        try await journal.append(entry)
+    }
+
+    func published(_ change: SeatChange) {
+        feed.publish(change)
+    }
+}
+
+extension Booking {
+    /// The booking row a hold becomes, with each seat's row, column, category and price from the show's layout.
+    init(hold: Hold, show: Show, at: Date, currency: String = "INR") {
+        let requested = Set(hold.seats)
+        let seats = show.layout.seats().filter { requested.contains($0.seatNumber) }
+        self.init(id: hold.booking, userId: hold.user, show: show, seats: seats, expiresAt: hold.expiresAt, createdAt: at, currency: currency)
+    }
+}

@@ -1,0 +1,26 @@
+/// Card details sent to `process` for card methods.
+public struct CardDetails: Codable, Sendable {
+    public var number: String
+    public var expMonth: Int
+    public var expYear: Int
+    public var cvc: String
+
+    public init(number: String, expMonth: Int, expYear: Int, cvc: String) {
+        self.number = number
+        self.expMonth = expMonth
+        self.expYear = expYear
+        self.cvc = cvc
+    }
+}
+
+/// What a gateway answered for one charge.
+public enum GatewayDecision: Sendable, Equatable {
+    case approved(transactionId: String)
+    case declined(code: String, message: String)
+}
+
+/// A card processor. The default is simulated (`SimulatedGateway`); a real one implements the same protocol.
+public protocol PaymentGateway: Sendable {
+    /// Charges `amount` (minor units); `reference` is our payment id, so a retried call never charges twice.
+    func charge(amount: Int, currency: String, method: String, card: CardDetails?, reference: String) async throws -> GatewayDecision
+}

@@ -1,0 +1,88 @@
+import BoxOffice
+import BoxOfficeStore
+import Foundation
+import Hummingbird
+
+/// `/api/bookings`: lock seats, list and read one's bookings, confirm, cancel.
+struct BookingController {
+    let bookings: BookingService
+    let idempotency: IdempotentRequests
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("lock-seats", use: lock)
+        group.get("", use: list)
+        group.get(":id", use: get)
+        group.post(":id/confirm", use: confirm)
+        group.post(":id/cancel", use: cancel)
+    }
+
+    /// `POST /api/bookings/lock-seats` → 201 pending booking (idempotent with `Idempotency-Key`).
+    @Sendable func lock(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let data = Data(body.readableBytesView)
+        let input = try Request.decodeJSON(LockSeatsInput.self, from: data)
+        let bookings = self.bookings
+        return try await idempotency.run(request, body: data, user: user.id) {
+            await IdempotentRequests.capture(status: 201) { try await bookings.lock(userId: user.id, input) }
+        }
+    }
+
+    /// `GET /api/bookings`: the caller's bookings, newest first.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<Booking> {
+        let user = try context.requireUser()
+        return try await bookings.history(userId: user.id, page: request.pageRequest())
+    }
+
+    /// `GET /api/bookings/:id`: one of the caller's bookings (another user's is 404).
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Booking {
+        let user = try context.requireUser()
+        return try await bookings.ownBooking(userId: user.id, bookingId: context.id(of: "booking"))
+    }
+
+    /// `POST /api/bookings/:id/confirm`: the confirmed booking, or 409 `payment_required`.
+    @Sendable func confirm(_ request: Request, context: AppRequestContext) async throws -> Booking {
+        let user = try context.requireUser()
+        return try await bookings.confirm(userId: user.id, bookingId: context.id(of: "booking"))
+    }
+
+    /// `POST /api/bookings/:id/cancel`: release a pending booking, or cancel and refund a confirmed one.
+    @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Booking {
+        let user = try context.requireUser()
+        return try await bookings.cancel(userId: user.id, bookingId: context.id(of: "booking"))
+    }
+}
+
+/// `/api/payments`: initiate and process.
+struct PaymentController {
+    let payments: PaymentService
+    let idempotency: IdempotentRequests
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("initiate", use: initiate)
+        group.post(":id/process", use: process)
+    }
+
+    /// `POST /api/payments/initiate` → 201 payment.
+    @Sendable func initiate(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let data = Data(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+        let input = try Request.decodeJSON(InitiatePaymentInput.self, from: data)
+        let payments = self.payments
+        return try await idempotency.run(request, body: data, user: user.id) {
+            await IdempotentRequests.capture(status: 201) { try await payments.initiate(userId: user.id, input).view }
+        }
+    }
+
+    /// `POST /api/payments/:id/process` → the completed payment, 402 on a decline, 409 `hold_expired`.
+    @Sendable func process(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let id = try context.id(of: "payment")
+        let data = Data(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+        let input = data.isEmpty ? ProcessPaymentInput() : try Request.decodeJSON(ProcessPaymentInput.self, from: data)
+        let payments = self.payments
+        return try await idempotency.run(request, body: data, user: user.id) {
+            await IdempotentRequests.capture(status: 200) { try await payments.process(userId: user.id, paymentId: id, input).view }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import SeatEngine
+
+/// What a show's seats look like on disk: the durable state a `ShowActor` is rebuilt from.
+public struct DurableSeatState: Sendable {
+    public var version: Int64
+    public var holds: [Hold]
+    public var booked: [String: [String]]
+}
+
+/// Bookings, payments and idempotency records: reads, and the writes that do not change seats.
+public struct BookingRepository: Sendable {
+    let database: BoxOfficeDatabase
+
+    public init(database: BoxOfficeDatabase) {
+        self.database = database
+    }
+
+    // MARK: Bookings
+
+    public func booking(id: String) async throws -> Booking? {
+        try await database.pool.read { db in try Booking.fetchOne(db, key: id) }
+    }
+
+    /// A user's bookings, newest first.
+    public func bookings(userId: String, page: PageRequest) async throws -> Page<Booking> {
+        try await database.pool.read { db in
+            var request = Booking.filter(Column("userId") == userId)
+            if let after = page.after { request = request.filter(Column("id") < after.id) }
+            let rows = try request.order(Column("id").desc).limit(page.limit + 1).fetchAll(db)
+            return Paging.page(rows, limit: page.limit) { Cursor(key: "", id: $0.id) }
+        }
+    }
+
+    /// The durable seat state of a show: its last journaled version, live holds and booked seats.
+    public func seatState(showId: String) async throws -> DurableSeatState {
+        try await database.pool.read { db in
+            let version = try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM seatChanges WHERE showId = ?", arguments: [showId]) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.seatNumber, s.state, b.id AS bookingId, b.userId, b.expiresAt FROM bookingSeats s
+                    JOIN bookings b ON b.id = s.bookingId WHERE s.showId = ?
+                    """,
+                arguments: [showId])
+            var holds = [String: Hold]()
+            var order = [String]()
+            var booked = [String: [String]]()
+            for row in rows {
+                let bookingId: String = row["bookingId"]
+                let seat: String = row["seatNumber"]
+                if row["state"] as String == BookingSeat.State.booked.rawValue {
+                    booked[bookingId, default: []].append(seat)
+                } else if holds[bookingId] != nil {
+                    holds[bookingId]!.seats.append(seat)
+                } else {
+                    order.append(bookingId)
+                    holds[bookingId] = Hold(booking: bookingId, user: row["userId"], seats: [seat], expiresAt: row["expiresAt"])
+                }
+            }
+            return DurableSeatState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
+        }
+    }
+
+    /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
+    public func showsWithLiveHolds() async throws -> [String] {
+        try await database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending'")
+        }
+    }
+
+    /// Version, held and booked counts for many shows in one query.
+    public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
+        guard !showIds.isEmpty else { return [:] }
+        return try await database.pool.read { db in
+            var result = [String: (version: Int64, held: Int, booked: Int)]()
+            let marks = databaseQuestionMarks(count: showIds.count)
+            for row in try Row.fetchAll(
+                db, sql: "SELECT showId, state, COUNT(*) AS n FROM bookingSeats WHERE showId IN (\(marks)) GROUP BY showId, state",
+                arguments: StatementArguments(showIds))
+            {
+                let show: String = row["showId"]
+                var entry = result[show] ?? (0, 0, 0)
+                if row["state"] as String == "held" { entry.held = row["n"] } else { entry.booked = row["n"] }
+                result[show] = entry
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT showId, MAX(version) AS v FROM seatChanges WHERE showId IN (\(marks)) GROUP BY showId",
+                arguments: StatementArguments(showIds))
+            {
+                let show: String = row["showId"]
+                var entry = result[show] ?? (0, 0, 0)
+                entry.version = row["v"]
+                result[show] = entry
+            }
+            return result
+        }
+    }
+
+    // MARK: Payments
+
+    public func payment(id: String) async throws -> Payment? {
+        try await database.pool.read { db in try Payment.fetchOne(db, key: id) }
+    }
+
+    /// Payments left `processing` by a crash: their charges were never captured.
+    public func interruptedPayments() async throws -> [Payment] {
+        try await database.pool.read { db in try Payment.filter(Column("paymentStatus") == PaymentStatus.processing.rawValue).fetchAll(db) }
+    }
+
+    // MARK: Idempotency
+
+    /// The stored answer for a user's key, if it is younger than its expiry.
+    public func idempotentAnswer(userId: String, key: String, now: Date) async throws -> IdempotentAnswer? {
+        try await database.pool.read { db in
+            try IdempotentAnswer.filter(Column("userId") == userId && Column("key") == key && Column("expiresAt") > now).fetchOne(db)
+        }
+    }
+}
+
+/// A stored answer to an idempotent request.
+public struct IdempotentAnswer: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "idempotencyKeys"
+
+    public var userId: String
+    public var key: String
+    public var requestHash: String
+    public var status: Int
+    public var body: Data
+    public var createdAt: Date
+    public var expiresAt: Date
+
+    public init(userId: String, key: String, requestHash: String, status: Int, body: Data, createdAt: Date, expiresAt: Date) {
+        self.userId = userId
+        self.key = key
+        self.requestHash = requestHash
+        self.status = status
+        self.body = body
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
