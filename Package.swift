@@ -6,6 +6,9 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// Tests import what they use, but not every module whose members they touch.
+let testSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "boxoffice",
     platforms: [.macOS(.v15)],
@@ -88,12 +91,12 @@ let package = Package(
         .testTarget(
             name: "SeatEngineTests",
             dependencies: ["SeatEngine"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "BoxOfficeStoreTests",
             dependencies: ["BoxOfficeStore", "SeatEngine"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSettings
         ),
         .testTarget(
             name: "BoxOfficeServerTests",
@@ -108,7 +111,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSettings
         ),
     ],
     swiftLanguageModes: [.v6]

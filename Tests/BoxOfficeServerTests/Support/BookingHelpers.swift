@@ -1,0 +1,31 @@
+import Foundation
+import HTTPTypes
+import Testing
+
+extension APIClient {
+    /// POST lock-seats; returns the reply.
+    func lock(_ showId: String, _ seats: [String], token: String, key: String? = nil) async throws -> Reply {
+        let list = seats.map { "\"\($0)\"" }.joined(separator: ",")
+        var headers = HTTPFields()
+        if let key { headers[.init("Idempotency-Key")!] = key }
+        return try await request(.post, "/api/bookings/lock-seats", body: #"{"showId":"\#(showId)","seats":[\#(list)]}"#, token: token, headers: headers)
+    }
+
+    /// The status of each seat of a show, from `GET /api/shows/:id`.
+    func seatStatuses(_ showId: String) async throws -> [String: String] {
+        let show = try await get("/api/shows/\(showId)")
+        var result = [String: String]()
+        for seat in show.json["seats"]?.array ?? [] {
+            if let number = seat["seatNumber"]?.string, let status = seat["status"]?.string { result[number] = status }
+        }
+        return result
+    }
+
+    /// Initiates and processes a payment; returns the process reply.
+    func pay(_ bookingId: String, token: String, method: String = "credit_card", card: String? = "4242424242424242") async throws -> Reply {
+        let initiated = try await post("/api/payments/initiate", #"{"bookingId":"\#(bookingId)","paymentMethod":"\#(method)"}"#, token: token)
+        guard initiated.status == 201, let paymentId = initiated.json["id"]?.string else { return initiated }
+        let body = card.map { #"{"card":{"number":"\#($0)","expMonth":12,"expYear":2030,"cvc":"123"}}"# } ?? "{}"
+        return try await post("/api/payments/\(paymentId)/process", body, token: token)
+    }
+}
