@@ -1,6 +1,6 @@
 import Foundation
 
-/// Narrows `GET /api/movies`.
+/// Narrows `GET /api/movies` (which lists only movies now showing).
 public struct MovieFilter: Sendable, Equatable {
     /// Only movies with an active show in this city that has not started.
     public var cityId: String?

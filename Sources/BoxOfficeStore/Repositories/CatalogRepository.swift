@@ -11,7 +11,7 @@ public protocol CatalogRepository: Sendable {
     func update(_ city: City) async throws
 
     // MARK: Movies
-    /// Active movies by title, narrowed by `filter`; `now` decides which shows have not started.
+    /// Active movies now showing (an active show that has not started by `now`), by title, narrowed by `filter`.
     func movies(_ filter: MovieFilter, page: PageRequest, now: Date) async throws -> Page<Movie>
     func movie(id: String) async throws -> Movie?
     func insert(_ movie: Movie) async throws

@@ -39,6 +39,7 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     public func movies(_ filter: MovieFilter, page: PageRequest, now: Date) async throws -> Page<Movie> {
         try await database.pool.read { db in
             var conditions: [SQL] = ["isActive"]
+            // "Now showing": at least one active show that has not started, in the city when one is given.
             if let cityId = filter.cityId {
                 conditions.append(
                     """
@@ -46,6 +47,8 @@ public struct SQLiteCatalogRepository: CatalogRepository {
                             AND shows.isActive AND shows.startsAt > \(now))
                     """
                 )
+            } else {
+                conditions.append("EXISTS (SELECT 1 FROM shows WHERE shows.movieId = movies.id AND shows.isActive AND shows.startsAt > \(now))")
             }
             if let language = filter.language {
                 conditions.append("EXISTS (SELECT 1 FROM json_each(movies.languages) WHERE value = \(language) COLLATE NOCASE)")

@@ -46,6 +46,17 @@ enum TestServer {
     }
 }
 
+extension TestServer {
+    /// Runs `body` against the application on a real socket, through AsyncHTTPClient's connection pool,
+    /// so concurrent requests really are concurrent connections.
+    static func withSocket<Value: Sendable>(
+        _ options: ServerOptions = options(), _ body: @Sendable (APIClient) async throws -> Value
+    ) async throws -> Value {
+        let app = try await buildApplication(options)
+        return try await app.test(.ahc(.http)) { client in try await body(APIClient(client: client)) }
+    }
+}
+
 /// A thin JSON client over the test framework's client.
 struct APIClient: Sendable {
     let client: any TestClientProtocol
