@@ -113,3 +113,28 @@ struct PaymentTests {
         }
     }
 }
+
+@Suite("Sales report")
+struct SalesReportTests {
+    @Test("confirmed bookings count by day, movie and theatre; pending ones do not; users may not read it")
+    func report() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let user = try await api.registerUser()
+            let paid = try #require(try await api.lock(fixture.showId, ["B1", "B3"], token: user.token).json["id"]?.string)
+            #expect(try await api.pay(paid, token: user.token, method: "upi", card: nil).status == 200)
+            let other = try await api.registerUser()
+            #expect(try await api.lock(fixture.showId, ["A1"], token: other.token).status == 201)
+            let report = try await api.get("/api/admin/reports/sales", token: fixture.adminToken)
+            #expect(report.status == 200, "\(report.text)")
+            #expect(report.json["totals"]?["revenue"]?.int == 40000)
+            #expect(report.json["totals"]?["tickets"]?.int == 2)
+            #expect(report.json["totals"]?["bookings"]?.int == 1)
+            #expect(report.json["byMovie"]?[0]?["title"]?.string == "Test Film")
+            #expect(report.json["byTheatre"]?[0]?["occupancy"]?.double == 2.0 / 11.0)
+            #expect(report.json["byDay"]?.array?.count == 1)
+            #expect(try await api.get("/api/admin/reports/sales", token: user.token).status == 403)
+            #expect(try await api.get("/api/admin/reports/sales?from=2026-02-30", token: fixture.adminToken).status == 400)
+        }
+    }
+}

@@ -5,6 +5,7 @@ import Hummingbird
 /// `/api/admin`: catalog edits. The group is guarded by `RequireAdminMiddleware` (401 without a token, 403 for a user).
 struct AdminController {
     let catalog: CatalogService
+    let bookings: BookingService
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.post("cities", use: createCity)
@@ -15,6 +16,12 @@ struct AdminController {
         admin.patch("theatres/:id", use: updateTheatre)
         admin.post("shows", use: createShow)
         admin.patch("shows/:id", use: updateShow)
+        admin.get("reports/sales", use: salesReport)
+    }
+
+    /// `GET /api/admin/reports/sales?from=&to=`: revenue, tickets and occupancy by day, movie and theatre.
+    @Sendable func salesReport(_ request: Request, context: AppRequestContext) async throws -> SalesReport {
+        try await bookings.salesReport(from: request.dateParameter("from"), to: request.dateParameter("to"))
     }
 
     @Sendable func createCity(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<City> {

@@ -11,6 +11,7 @@ extension ShowView: ResponseEncodable, ResponseGenerator {}
 extension AvailabilityView: ResponseEncodable, ResponseGenerator {}
 extension User: ResponseEncodable, ResponseGenerator {}
 extension Booking: ResponseEncodable, ResponseGenerator {}
+extension SalesReport: ResponseEncodable, ResponseGenerator {}
 extension PaymentView: ResponseEncodable, ResponseGenerator {}
 
 /// `{user, token}` from register and login.
