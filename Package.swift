@@ -95,7 +95,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxOfficeStoreTests",
-            dependencies: ["BoxOfficeStore", "SeatEngine"],
+            dependencies: [
+                "BoxOfficeStore", "SeatEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: testSettings
         ),
         .testTarget(
@@ -110,6 +114,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: testSettings
         ),

@@ -46,18 +46,22 @@ public actor Journal: Service {
     /// The writer loop: runs until graceful shutdown, then drains what is queued and stops.
     public func run() async {
         running = true
-        await withGracefulShutdownHandler {
-            while true {
-                if queue.isEmpty {
-                    if stopping || Task.isCancelled { break }
-                    await withCheckedContinuation { wakeUp = $0 }
-                    continue
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                while true {
+                    if queue.isEmpty {
+                        if stopping || Task.isCancelled { break }
+                        await withCheckedContinuation { wakeUp = $0 }
+                        continue
+                    }
+                    let batch = queue
+                    queue.removeAll(keepingCapacity: true)
+                    await commit(batch)
                 }
-                let batch = queue
-                queue.removeAll(keepingCapacity: true)
-                await commit(batch)
+            } onGracefulShutdown: {
+                Task { await self.stop() }
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             Task { await self.stop() }
         }
         running = false
