@@ -1,0 +1,203 @@
+import Foundation
+import GRDB
+
+/// Fills a migrated BoxOffice database with a large history fast, straight into the schema (never through
+/// the REST API): shows cloned from the catalog's largest screen, fully booked in bookings of ten seats with
+/// their payments, seat rows and journal, plus pending holds, live and overdue, that the server must restore.
+struct BigDatabase {
+    struct Summary: Sendable {
+        var shows = 0
+        var bookedSeats = 0
+        var bookings = 0
+        var liveHoldShows: [String] = []
+        var overdueHoldShows: [String] = []
+        var seconds = 0.0
+    }
+
+    var bookedSeats: Int
+    var liveHolds: Int
+    var overdueHolds: Int
+
+    private struct Template {
+        var movieId: String
+        var theatreId: String
+        var screenNumber: Int
+        var cityId: String
+        var language: String
+        var format: String
+        var layout: String
+        var seats: [(number: String, row: String, column: Int, category: String, price: Int)]
+    }
+
+    func generate(path: String) throws -> Summary {
+        let started = Date()
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        var summary = Summary()
+        try queue.write { db in
+            let template = try Self.template(db)
+            let now = Date()
+            var ids = IdentifierMaker(seed: UInt64(now.timeIntervalSince1970 * 1000))
+            // Users who own the bookings.
+            let userCount = 1_000
+            let users = (0..<userCount).map { _ in ids.make("usr") }
+            let insertUser = try db.makeStatement(
+                sql: "INSERT INTO users (id, name, email, passwordHash, phone, role, isActive, createdAt, updatedAt) VALUES (?, ?, ?, ?, NULL, 'user', 1, ?, ?)")
+            for (index, user) in users.enumerated() {
+                try insertUser.execute(arguments: [user, "Bulk \(index)", "bulk-\(index)-\(user.suffix(6))@bench.example", "not-a-hash", now, now])
+            }
+            let perShow = max(10, (template.seats.count - 10) / 10 * 10)
+            let holdShows = liveHolds + overdueHolds
+            let showCount = max((bookedSeats + perShow - 1) / perShow, holdShows)
+            let insertShow = try db.makeStatement(
+                sql: """
+                    INSERT INTO shows (id, movieId, theatreId, screenNumber, cityId, startsAt, endsAt, showDate, showTime, language, format,
+                    isActive, layout, totalSeats, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                    """)
+            let insertBooking = try db.makeStatement(
+                sql: """
+                    INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
+                    paymentId, expiresAt, showDate, showTime, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'INR', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let insertSeat = try db.makeStatement(sql: "INSERT INTO bookingSeats (showId, seatNumber, bookingId, state) VALUES (?, ?, ?, ?)")
+            let insertPayment = try db.makeStatement(
+                sql: """
+                    INSERT INTO payments (id, bookingId, userId, amount, currency, paymentMethod, paymentStatus, transactionId, paidAt, createdAt,
+                    updatedAt) VALUES (?, ?, ?, ?, 'INR', 'upi', 'completed', ?, ?, ?, ?)
+                    """)
+            let insertChange = try db.makeStatement(sql: "INSERT INTO seatChanges (showId, version, cause, seats, at) VALUES (?, ?, ?, ?, ?)")
+            let day = DateFormatter()
+            day.locale = Locale(identifier: "en_US_POSIX")
+            day.timeZone = TimeZone(identifier: "UTC")
+            day.dateFormat = "yyyy-MM-dd"
+            let time = DateFormatter()
+            time.locale = day.locale
+            time.timeZone = day.timeZone
+            time.dateFormat = "HH:mm"
+            let base = now.addingTimeInterval(8 * 86_400)
+            var remaining = bookedSeats
+            var userTurn = 0
+
+            func seatJSON(_ seats: ArraySlice<(number: String, row: String, column: Int, category: String, price: Int)>) -> String {
+                "[" + seats.map { #"{"seatNumber":""# + $0.number + #"","row":""# + $0.row + #"","column":\#($0.column),"category":""# + $0.category + #"","price":\#($0.price)}"# }
+                    .joined(separator: ",") + "]"
+            }
+            func changeJSON(_ seats: ArraySlice<(number: String, row: String, column: Int, category: String, price: Int)>, _ status: String) -> String {
+                "[" + seats.map { #"{"seat":""# + $0.number + #"","status":""# + status + #""}"# }.joined(separator: ",") + "]"
+            }
+
+            for showIndex in 0..<showCount {
+                let showId = ids.make("shw")
+                let startsAt = base.addingTimeInterval(Double(showIndex) * 300)
+                let showDate = day.string(from: startsAt)
+                let showTime = time.string(from: startsAt)
+                try insertShow.execute(arguments: [
+                    showId, template.movieId, template.theatreId, template.screenNumber, template.cityId, startsAt, startsAt.addingTimeInterval(3 * 3600),
+                    showDate, showTime, template.language, template.format, template.layout, template.seats.count, now, now,
+                ])
+                summary.shows += 1
+                var version: Int64 = 0
+                let booked = min(remaining, perShow)
+                remaining -= booked
+                var offset = 0
+                while offset < booked {
+                    let seats = template.seats[offset..<min(offset + 10, booked)]
+                    offset += seats.count
+                    let bookingId = ids.make("bkg")
+                    let paymentId = ids.make("pay")
+                    let user = users[userTurn % users.count]
+                    userTurn += 1
+                    let amount = seats.reduce(0) { $0 + $1.price }
+                    try insertBooking.execute(arguments: [
+                        bookingId, user, showId, template.movieId, template.theatreId, seatJSON(seats), amount, "confirmed", "completed", paymentId,
+                        now.addingTimeInterval(300), showDate, showTime, now, now,
+                    ])
+                    for seat in seats { try insertSeat.execute(arguments: [showId, seat.number, bookingId, "booked"]) }
+                    try insertPayment.execute(arguments: [paymentId, bookingId, user, amount, "txn_" + paymentId, now, now, now])
+                    version += 1
+                    try insertChange.execute(arguments: [showId, version, "lock", changeJSON(seats, "held"), now])
+                    version += 1
+                    try insertChange.execute(arguments: [showId, version, "book", changeJSON(seats, "booked"), now])
+                    summary.bookings += 1
+                    summary.bookedSeats += seats.count
+                }
+                // Pending holds on the first shows: two seats from the free tail, live or overdue.
+                if showIndex < holdShows {
+                    let live = showIndex < liveHolds
+                    let seats = template.seats[booked..<min(booked + 2, template.seats.count)]
+                    guard !seats.isEmpty else { continue }
+                    let bookingId = ids.make("bkg")
+                    let user = users[userTurn % users.count]
+                    userTurn += 1
+                    try insertBooking.execute(arguments: [
+                        bookingId, user, showId, template.movieId, template.theatreId, seatJSON(seats), seats.reduce(0) { $0 + $1.price }, "pending",
+                        "pending", nil, now.addingTimeInterval(live ? 3600 : -3600), showDate, showTime, now, now,
+                    ])
+                    for seat in seats { try insertSeat.execute(arguments: [showId, seat.number, bookingId, "held"]) }
+                    version += 1
+                    try insertChange.execute(arguments: [showId, version, "lock", changeJSON(seats, "held"), now])
+                    if live { summary.liveHoldShows.append(showId) } else { summary.overdueHoldShows.append(showId) }
+                }
+            }
+        }
+        try queue.writeWithoutTransaction { db in _ = try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.close()
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    /// The catalog's largest screen layout, from an existing show.
+    private static func template(_ db: Database) throws -> Template {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT movieId, theatreId, screenNumber, cityId, language, format, layout FROM shows ORDER BY totalSeats DESC LIMIT 1")
+        else { throw BenchError("the database has no show to copy (start the server with --demo first)") }
+        let layoutText: String = row["layout"]
+        guard let layout = try JSONSerialization.jsonObject(with: Data(layoutText.utf8)) as? [String: Any],
+            let rows = layout["rows"] as? [String], let columns = layout["columns"] as? Int
+        else { throw BenchError("unreadable layout: \(layoutText.prefix(200))") }
+        let blocked = Set(layout["blocked"] as? [String] ?? [])
+        var category = [String: (String, Int)]()
+        for entry in layout["categories"] as? [[String: Any]] ?? [] {
+            guard let name = entry["name"] as? String, let price = entry["price"] as? Int else { continue }
+            for row in entry["rows"] as? [String] ?? [] { category[row] = (name, price) }
+        }
+        var seats = [(number: String, row: String, column: Int, category: String, price: Int)]()
+        for rowName in rows {
+            for column in 1...columns where !blocked.contains("\(rowName)\(column)") {
+                let (name, price) = category[rowName] ?? ("Standard", 10_000)
+                seats.append((number: "\(rowName)\(column)", row: rowName, column: column, category: name, price: price))
+            }
+        }
+        return Template(
+            movieId: row["movieId"], theatreId: row["theatreId"], screenNumber: row["screenNumber"], cityId: row["cityId"], language: row["language"],
+            format: row["format"], layout: layoutText, seats: seats)
+    }
+}
+
+/// Time-sortable ids shaped like the server's (`bkg_` + 26 Crockford base32 characters), unique by counter.
+struct IdentifierMaker {
+    private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+    private var counter: UInt64 = 0
+    private let millis: UInt64
+    private let salt: UInt64
+
+    init(seed: UInt64) {
+        millis = seed
+        salt = UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF
+    }
+
+    mutating func make(_ prefix: String) -> String {
+        counter += 1
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(26)
+        for shift in stride(from: 45, through: 0, by: -5) { bytes.append(Self.alphabet[Int((millis >> UInt64(shift)) & 0x1F)]) }
+        // 80 bits: 32 of salt, 48 of counter.
+        let high = salt
+        let low = counter
+        for shift in stride(from: 30, through: 0, by: -5) { bytes.append(Self.alphabet[Int((high >> UInt64(shift)) & 0x1F)]) }
+        for shift in stride(from: 40, through: 0, by: -5) { bytes.append(Self.alphabet[Int((low >> UInt64(shift)) & 0x1F)]) }
+        return prefix + "_" + String(decoding: bytes, as: UTF8.self)
+    }
+}

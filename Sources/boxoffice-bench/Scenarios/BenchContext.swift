@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Sizes and durations of one bench run. `quick` (the default of `scripts/bench`) fits in three minutes;
+/// `smoke` shrinks everything to a second or two per scenario.
+struct BenchSizes: Sendable {
+    var warmup: Duration = .seconds(1)
+    var duration: Duration = .seconds(5)
+    /// HTTP connections of the REST scenarios, and how many 127.0.0.x addresses they come from.
+    var connections = 32
+    var sources = 4
+    // (b) locks
+    var lockUsers = 400
+    var lockShows = 200
+    var showsPerLockUser = 6
+    var maxSeatsPerLock = 4
+    var lockTargetRate = 5_000.0
+    // (c) flow
+    var flowConnections = 32
+    // (d) fan-out
+    var subscribers = 10_000
+    var fanoutShows = 100
+    var fanoutLockRate = 1_000.0
+    var fanoutDuration: Duration = .seconds(8)
+    var probes = 8
+    // (e) kiosk
+    var kiosks = 15_000
+    var kioskIdle: Duration = .seconds(5)
+    var deflateKiosks = 1_000
+    /// Sockets per worker process (a process may hold at most 20,000 files here).
+    var socketsPerWorker = 5_000
+    // (f) recovery
+    var bookedSeats = 1_000_000
+    var liveHolds = 200
+    var overdueHolds = 100
+    // floors
+    var sqliteSeconds: Duration = .seconds(3)
+
+    static let quick = BenchSizes()
+
+    static let smoke = BenchSizes(
+        warmup: .milliseconds(200), duration: .seconds(1), connections: 4, sources: 2, lockUsers: 12, lockShows: 6, showsPerLockUser: 3,
+        maxSeatsPerLock: 4, lockTargetRate: 50, flowConnections: 4, subscribers: 40, fanoutShows: 4, fanoutLockRate: 40,
+        fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), deflateKiosks: 4, socketsPerWorker: 20,
+        bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, sqliteSeconds: .milliseconds(500))
+}
+
+/// What every scenario shares: the server binary, a scratch directory, the load's event loops, an HTTP client.
+struct BenchContext: Sendable {
+    var serverBinary: String
+    var directory: String
+    var sizes: BenchSizes
+    var loadGroup: MultiThreadedEventLoopGroup
+    var http: HTTPClient
+    var log: @Sendable (String) -> Void
+
+    /// Source addresses 127.0.0.2 … for the REST load.
+    var loadSources: [String] { (0..<max(1, sizes.sources)).map { "127.0.0.\(2 + $0)" } }
+
+    /// Source addresses for worker `index`: four of its own, from 127.0.0.20 up.
+    func workerSources(_ index: Int) -> [String] { (0..<4).map { "127.0.0.\(20 + index * 4 + $0)" } }
+
+    func launch(database name: String, demo: Bool = true) -> ServerLaunch {
+        ServerLaunch(binary: serverBinary, database: (directory as NSString).appendingPathComponent(name), demo: demo)
+    }
+
+    func setup(_ server: ServerProcess) -> SetupClient {
+        SetupClient(client: http, baseURL: server.baseURL)
+    }
+
+    func file(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+}

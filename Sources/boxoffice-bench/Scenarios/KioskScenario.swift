@@ -1,0 +1,120 @@
+import Foundation
+import Histogram
+import Synchronization
+
+/// (e) Kiosks: many idle sockets, each watching one theatre's shows of one day, spread over worker processes.
+enum KioskScenario {
+    static func run(_ context: BenchContext) async throws -> ScenarioResult {
+        context.log("kiosk: starting a server")
+        let server = try await ServerProcess.start(context.launch(database: "kiosk.sqlite"))
+        var workers = WorkerFleet(workers: [])
+        let probes = BrowserProbes()
+        do {
+            let result = try await measure(context, server: server, workers: &workers, probes: probes)
+            await workers.finish()
+            await server.stop()
+            await probes.close()
+            return result
+        } catch {
+            await workers.finish()
+            await server.stop()
+            await probes.close()
+            throw error
+        }
+    }
+
+    private static func measure(_ context: BenchContext, server: ServerProcess, workers: inout WorkerFleet, probes: BrowserProbes) async throws
+        -> ScenarioResult
+    {
+        let sizes = context.sizes
+        var result = ScenarioResult(key: "kiosk", title: "(e) kiosk: idle watchers", unit: "sockets/s")
+        let setup = context.setup(server)
+        let shows = try await setup.upcomingShows(startingAfter: 600)
+        if let unsupported = try await LiveSupport.check(port: server.port, show: shows[0].id) {
+            return .skipped("kiosk", result.title, because: unsupported)
+        }
+        // One board per theatre and local date that has shows: what a lobby screen watches.
+        var boards = [String]()
+        var seen = Set<String>()
+        for show in shows where seen.insert(show.theatreId + show.showDate).inserted {
+            boards.append(#"{"op":"watch","theatre":""# + show.theatreId + #"","date":""# + show.showDate + #""}"#)
+        }
+        let showsFile = context.file("kiosk-shows.txt")
+        let opsFile = context.file("kiosk-ops.txt")
+        try shows.map(\.id).joined(separator: "\n").write(toFile: showsFile, atomically: true, encoding: .utf8)
+        try boards.joined(separator: "\n").write(toFile: opsFile, atomically: true, encoding: .utf8)
+
+        // Let the server settle before its baseline.
+        try await Task.sleep(for: .milliseconds(500))
+        let baseline = server.stats()
+        let window = ServerUsage.Window(pid: server.pid)
+        let workerCount = max(1, (sizes.kiosks + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
+        context.log("kiosk: \(sizes.kiosks) watchers over \(boards.count) boards from \(workerCount) worker processes")
+        var spawned = [WorkerProcess]()
+        var first = 0
+        for index in 0..<workerCount {
+            let count = sizes.kiosks / workerCount + (index < sizes.kiosks % workerCount ? 1 : 0)
+            spawned.append(
+                try WorkerProcess(
+                    executable: currentExecutable(),
+                    arguments: [
+                        "--port", "\(server.port)", "--sources", context.workerSources(index).joined(separator: ","), "--count", "\(count)",
+                        "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
+                    ], logPath: context.file("kiosk-worker-\(index).log")))
+            first += count
+        }
+        workers = WorkerFleet(workers: spawned)
+        let started = Monotonic.now()
+        let ready = try await workers.ready(timeout: .seconds(240))
+        let connectSeconds = Double(Monotonic.now() - started) / 1e9
+        let connectUsage = window.finish()
+        let watching = ready.reduce(0) { $0 + $1.ready }
+        let failed = ready.reduce(0) { $0 + $1.failed }
+        try await Task.sleep(for: .milliseconds(500))
+        let connected = server.stats()
+        if let baseline, let connected, watching > 0 {
+            result.perConnection = (connected.residentBytes - baseline.residentBytes) / watching
+        }
+        // Idle: what the open sockets cost while nothing happens.
+        let idle = ServerUsage.Window(pid: server.pid)
+        try await Task.sleep(for: sizes.kioskIdle)
+        let idleUsage = idle.finish()
+        let reports = try await workers.results(timeout: .seconds(60))
+        var readyLatency = Latency.latency()
+        var errors = [String: Int]()
+        var closed = 0
+        for report in reports {
+            readyLatency.add(report.readyLatency)
+            closed += report.closedByServer
+            for (code, count) in report.errors { errors[code, default: 0] += count }
+        }
+        result.throughput = connectSeconds > 0 ? Double(watching) / connectSeconds : 0
+        result.latency = readyLatency
+        result.seconds = connectSeconds
+        result.usage = ServerUsage(cpuSeconds: connectUsage.cpuSeconds, peakResidentBytes: max(connectUsage.peakResidentBytes, idleUsage.peakResidentBytes),
+            residentBytes: idleUsage.residentBytes)
+        result.notes.append("\(watching) sockets watching \(boards.count) theatre-day boards (\(workerCount) worker processes); latency = connect → first availability")
+        result.notes.append(
+            String(format: "server CPU while idle %.2f s", idleUsage.cpuSeconds) + " over \(sizes.kioskIdle); RSS \(Format.bytes(idleUsage.residentBytes)) with them open")
+
+        // Browser-like sockets with permessage-deflate, on top: what each costs the server.
+        if sizes.deflateKiosks > 0 {
+            let before = server.stats()
+            probes.open(count: sizes.deflateKiosks, port: server.port, operations: boards, deflate: true)
+            await probes.waitReady(sizes.deflateKiosks, timeout: .seconds(60))
+            try await Task.sleep(for: .milliseconds(500))
+            let after = server.stats()
+            let probeSeen = probes.seen.withLock { $0 }
+            if let before, let after, probeSeen.ready > 0 {
+                result.notes.append(
+                    "with permessage-deflate (WSClient, \(probeSeen.ready) sockets): \(Format.bytes((after.residentBytes - before.residentBytes) / probeSeen.ready)) each")
+            }
+            if probeSeen.ready < sizes.deflateKiosks { result.failures.append("only \(probeSeen.ready)/\(sizes.deflateKiosks) deflate kiosks got a first message") }
+        }
+        if failed > 0 { result.failures.append("\(failed) sockets failed") }
+        if watching < sizes.kiosks { result.failures.append("\(watching)/\(sizes.kiosks) sockets got their first availability") }
+        if closed > 0 { result.failures.append("\(closed) sockets closed by the server") }
+        for (code, count) in errors { result.failures.append("\(count)× \(code)") }
+        return result
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CPU time and memory of one process, read from /proc: what the server spent on a scenario.
+struct ProcessStats: Sendable {
+    /// User plus system CPU seconds since the process started.
+    var cpuSeconds: Double
+    /// Resident set size now (VmRSS), bytes.
+    var residentBytes: Int
+    /// Peak resident set size (VmHWM) since start or since the last `resetPeak`, bytes.
+    var peakResidentBytes: Int
+    var threads: Int
+
+    /// Reads /proc/<pid>/stat and /proc/<pid>/status; nil when the process is gone.
+    static func read(pid: Int32) -> ProcessStats? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name, which may itself hold spaces: state is field 3, utime 14, stime 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var rss = 0
+        var hwm = 0
+        var threads = 0
+        for line in status.split(separator: "\n") {
+            if line.hasPrefix("VmRSS:") { rss = kibibytes(line) }
+            if line.hasPrefix("VmHWM:") { hwm = kibibytes(line) }
+            if line.hasPrefix("Threads:") { threads = Int(line.split(separator: "\t").last.map(String.init) ?? "") ?? 0 }
+        }
+        return ProcessStats(cpuSeconds: (user + system) / ticks, residentBytes: rss * 1024, peakResidentBytes: hwm * 1024, threads: threads)
+    }
+
+    /// Resets the process's peak RSS to its current RSS (Linux `clear_refs` value 5), so a scenario reports
+    /// its own peak. Best effort: without it, the peak is the process's lifetime peak.
+    @discardableResult
+    static func resetPeak(pid: Int32) -> Bool {
+        let fd = open("/proc/\(pid)/clear_refs", O_WRONLY)
+        guard fd >= 0 else { return false }
+        defer { _ = Glibc.close(fd) }
+        return write(fd, "5", 1) == 1
+    }
+
+    private static func kibibytes(_ line: Substring) -> Int {
+        Int(line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first ?? "") ?? 0
+    }
+}
+
+/// Server CPU and memory over one measured window.
+struct ServerUsage: Sendable {
+    var cpuSeconds: Double
+    var peakResidentBytes: Int
+    var residentBytes: Int
+
+    /// Starts a window: resets the peak and remembers the CPU time so far.
+    struct Window {
+        let pid: Int32
+        let start: ProcessStats?
+
+        init(pid: Int32) {
+            self.pid = pid
+            ProcessStats.resetPeak(pid: pid)
+            self.start = ProcessStats.read(pid: pid)
+        }
+
+        func finish() -> ServerUsage {
+            let end = ProcessStats.read(pid: pid)
+            return ServerUsage(
+                cpuSeconds: (end?.cpuSeconds ?? 0) - (start?.cpuSeconds ?? 0),
+                peakResidentBytes: end?.peakResidentBytes ?? 0,
+                residentBytes: end?.residentBytes ?? 0)
+        }
+    }
+}
