@@ -70,11 +70,12 @@ struct RunCommand: AsyncParsableCommand {
         let selected = scenarios.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         for name in selected where !allScenarios.contains(name) { throw ValidationError("unknown scenario \(name)") }
         let started = Date()
+        let machine = Markdown.machine(directory: common.dir ?? FileManager.default.temporaryDirectory.path)
         let suite = try await Suite.run(common: common, sizes: sizes, selected: Set(selected), verbose: true)
         var report = """
             # BoxOffice benchmarks
 
-            \(Markdown.machine(directory: suite.directory))
+            \(machine)
             - Command: `\(CommandLine.arguments.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " "))`
             - Run at \(ISO8601DateFormatter().string(from: started)), took \(Format.seconds(Date().timeIntervalSince(started)))
 

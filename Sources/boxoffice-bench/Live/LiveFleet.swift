@@ -55,11 +55,15 @@ final class LiveFleet {
                 case .success(let channel):
                     me.value.channels.append(channel)
                     channel.closeFuture.whenComplete { _ in
-                        if !done.value { me.value.load.value.report.failed += 1 }
+                        if !done.value {
+                            me.value.load.value.report.failed += 1
+                            me.value.load.value.report.errors["closed before its first message", default: 0] += 1
+                        }
                         settle()
                     }
-                case .failure:
+                case .failure(let error):
                     me.value.load.value.report.failed += 1
+                    me.value.load.value.report.errors["connect: \(error)", default: 0] += 1
                     settle()
                 }
             }

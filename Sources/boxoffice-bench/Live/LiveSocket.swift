@@ -144,6 +144,7 @@ enum LiveConnector {
     ) -> EventLoopFuture<any Channel> {
         let started = Monotonic.now()
         let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(.seconds(60))
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -49,7 +49,6 @@ final class FeedLockUser: VirtualUser {
 /// (d) Fan-out: N subscribers over M shows in worker processes, locks at a fixed rate from the parent.
 enum FanOutScenario {
     static func run(_ context: BenchContext) async throws -> ScenarioResult {
-        let sizes = context.sizes
         context.log("fanout: starting a server")
         let server = try await ServerProcess.start(context.launch(database: "fanout.sqlite"))
         var workers = WorkerFleet(workers: [])

@@ -61,7 +61,7 @@ final class ServerProcess: @unchecked Sendable {
         process.arguments = arguments
         process.environment = launch.fullEnvironment
         let logPath = launch.database + ".server.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
