@@ -21,6 +21,9 @@ enum Markdown {
                 cpu = "–"
             }
             var notes = result.notes
+            if let usage = result.usage, usage.machineBusySeconds > 0 {
+                notes.append(String(format: "bench process %.1f CPU-s, other processes %.1f CPU-s in the window", usage.benchSeconds, usage.othersSeconds))
+            }
             if !result.failures.isEmpty { notes.append("**errors:** " + result.failures.joined(separator: "; ")) }
             lines.append(
                 "| \(result.title) | \(throughput) | \(Format.millis(result.latency?.millis(at: 50))) | \(Format.millis(result.latency?.millis(at: 99))) | "

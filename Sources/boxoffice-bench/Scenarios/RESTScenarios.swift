@@ -131,6 +131,9 @@ enum RESTScenarios {
         result.latency = load.latency
         result.seconds = load.seconds
         result.usage = load.usage
+        if let usage = load.usage, load.answered > 0 {
+            result.notes.append(String(format: "server CPU %.0f µs per answer", usage.cpuSeconds / Double(load.answered) * 1e6))
+        }
         if load.connected == 0 { result.failures.append("no connection") }
         let failures = load.outcomes.filter { $0.key != "ok" && $0.key != "conflict" }
         for (label, count) in failures.sorted(by: { $0.value > $1.value }) { result.failures.append("\(count)× \(label)") }

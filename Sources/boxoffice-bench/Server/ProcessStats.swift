@@ -55,16 +55,35 @@ struct ServerUsage: Sendable {
     var cpuSeconds: Double
     var peakResidentBytes: Int
     var residentBytes: Int
+    /// CPU seconds the whole machine was busy, and the bench's own main process, over the window: what is left
+    /// went to other processes (worker processes of the live scenarios, or other people's builds and tests).
+    var machineBusySeconds: Double = 0
+    var benchSeconds: Double = 0
+
+    var othersSeconds: Double { max(0, machineBusySeconds - cpuSeconds - benchSeconds) }
+
+    /// Busy CPU seconds of the whole machine since boot (/proc/stat: all but idle and iowait).
+    static func machineBusy() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8), let line = text.split(separator: "\n").first else { return 0 }
+        let fields = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard fields.count >= 5 else { return 0 }
+        let busy = fields.reduce(0, +) - fields[3] - fields[4]
+        return busy / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     /// Starts a window: resets the peak and remembers the CPU time so far.
     struct Window {
         let pid: Int32
         let start: ProcessStats?
+        let machineStart: Double
+        let benchStart: Double
 
         init(pid: Int32) {
             self.pid = pid
             ProcessStats.resetPeak(pid: pid)
             self.start = ProcessStats.read(pid: pid)
+            self.machineStart = ServerUsage.machineBusy()
+            self.benchStart = ProcessStats.read(pid: getpid())?.cpuSeconds ?? 0
         }
 
         func finish() -> ServerUsage {
@@ -72,7 +91,9 @@ struct ServerUsage: Sendable {
             return ServerUsage(
                 cpuSeconds: (end?.cpuSeconds ?? 0) - (start?.cpuSeconds ?? 0),
                 peakResidentBytes: end?.peakResidentBytes ?? 0,
-                residentBytes: end?.residentBytes ?? 0)
+                residentBytes: end?.residentBytes ?? 0,
+                machineBusySeconds: ServerUsage.machineBusy() - machineStart,
+                benchSeconds: (ProcessStats.read(pid: getpid())?.cpuSeconds ?? 0) - benchStart)
         }
     }
 }
