@@ -19,11 +19,11 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 /// Every scenario, in the order they run.
-let allScenarios = ["sqlite"] + RESTScenarios.keys + ["fanout", "kiosk", "recovery"]
+let allScenarios = ["sqlite"] + RESTScenarios.keys + ["fanout", "wsfloor", "kiosk", "recovery"]
 
 let scenarioTitles: [String: String] = [
     "sqlite": "SQLite commit floor", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-rate": "(b) locks at target rate",
-    "flow": "(c) booking flow", "fanout": "(d) fan-out", "kiosk": "(e) kiosk", "recovery": "(f) recovery",
+    "flow": "(c) booking flow", "fanout": "(d) fan-out", "kiosk": "(e) kiosk", "wsfloor": "Idle WebSocket floor", "recovery": "(f) recovery",
 ]
 
 /// Options shared by `run` and `smoke`.
@@ -192,6 +192,7 @@ struct Suite {
         await attempt(["sqlite"]) { [try await SQLiteFloor.run(context)] }
         await attempt(RESTScenarios.keys) { try await RESTScenarios.run(context, only: selected) }
         await attempt(["fanout"]) { [try await FanOutScenario.run(context)] }
+        await attempt(["wsfloor"]) { [try await KioskScenario.run(context, floor: true)] }
         await attempt(["kiosk"]) { [try await KioskScenario.run(context)] }
         await attempt(["recovery"]) { [try await RecoveryScenario.run(context)] }
 

@@ -103,7 +103,7 @@ final class LiveSocket: ChannelInboundHandler {
                 load.report.availabilities += 1
                 becomeReady(now)
             case "pong":
-                break
+                becomeReady(now)
             case "error":
                 let code = JSONScan.string("code", in: bytes) ?? "?"
                 load.report.errors[code, default: 0] += 1

@@ -69,6 +69,10 @@ struct WorkerCommand: AsyncParsableCommand {
                         loop.execute { load.value.answer(show: show, version: version, answered: answered, sent: sent) }
                     } else if line == "go" {
                         loop.execute { load.value.go() }
+                    } else if line == "count" {
+                        if let report = try? loop.submit({ load.value.report }).wait() {
+                            emit(CountEvent(deliveries: report.deliveries))
+                        }
                     } else if line == "mark" {
                         loop.execute { load.value.mark() }
                     } else if line == "stop" {
@@ -97,6 +101,11 @@ struct ReadyEvent: Codable {
     var failed: Int
     var seconds: Double
     var errors: [String: Int]
+}
+
+struct CountEvent: Codable {
+    var event = "count"
+    var deliveries: Int
 }
 
 struct ResultEvent: Codable {

@@ -88,6 +88,27 @@ struct WorkerFleet: Sendable {
         return events
     }
 
+    /// Deltas received so far by all workers.
+    func deliveries() async throws -> Int {
+        broadcast("count")
+        var total = 0
+        for worker in workers { total += try await worker.next(CountEvent.self, timeout: .seconds(30)).deliveries }
+        return total
+    }
+
+    /// Waits until deliveries stop coming (the server has drained its backlog), at most `limit`.
+    func drain(limit: Duration) async throws -> Duration {
+        let started = ContinuousClock.now
+        var last = try await deliveries()
+        while ContinuousClock.now - started < limit {
+            try await Task.sleep(for: .milliseconds(500))
+            let now = try await deliveries()
+            if now == last { break }
+            last = now
+        }
+        return ContinuousClock.now - started
+    }
+
     func results(timeout: Duration) async throws -> [LiveReport] {
         broadcast("stop")
         var reports = [LiveReport]()

@@ -3,14 +3,16 @@ import Histogram
 import Synchronization
 
 /// (e) Kiosks: many idle sockets, each watching one theatre's shows of one day, spread over worker processes.
+/// With `floor`, the same number of sockets that only send one `ping`: what an idle WebSocket costs in the
+/// framework, before any subscription state.
 enum KioskScenario {
-    static func run(_ context: BenchContext) async throws -> ScenarioResult {
-        context.log("kiosk: starting a server")
-        let server = try await ServerProcess.start(context.launch(database: "kiosk.sqlite"))
+    static func run(_ context: BenchContext, floor: Bool = false) async throws -> ScenarioResult {
+        context.log("\(floor ? "wsfloor" : "kiosk"): starting a server")
+        let server = try await ServerProcess.start(context.launch(database: floor ? "wsfloor.sqlite" : "kiosk.sqlite"))
         var workers = WorkerFleet(workers: [])
         let probes = BrowserProbes()
         do {
-            let result = try await measure(context, server: server, workers: &workers, probes: probes)
+            let result = try await measure(context, server: server, workers: &workers, probes: probes, floor: floor)
             await workers.finish()
             await server.stop()
             await probes.close()
@@ -23,24 +25,30 @@ enum KioskScenario {
         }
     }
 
-    private static func measure(_ context: BenchContext, server: ServerProcess, workers: inout WorkerFleet, probes: BrowserProbes) async throws
-        -> ScenarioResult
-    {
+    private static func measure(
+        _ context: BenchContext, server: ServerProcess, workers: inout WorkerFleet, probes: BrowserProbes, floor: Bool
+    ) async throws -> ScenarioResult {
         let sizes = context.sizes
-        var result = ScenarioResult(key: "kiosk", title: "(e) kiosk: idle watchers", unit: "sockets/s")
+        let key = floor ? "wsfloor" : "kiosk"
+        var result = ScenarioResult(
+            key: key, title: floor ? "Idle WebSocket floor (one ping each)" : "(e) kiosk: idle watchers", unit: "sockets/s")
         let setup = context.setup(server)
         let shows = try await setup.upcomingShows(startingAfter: 600)
-        if let unsupported = try await LiveSupport.check(port: server.port, show: shows[0].id) {
-            return .skipped("kiosk", result.title, because: unsupported)
-        }
-        // One board per theatre and local date that has shows: what a lobby screen watches.
         var boards = [String]()
-        var seen = Set<String>()
-        for show in shows where seen.insert(show.theatreId + show.showDate).inserted {
-            boards.append(#"{"op":"watch","theatre":""# + show.theatreId + #"","date":""# + show.showDate + #""}"#)
+        if floor {
+            boards = [#"{"op":"ping"}"#]
+        } else {
+            if let unsupported = try await LiveSupport.check(port: server.port, show: shows[0].id) {
+                return .skipped(key, result.title, because: unsupported)
+            }
+            // One board per theatre and local date that has shows: what a lobby screen watches.
+            var seen = Set<String>()
+            for show in shows where seen.insert(show.theatreId + show.showDate).inserted {
+                boards.append(#"{"op":"watch","theatre":""# + show.theatreId + #"","date":""# + show.showDate + #""}"#)
+            }
         }
-        let showsFile = context.file("kiosk-shows.txt")
-        let opsFile = context.file("kiosk-ops.txt")
+        let showsFile = context.file("\(key)-shows.txt")
+        let opsFile = context.file("\(key)-ops.txt")
         try shows.map(\.id).joined(separator: "\n").write(toFile: showsFile, atomically: true, encoding: .utf8)
         try boards.joined(separator: "\n").write(toFile: opsFile, atomically: true, encoding: .utf8)
 
@@ -49,7 +57,7 @@ enum KioskScenario {
         let baseline = server.stats()
         let window = ServerUsage.Window(pid: server.pid)
         let workerCount = max(1, (sizes.kiosks + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
-        context.log("kiosk: \(sizes.kiosks) watchers over \(boards.count) boards from \(workerCount) worker processes")
+        context.log("\(key): \(sizes.kiosks) sockets over \(boards.count) boards from \(workerCount) worker processes")
         var spawned = [WorkerProcess]()
         var first = 0
         for index in 0..<workerCount {
@@ -60,7 +68,7 @@ enum KioskScenario {
                     arguments: [
                         "--port", "\(server.port)", "--sources", context.workerSources(index).joined(separator: ","), "--count", "\(count)",
                         "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
-                    ], logPath: context.file("kiosk-worker-\(index).log")))
+                    ], logPath: context.file("\(key)-worker-\(index).log")))
             first += count
         }
         workers = WorkerFleet(workers: spawned)
@@ -93,7 +101,10 @@ enum KioskScenario {
         result.seconds = connectSeconds
         result.usage = ServerUsage(cpuSeconds: connectUsage.cpuSeconds, peakResidentBytes: max(connectUsage.peakResidentBytes, idleUsage.peakResidentBytes),
             residentBytes: idleUsage.residentBytes)
-        result.notes.append("\(watching) sockets watching \(boards.count) theatre-day boards (\(workerCount) worker processes); latency = connect → first availability")
+        result.notes.append(
+            floor
+                ? "\(watching) sockets that sent one ping (\(workerCount) worker processes); latency = connect → pong"
+                : "\(watching) sockets watching \(boards.count) theatre-day boards (\(workerCount) worker processes); latency = connect → first availability")
         result.notes.append(
             String(format: "server CPU while idle %.2f s", idleUsage.cpuSeconds) + " over \(sizes.kioskIdle); RSS \(Format.bytes(idleUsage.residentBytes)) with them open")
 
