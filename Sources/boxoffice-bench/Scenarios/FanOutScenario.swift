@@ -142,7 +142,8 @@ enum FanOutScenario {
             FeedLockUser(show: shows[index % shows.count], showIndex: index % shows.count, version: startVersions[index % shows.count], tokens: tokens, announce: announce)
         }
         workers.broadcast("mark")
-        let drained = try await workers.drain(limit: .seconds(30))
+        let drainedFor = try await workers.drain(limit: .seconds(30))
+        let drained = Format.seconds(Double(drainedFor.components.seconds) + Double(drainedFor.components.attoseconds) / 1e18)
         let reports = try await workers.results(timeout: .seconds(60))
 
         var total = LiveReport()
@@ -176,7 +177,7 @@ enum FanOutScenario {
         }
         if total.gaps > 0 { result.failures.append("\(total.gaps) version gaps") }
         if total.missing > 0 { result.failures.append("\(total.missing) deliveries missing \(drained) after the last lock") }
-        if drained > .seconds(2) { result.notes.append("deliveries still arrived \(drained) after the last lock (backlog)") }
+        if drainedFor > .seconds(2) { result.notes.append("deliveries still arrived \(drained) after the last lock (backlog)") }
         if total.closedByServer > 0 { result.failures.append("\(total.closedByServer) sockets closed by the server") }
         for (code, count) in total.errors { result.failures.append("\(count)× \(code)") }
         for (label, count) in locks.outcomes where label != "ok" { result.failures.append("\(count)× \(label) (locks)") }
