@@ -55,7 +55,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let accounts = AccountService(users: SQLiteUserRepository(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
     let catalogStore = SQLiteCatalogRepository(database: database)
     let bookingStore = BookingRepository(database: database)
-    let journal = Journal(database: database, logger: logger)
+    let journal = Journal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
     let bookings = BookingService(
         catalog: catalogStore, bookings: bookingStore, journal: journal, feed: SilentFeed(), holdSeconds: options.holdSeconds, logger: logger)
     let payments = PaymentService(booking: bookings, gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))

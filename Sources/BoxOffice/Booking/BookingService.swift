@@ -48,6 +48,8 @@ public final class BookingService: Sendable {
             let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
             return Booking(hold: hold, show: show, at: change.at)
         } catch {
+            if case .unavailable = error { EngineMetrics.recordConflict() }
+            if case .journalFailed = error { EngineMetrics.recordUnavailable() }
             throw BoxOfficeError(error)
         }
     }
@@ -149,6 +151,11 @@ public final class BookingService: Sendable {
 }
 
 // MARK: - Seat statuses for the catalog
+
+extension BookingService {
+    /// The journal hook that exports batch sizes and commit latency.
+    public static let journalMetrics: @Sendable (Int, Double) -> Void = { EngineMetrics.recordBatch(size: $0, seconds: $1) }
+}
 
 extension BookingService: SeatStatusSource {
     public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus]) {
