@@ -17,6 +17,7 @@ struct AppParts {
     let bookings: BookingService
     let payments: PaymentService
     let idempotency: IdempotentRequests
+    let limits: RateLimits
     let tokens: TokenService
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
@@ -70,7 +71,8 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     }
     return AppParts(
         database: database, journal: journal, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
-        idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), tokens: tokens, readiness: Readiness(),
+        idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), limits: RateLimits(enabled: options.rateLimits),
+        tokens: tokens, readiness: Readiness(),
         registry: registry, openAPI: try OpenAPIDocument.load())
 }
 
@@ -84,9 +86,9 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     OperationsController(database: parts.database, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)
         .addRoutes(to: router)
     let api = router.group("api")
-    AuthController(accounts: parts.accounts, tokens: parts.tokens).addRoutes(to: api.group("auth"))
+    AuthController(accounts: parts.accounts, tokens: parts.tokens, limits: parts.limits).addRoutes(to: api.group("auth"))
     CatalogController(catalog: parts.catalog).addRoutes(to: api)
-    BookingController(bookings: parts.bookings, idempotency: parts.idempotency).addRoutes(to: api.group("bookings"))
+    BookingController(bookings: parts.bookings, idempotency: parts.idempotency, limits: parts.limits).addRoutes(to: api.group("bookings"))
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
     AdminController(catalog: parts.catalog, bookings: parts.bookings).addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
     return router
