@@ -82,6 +82,7 @@ let package = Package(
             name: "boxoffice",
             dependencies: [
                 "BoxOfficeServer",
+                "BoxOfficeStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
