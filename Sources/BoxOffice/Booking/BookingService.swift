@@ -145,6 +145,12 @@ public final class BookingService: Sendable {
         return shows.count
     }
 
+    /// Drops the actors of shows nobody used for `idleFor` and that hold no live holds (their timers own expiry).
+    @discardableResult
+    public func evictIdle(idleFor: Duration = .seconds(600)) async -> Int {
+        await actors.evictIdle(idleFor: idleFor).count
+    }
+
     public func shutdown() async {
         await actors.shutdown()
     }
