@@ -176,6 +176,11 @@ actor LiveClient {
     }
 
     func version(of show: String) -> Int64? { maps[show]?.version }
+
+    /// Expects the version chain unbroken: every delta exactly one more than the map it applied to.
+    func expectIntactChain(sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(chainBreaks.isEmpty, "\(chainBreaks.prefix(10))", sourceLocation: sourceLocation)
+    }
     func deltaCount(of show: String) -> Int { deltas[show]?.count ?? 0 }
 }
 
