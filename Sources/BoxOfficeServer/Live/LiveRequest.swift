@@ -12,55 +12,67 @@ enum LiveRequest: Sendable, Equatable {
 
     /// Parses one text frame; a failure carries the `error` message the client gets back.
     static func parse(_ text: String) -> Result<LiveRequest, LiveProtocolError> {
-        guard let json = try? JSONDecoder().decode(LooseJSON.self, from: Data(text.utf8)) else {
+        let data = Data(text.utf8)
+        // Well-formed messages decode into the typed shape without a single thrown error; only a failure takes the
+        // slower loose parse, to tell bad JSON from a wrong field.
+        if let message = try? JSONDecoder().decode(InboundMessage.self, from: data) { return parse(message) }
+        guard let json = try? JSONDecoder().decode(LooseJSON.self, from: data) else {
             return .failure(LiveProtocolError("invalid_json", "The message is not JSON."))
         }
         guard case .object(let fields) = json else {
             return .failure(LiveProtocolError("invalid_message", "A message is one JSON object."))
         }
-        guard case .string(let op)? = fields["op"] else {
+        let show: String? = if case .string(let show)? = fields["show"] { show } else { nil }
+        return .failure(LiveProtocolError("invalid_message", "A field has the wrong type; see the protocol for each op's fields.", show: show))
+    }
+
+    private static func parse(_ message: InboundMessage) -> Result<LiveRequest, LiveProtocolError> {
+        guard let op = message.op else {
             return .failure(LiveProtocolError("invalid_message", #"A message needs an "op" string."#))
         }
         switch op {
         case "ping":
             return .success(.ping)
         case "subscribe", "unsubscribe":
-            guard case .string(let show)? = fields["show"], !show.isEmpty else {
+            guard let show = message.show, !show.isEmpty else {
                 return .failure(LiveProtocolError("invalid_message", #""\#(op)" needs a "show" id string."#))
             }
             if op == "unsubscribe" { return .success(.unsubscribe(show: show)) }
-            switch fields["since"] {
-            case nil, .null?:
-                return .success(.subscribe(show: show, since: nil))
-            case .integer(let since)? where since >= 0:
-                return .success(.subscribe(show: show, since: since))
-            default:
+            if let since = message.since, since < 0 {
                 return .failure(LiveProtocolError("invalid_message", #""since" is the last version applied: a whole number, 0 or more."#, show: show))
             }
+            return .success(.subscribe(show: show, since: message.since))
         case "watch", "unwatch":
-            return selector(fields).map { op == "watch" ? .watch($0) : .unwatch($0) }
+            return selector(message).map { op == "watch" ? .watch($0) : .unwatch($0) }
         default:
             return .failure(LiveProtocolError("unknown_op", "Unknown op; use subscribe, unsubscribe, watch, unwatch or ping."))
         }
     }
 
     /// `{"theatre": id}`, `{"theatre": id, "date": d}`, `{"city": id, "date": d}` (and `{"city": id}`, every date).
-    private static func selector(_ fields: [String: LooseJSON]) -> Result<WatchSelector, LiveProtocolError> {
-        var date: String?
-        switch fields["date"] {
-        case nil, .null?: date = nil
-        case .string(let text)? where LocalTime.date(from: text) != nil: date = text
-        default: return .failure(LiveProtocolError("invalid_message", #""date" is a local date, YYYY-MM-DD."#))
+    private static func selector(_ message: InboundMessage) -> Result<WatchSelector, LiveProtocolError> {
+        if let date = message.date, LocalTime.date(from: date) == nil {
+            return .failure(LiveProtocolError("invalid_message", #""date" is a local date, YYYY-MM-DD."#))
         }
-        switch (fields["theatre"], fields["city"]) {
-        case (.string(let theatre)?, nil) where !theatre.isEmpty:
-            return .success(WatchSelector(place: .theatre(theatre), date: date))
-        case (nil, .string(let city)?) where !city.isEmpty:
-            return .success(WatchSelector(place: .city(city), date: date))
+        switch (message.theatre, message.city) {
+        case (let theatre?, nil) where !theatre.isEmpty:
+            return .success(WatchSelector(place: .theatre(theatre), date: message.date))
+        case (nil, let city?) where !city.isEmpty:
+            return .success(WatchSelector(place: .city(city), date: message.date))
         default:
             return .failure(LiveProtocolError("invalid_message", #"A watch names exactly one "theatre" or "city" id string."#))
         }
     }
+}
+
+/// Every field any op has; each op reads its own. Unknown keys are ignored.
+private struct InboundMessage: Decodable {
+    var op: String?
+    var show: String?
+    var since: Int64?
+    var theatre: String?
+    var city: String?
+    var date: String?
 }
 
 /// An `error` message for the client: a stable code and words for people; the socket stays open.
@@ -77,7 +89,7 @@ struct LiveProtocolError: Error, Sendable, Equatable {
     }
 }
 
-/// Any JSON value, kept loose so that a wrong type is answered with `invalid_message`, not `invalid_json`.
+/// Any JSON value: the loose parse that tells a wrong field type (`invalid_message`) from text that is not JSON.
 enum LooseJSON: Decodable, Equatable {
     case null
     case bool(Bool)

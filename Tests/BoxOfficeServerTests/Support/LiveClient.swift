@@ -32,8 +32,8 @@ actor LiveClient {
     private(set) var chainBreaks: [String] = []
     private(set) var snapshots: [String: [Int64]] = [:]
     private(set) var deltas: [String: [Delta]] = [:]
-    private(set) var availability: [String: [JSONValue]] = [:]
-    private(set) var errors: [JSONValue] = []
+    private(set) var availability: [String: [ServerMessage]] = [:]
+    private(set) var errors: [ServerMessage] = []
     private(set) var types: [String] = []
     private(set) var pongs = 0
     private(set) var closeCode: WebSocketErrorCode?
@@ -85,6 +85,12 @@ actor LiveClient {
         try await outbound.write(.text(text))
     }
 
+    /// Sends one binary message (the protocol is text only).
+    func sendBinary(_ bytes: [UInt8]) async throws {
+        guard let outbound else { throw LiveClientError.notConnected }
+        try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+    }
+
     func subscribe(_ show: String, since: Int64? = nil) async throws {
         try await send(since.map { #"{"op":"subscribe","show":"\#(show)","since":\#($0)}"# } ?? #"{"op":"subscribe","show":"\#(show)"}"#)
     }
@@ -111,31 +117,32 @@ actor LiveClient {
     // MARK: Recording
 
     private func record(_ text: String) {
-        guard let json = JSONValue.parse(Data(text.utf8)), let type = json["type"]?.string else {
+        // A typed decode: no thrown errors on the way (each one costs a backtrace under the test runner).
+        guard let message = try? JSONDecoder().decode(ServerMessage.self, from: Data(text.utf8)) else {
             chainBreaks.append("unreadable message: \(text.prefix(200))")
             return
         }
-        types.append(type)
-        let show = json["show"]?.string ?? ""
-        switch type {
+        types.append(message.type)
+        let show = message.show ?? ""
+        switch message.type {
         case "snapshot":
-            guard let version = json["version"]?.int, let seats = json["seats"] else {
+            guard let version = message.version, let seats = message.seats else {
                 chainBreaks.append("bad snapshot: \(text.prefix(200))")
                 return
             }
-            var map = RebuiltSeatMap(version: Int64(version), seats: [:])
-            for status in ["available", "held", "booked"] {
-                for seat in seats[status]?.array ?? [] { map.seats[seat.string ?? "?"] = status }
-            }
+            var map = RebuiltSeatMap(version: version, seats: [:])
+            for seat in seats.available { map.seats[seat] = "available" }
+            for seat in seats.held { map.seats[seat] = "held" }
+            for seat in seats.booked { map.seats[seat] = "booked" }
             maps[show] = map
-            snapshots[show, default: []].append(Int64(version))
+            snapshots[show, default: []].append(version)
         case "delta":
-            guard let version = json["version"]?.int.map(Int64.init), let cause = json["cause"]?.string, let changes = json["changes"]?.array else {
+            guard let version = message.version, let cause = message.cause, let changes = message.changes else {
                 chainBreaks.append("bad delta: \(text.prefix(200))")
                 return
             }
             var delta = Delta(version: version, cause: cause, changes: [:])
-            for change in changes { delta.changes[change["seat"]?.string ?? "?"] = change["status"]?.string ?? "?" }
+            for change in changes { delta.changes[change.seat] = change.status }
             deltas[show, default: []].append(delta)
             guard var map = maps[show] else {
                 chainBreaks.append("\(show): delta v\(version) before any snapshot")
@@ -146,13 +153,13 @@ actor LiveClient {
             map.version = version
             maps[show] = map
         case "availability":
-            availability[show, default: []].append(json)
+            availability[show, default: []].append(message)
         case "pong":
             pongs += 1
         case "error":
-            errors.append(json)
+            errors.append(message)
         default:
-            chainBreaks.append("unknown message type \(type)")
+            chainBreaks.append("unknown message type \(message.type)")
         }
     }
 
@@ -182,6 +189,33 @@ actor LiveClient {
         #expect(chainBreaks.isEmpty, "\(chainBreaks.prefix(10))", sourceLocation: sourceLocation)
     }
     func deltaCount(of show: String) -> Int { deltas[show]?.count ?? 0 }
+}
+
+/// Any server → client message of the live protocol; each type fills its own fields.
+struct ServerMessage: Decodable, Sendable, Equatable {
+    struct Seats: Decodable, Sendable, Equatable {
+        var available: [String]
+        var held: [String]
+        var booked: [String]
+    }
+
+    struct Change: Decodable, Sendable, Equatable {
+        var seat: String
+        var status: String
+    }
+
+    var type: String
+    var show: String?
+    var version: Int64?
+    var cause: String?
+    var changes: [Change]?
+    var seats: Seats?
+    var available: Int?
+    var held: Int?
+    var booked: Int?
+    var total: Int?
+    var code: String?
+    var message: String?
 }
 
 enum LiveClientError: Error {

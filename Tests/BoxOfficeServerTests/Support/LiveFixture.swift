@@ -1,9 +1,11 @@
 import BoxOfficeServer
+import BoxOfficeStore
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Prometheus
 import Testing
 
 /// REST on its own keep-alive connection to 127.0.0.1, so simulated users can call the live server in parallel
@@ -91,22 +93,35 @@ enum LiveREST {
 }
 
 extension TestServer {
-    /// Options for the live tests: rate limits off (many locks a second from few users), quiet logs.
+    /// Options for the live tests: rate limits off (many locks a second from few users), and commits without fsync
+    /// (durability has its own tests; these measure the feed, not the disk).
     static func liveOptions(holdSeconds: Int = 300) -> ServerOptions {
         var options = options()
         options.rateLimits = false
+        options.durability = .normal
         options.holdSeconds = holdSeconds
         return options
     }
 
     /// Runs `body` against the real server listening on 127.0.0.1 (port chosen by the system).
     static func withLiveServer<Value: Sendable>(
-        _ options: ServerOptions = liveOptions(), _ body: @Sendable (APIClient, Int) async throws -> Value
+        _ options: ServerOptions = liveOptions(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        _ body: @Sendable (APIClient, Int) async throws -> Value
     ) async throws -> Value {
-        let app = try await buildApplication(options)
+        let app = try await buildApplication(options, registry: registry)
         return try await app.test(.live) { client in
             let port = try #require(client.port)
             return try await body(APIClient(client: client), port)
         }
+    }
+}
+
+extension PrometheusCollectorRegistry {
+    /// The value of one unlabelled metric in the Prometheus text, 0 when absent.
+    func value(of name: String) -> Double {
+        for line in emitToString().split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.split(separator: " ").last ?? "") ?? 0
+        }
+        return 0
     }
 }
