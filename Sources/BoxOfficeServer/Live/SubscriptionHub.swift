@@ -199,6 +199,12 @@ public actor SubscriptionHub: Service {
         enqueue(.snapshot(show: show), to: session)
     }
 
+    /// What a socket has queued (frames, their bytes, and all items including markers); nil once it is gone.
+    /// For diagnostics and the tests that prove the queue stays bounded.
+    func queueDepth(_ id: SessionID) -> (frames: Int, bytes: Int, items: Int)? {
+        sessions[id].map { ($0.queuedFrames, $0.queuedBytes, $0.items.count) }
+    }
+
     /// A fresh token to tell one marker resolution from a later one.
     func nextToken() -> UInt64 {
         lastToken += 1

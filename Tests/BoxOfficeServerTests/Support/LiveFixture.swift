@@ -115,13 +115,3 @@ extension TestServer {
         }
     }
 }
-
-extension PrometheusCollectorRegistry {
-    /// The value of one unlabelled metric in the Prometheus text, 0 when absent.
-    func value(of name: String) -> Double {
-        for line in emitToString().split(separator: "\n") where line.hasPrefix(name + " ") {
-            return Double(line.split(separator: " ").last ?? "") ?? 0
-        }
-        return 0
-    }
-}
