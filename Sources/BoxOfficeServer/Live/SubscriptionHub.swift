@@ -165,7 +165,7 @@ public actor SubscriptionHub: Service {
     /// overflow, the client sends without reading, and it is closed with 1008.
     func fold(_ session: HubSession) {
         metrics.slowResnapshotted.increment()
-        logger.info("slow live reader folded into snapshots", metadata: ["session": "\(session.id)", "frames": "\(session.queuedFrames)"])
+        logger.debug("slow live reader folded into snapshots", metadata: ["session": "\(session.id)", "frames": "\(session.queuedFrames)"])
         session.removeItems { item in
             switch item {
             case .frame(let frame): frame.kind != .reply
