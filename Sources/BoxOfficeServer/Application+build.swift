@@ -22,6 +22,7 @@ struct AppParts {
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
     let openAPI: Data
+    let hub: SubscriptionHub
 }
 
 /// Builds the whole server: opens and migrates the database, seeds demo data, ensures the admin,
@@ -36,14 +37,18 @@ public func buildApplication(
     let app = Application(
         router: router,
         server: .http1WebSocketUpgrade(
-            webSocketRouter: buildWebSocketRouter(),
+            webSocketRouter: buildWebSocketRouter(parts, options: options),
             configuration: .init(
                 http1: .init(idleTimeout: .seconds(60)),
-                ws: .init(maxFrameSize: 1 << 16, extensions: [.perMessageDeflate()], autoPing: .enabled(timePeriod: .seconds(30))))),
+                ws: .init(
+                    maxFrameSize: options.live.maxMessageBytes,
+                    extensions: [.perMessageDeflate(maxDecompressedFrameSize: options.live.maxMessageBytes)],
+                    autoPing: .enabled(timePeriod: options.live.pingInterval)))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [
             parts.journal,
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
+            parts.hub,
         ],
         logger: logger)
     return app
@@ -57,8 +62,12 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let catalogStore = SQLiteCatalogRepository(database: database)
     let bookingStore = BookingRepository(database: database)
     let journal = Journal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
+    let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
-        catalog: catalogStore, bookings: bookingStore, journal: journal, feed: SilentFeed(), holdSeconds: options.holdSeconds, logger: logger)
+        catalog: catalogStore, bookings: bookingStore, journal: journal, feed: feed, holdSeconds: options.holdSeconds, logger: logger)
+    let hub = SubscriptionHub(
+        changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: LiveFeedRepository(database: database)),
+        options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
     let payments = PaymentService(booking: bookings, gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
     let catalog = CatalogService(catalog: catalogStore, seats: bookings)
     if options.demo {
@@ -72,8 +81,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     return AppParts(
         database: database, journal: journal, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
         idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), limits: RateLimits(enabled: options.rateLimits),
-        tokens: tokens, readiness: Readiness(),
-        registry: registry, openAPI: try OpenAPIDocument.load())
+        tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub)
 }
 
 func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
@@ -96,18 +104,7 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     return router
 }
 
-/// `/ws` on the same port. The live seat protocol grows here; for now it answers `ping`.
-func buildWebSocketRouter() -> Router<BasicWebSocketRequestContext> {
-    let router = Router(context: BasicWebSocketRequestContext.self)
-    router.ws("/ws") { inbound, outbound, _ in
-        for try await message in inbound.messages(maxSize: 1 << 16) {
-            guard case .text(let text) = message else { continue }
-            if text.contains(#""ping""#) {
-                try await outbound.write(.text(#"{"type":"pong"}"#))
-            } else {
-                try await outbound.write(.text(#"{"type":"error","code":"unknown_op","message":"Only ping is served yet."}"#))
-            }
-        }
-    }
-    return router
+/// `/ws` on the same port: the live seat protocol (Live/, docs/PROTOCOL.md).
+func buildWebSocketRouter(_ parts: AppParts, options: ServerOptions) -> Router<LiveRequestContext> {
+    buildLiveRouter(hub: parts.hub, options: options.live, metrics: parts.hub.metrics)
 }

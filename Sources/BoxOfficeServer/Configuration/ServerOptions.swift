@@ -26,6 +26,8 @@ public struct ServerOptions: Sendable {
     /// Where the pages live.
     public var publicDirectory: String = "public"
     public var logLevel: Logger.Level = .info
+    /// Limits and timings of the live seat feed (`/ws`).
+    public var live = LiveOptions()
 
     public init() {}
 
