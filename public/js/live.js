@@ -32,6 +32,7 @@ export class LiveFeed {
         this.lastHeard = 0;
         this.stopped = false;
         this.stats = { opened: 0, snapshots: 0, deltas: 0, gaps: 0, resubscribes: 0 };
+        this.sent = [];
     }
 
     /**
@@ -158,7 +159,13 @@ export class LiveFeed {
     }
 
     send(message) {
-        if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+        if (this.socket?.readyState !== WebSocket.OPEN) return;
+        this.socket.send(JSON.stringify(message));
+        if (message.op !== 'ping') {
+            // The last few requests, for tests and for anyone debugging a resume.
+            this.sent.push(message);
+            if (this.sent.length > 20) this.sent.shift();
+        }
     }
 
     sendSubscribe(showId) {
