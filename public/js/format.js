@@ -62,9 +62,9 @@ export function clockTime(hhmm) {
     return `${hour}:${String(m).padStart(2, '0')} ${suffix}`;
 }
 
-/** Seconds as "4:07". */
+/** Seconds as "4:07" (rounded: expiry times carry whole seconds). */
 export function countdown(seconds) {
-    const s = Math.max(0, Math.ceil(seconds));
+    const s = Math.max(0, Math.round(seconds));
     return `${Math.trunc(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 

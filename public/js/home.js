@@ -267,7 +267,7 @@ async function showBookings(more = false) {
         return;
     }
     for (const booking of page.items) {
-        const item = h('li', { class: 'card booking', dataset: { booking: booking.id, status: booking.bookingStatus } });
+        const item = h('li', { class: 'card booking', dataset: { booking: booking.id } }, h('p', { class: 'muted', text: 'Loading…' }));
         list.append(item);
         fillBooking(item, booking);
     }
@@ -280,7 +280,6 @@ async function fillBooking(item, booking) {
     ]);
     const live = booking.bookingStatus === 'pending' && Date.parse(booking.expiresAt) > Date.now();
     const status = booking.bookingStatus === 'pending' && !live ? 'expired' : booking.bookingStatus;
-    item.dataset.status = status;
     const actions = h('div', { class: 'booking-actions' });
     if (live) {
         actions.append(h('a', { class: 'btn btn-small btn-primary', href: `/seats.html?show=${encodeURIComponent(booking.showId)}`, text: 'Continue to payment' }));
@@ -302,6 +301,7 @@ async function fillBooking(item, booking) {
             fact('Booking', booking.id)),
         h('div', { class: 'form-message', hidden: true }),
         actions);
+    item.dataset.status = status; // set last: the card is complete once it says what it is
 }
 
 function fact(term, value) {

@@ -154,10 +154,9 @@ export function renderSeatMap(container, layout, { currency = 'INR', caption = '
     if (first) first.tabIndex = 0;
     // Wide screens draw smaller seats so that the whole room fits where it can.
     container.dataset.density = layout.columns > 28 ? 'tiny' : layout.columns > 18 ? 'compact' : 'normal';
-    container.replaceChildren(
+    container.replaceChildren(h('div', { class: 'seatmap-inner' },
         h('div', { class: 'screen-edge' }, h('span', { text: 'Screen this way' })),
-        rows,
-    );
+        rows));
     return buttons;
 }
 

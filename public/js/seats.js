@@ -72,7 +72,7 @@ function drawAll() {
 }
 
 function drawLegend() {
-    const sample = (status, tier = '0') => h('span', { class: 'seat', dataset: { status, tier }, 'aria-hidden': 'true' });
+    const sample = (status, tier = '0') => h('span', { class: 'seat', dataset: { sample: status, tier }, 'aria-hidden': 'true' });
     const categories = (state.show.layout.categories || []).map((category, index) => h('li', {},
         sample('available', String(index % 6)), `${category.name} `, h('span', { class: 'price', text: money(category.price, state.currency) })));
     replace($('#legend'),
