@@ -292,20 +292,23 @@ async function fillBooking(item, booking) {
             h('h3', { text: movie?.title ?? 'Booking' }),
             h('div', {},
                 h('span', { class: 'badge', dataset: { tone: BOOKING_TONE[status] ?? '' }, text: status }), ' ',
-                h('span', { class: 'badge', dataset: { tone: PAYMENT_TONE[booking.paymentStatus] ?? '' }, text: `payment ${booking.paymentStatus}` }))),
+                // A payment that never started says nothing useful once the hold is gone.
+                booking.paymentStatus === 'pending' && status !== 'pending'
+                    ? null
+                    : h('span', { class: 'badge', dataset: { tone: PAYMENT_TONE[booking.paymentStatus] ?? '' }, text: `payment ${booking.paymentStatus}` }))),
         h('dl', { class: 'booking-facts' },
             fact('When', `${localDate(booking.showDate)}, ${clockTime(booking.showTime)}`),
             fact('Where', theatre?.name ?? '—'),
             fact('Seats', booking.seats.map((s) => s.seatNumber).join(', ')),
             fact('Amount', money(booking.totalAmount, booking.currency)),
-            fact('Booking', booking.id)),
+            fact('Booking', booking.id, 'id')),
         h('div', { class: 'form-message', hidden: true }),
         actions);
     item.dataset.status = status; // set last: the card is complete once it says what it is
 }
 
-function fact(term, value) {
-    return h('div', {}, h('dt', { text: term }), h('dd', { text: value }));
+function fact(term, value, kind) {
+    return h('div', {}, h('dt', { text: term }), h('dd', { class: kind, text: value }));
 }
 
 function cancelButton(item, booking, label, question) {

@@ -48,6 +48,7 @@ async function loadVenue() {
         $('#venue').textContent = `Now showing in ${state.city.name}`;
         $('#venue-sub').textContent = `${state.theatres.size} theatres · shows in the next 24 hours`;
         $('#where-head').textContent = 'Theatre';
+        document.body.dataset.scope = 'city';
         document.title = `${state.city.name} — now showing`;
     }
     state.timeZone = state.city?.timeZone || 'Asia/Kolkata';

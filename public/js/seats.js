@@ -160,6 +160,11 @@ function reconcile() {
         const list = sortSeats(lost).join(', ');
         say($('#choose-message'), `${list} ${lost.length === 1 ? 'was' : 'were'} just taken by someone else.`, 'warn');
     }
+    // The server let our hold go (it expired, or it was released elsewhere) before our own clock said so.
+    if (state.booking && !state.busy && Array.from(state.mine).some((seat) => state.status.get(seat) === 'available')) {
+        dropHold('Your hold has ended and the seats were released. Choose seats again to book.', 'warn');
+        say($('#pay-message'), '');
+    }
 }
 
 async function refreshFromRest() {
@@ -357,6 +362,10 @@ function tick() {
     const left = (Date.parse(state.booking.expiresAt) - serverNow()) / 1000;
     $('#countdown').textContent = countdown(left);
     timer.dataset.urgent = String(left < 60);
+    if (left < 60 && left > 0 && !state.booking.warned) {
+        state.booking.warned = true;
+        if ($('#pay-message').hidden) say($('#pay-message'), 'Less than a minute left to pay before the seats are released.', 'warn');
+    }
     timer.setAttribute('aria-label', `Seats held for ${countdown(left)} more`);
     if (left <= 0 && !state.busy) {
         dropHold('Your hold expired and the seats were released. Choose seats again to book.', 'warn');

@@ -61,7 +61,8 @@ def free_port() -> int:
 class Server:
     """`boxoffice serve --demo` on a fresh database and a free port, stopped at the end."""
 
-    def __init__(self, binary: str, public_dir: str, artifacts: str):
+    def __init__(self, binary: str, public_dir: str, artifacts: str, extra_args=(), name="browser-server"):
+        self.extra_args = list(extra_args)
         self.binary = binary
         self.public_dir = public_dir
         self.artifacts = artifacts
@@ -69,7 +70,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = None
-        self.log_path = os.path.join(artifacts, "browser-server.log")
+        self.log_path = os.path.join(artifacts, f"{name}.log")
 
     def start(self, timeout=30.0):
         env = dict(os.environ)
@@ -83,7 +84,7 @@ class Server:
         })
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--db", os.path.join(self.dir, "bo.sqlite"), "--demo"],
+            [self.binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--db", os.path.join(self.dir, "bo.sqlite"), "--demo", *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -33,6 +33,7 @@ class Context:
         self.browsers = []
         self.notes = []
         self.screenshots = []
+        self.servers = []
 
     def browser(self, width=1280, height=900):
         browser = chrome(self.base, width, height)
@@ -43,6 +44,13 @@ class Context:
         path = os.path.join(self.artifacts, name)
         browser.screenshot(path)
         self.screenshots.append(path)
+
+    def extra_server(self, *args, name="browser-server-2"):
+        """Another server (e.g. with a short hold); stopped at the end of the run."""
+        server = Server(self.server.binary, self.public_dir, self.artifacts, extra_args=args, name=name)
+        self.servers.append(server)
+        server.start()
+        return server
 
     def note(self, text):
         self.notes.append(text)
@@ -112,6 +120,8 @@ def main():
         print(f"  FAIL setup: {error}", flush=True)
         traceback.print_exc()
     finally:
+        for extra in getattr(locals().get("context"), "servers", []):
+            extra.stop()
         server.stop()
     print(f"({time.monotonic() - began:.0f}s)")
     print(f"browser: {passed} passed, {failed} failed")

@@ -13,7 +13,7 @@ import urllib.request
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from harness import User, check, parse_time, set_viewport, wait_until
+from harness import Rest, ShowPool, User, check, parse_time, set_viewport, wait_until
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; "
        "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -320,6 +320,30 @@ def test_dropped_socket_reconnects_and_resumes_with_since(ctx):
     assert_clean(b)
 
 
+def test_hold_counts_down_and_expires_in_view(ctx):
+    """LIVE. With a 6-second hold: the countdown runs down, then the page says the hold expired and the seat is free again."""
+    server = ctx.extra_server("--hold-seconds", "6", name="browser-server-short-hold")
+    rest = Rest(server.base)
+    show = ShowPool(rest).take()
+    seat = free_seats(rest.show(show["id"]), 1)[0]
+    user = rest.register("Slow Payer")
+    b = ctx.browser()
+    b.base = server.base
+    b.sign_in_as(user)
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    b.click(f'[data-seat="{seat}"]')
+    b.click('[data-action="lock"]')
+    b.wait_status(seat, "mine", 5)
+    first = wait_until(lambda: re.match(r"^0:0[0-6]$", b.text("#countdown")) and b.text("#countdown"), 2, message="a countdown below 0:07")
+    wait_until(lambda: b.text("#countdown") != first, 2.5, message="the countdown to move")
+    check(b.js("return document.getElementById('timer').dataset.urgent") == "true", "the last minute is marked urgent")
+    wait_until(lambda: "expired" in b.text("#choose-message") or "ended" in b.text("#choose-message"), 9, message="the expiry message")
+    b.wait_status(seat, "available", 2)
+    check(not b.visible("#hold-panel"), "the payment form is gone with the hold")
+    assert_clean(b)
+
+
 # MARK: kiosk
 
 
@@ -528,6 +552,7 @@ TESTS = [
     test_declined_cards_keep_the_hold_then_upi_pays,
     test_lock_over_rest_appears_in_the_browser,
     test_dropped_socket_reconnects_and_resumes_with_since,
+    test_hold_counts_down_and_expires_in_view,
     test_kiosk_counts_drop_live,
     test_admin_previews_a_layout_and_creates_a_theatre_and_show,
     test_server_text_is_never_markup,
