@@ -320,6 +320,39 @@ def test_dropped_socket_reconnects_and_resumes_with_since(ctx):
     assert_clean(b)
 
 
+def test_version_gap_resubscribes_and_snapshot_replaces(ctx):
+    """The page's feed logic, fed frames by hand: a delta that skips a version is not applied and makes the page
+    re-subscribe with `since` = the last version it applied; in-order deltas apply; a snapshot replaces the map."""
+    show = ctx.pool.take()
+    detail = ctx.rest.show(show["id"])
+    x, y = free_seats(detail, 2)
+    b = ctx.browser()
+    open_picker(ctx, b, show["id"])
+    wait_until(lambda: b.js("return window.__boxoffice.socket?.readyState === 1"), 5, message="the socket to open")
+    time.sleep(0.3)  # let the first subscription's answer (if any) arrive before feeding frames by hand
+    v = b.js("return window.__boxoffice.version")
+    feed = "window.__boxoffice.feed"
+
+    def frame(message):
+        b.js(f"{feed}.receive(JSON.stringify(arguments[0]))", {"show": show["id"], **message})
+
+    b.js(f"{feed}.sent.length = 0")
+    frame({"type": "delta", "version": v + 2, "cause": "lock", "changes": [{"seat": x, "status": "held"}]})
+    check(b.status_of(x) == "available", "a delta after a gap is not applied")
+    sent = b.js(f"return {feed}.sent")
+    check({"op": "subscribe", "show": show["id"], "since": v} in sent, f"re-subscribed with since={v}: {sent}")
+    frame({"type": "delta", "version": v + 1, "cause": "lock", "changes": [{"seat": y, "status": "held"}]})
+    frame({"type": "delta", "version": v + 2, "cause": "lock", "changes": [{"seat": x, "status": "held"}]})
+    check(b.status_of(x) == "held" and b.status_of(y) == "held", "in-order deltas apply")
+    frame({"type": "delta", "version": v + 1, "cause": "release", "changes": [{"seat": y, "status": "available"}]})
+    check(b.status_of(y) == "held", "an old delta is ignored")
+    seats = [s["seatNumber"] for s in detail["seats"]]
+    frame({"type": "snapshot", "version": v + 9, "seats": {"available": [s for s in seats if s != y], "held": [], "booked": [y]}})
+    check(b.status_of(x) == "available" and b.status_of(y) == "booked" and b.js("return window.__boxoffice.version") == v + 9,
+          "a snapshot replaces the map and the version")
+    assert_clean(b)
+
+
 def test_hold_counts_down_and_expires_in_view(ctx):
     """LIVE. With a 6-second hold: the countdown runs down, then the page says the hold expired and the seat is free again."""
     server = ctx.extra_server("--hold-seconds", "6", name="browser-server-short-hold")
@@ -552,6 +585,7 @@ TESTS = [
     test_declined_cards_keep_the_hold_then_upi_pays,
     test_lock_over_rest_appears_in_the_browser,
     test_dropped_socket_reconnects_and_resumes_with_since,
+    test_version_gap_resubscribes_and_snapshot_replaces,
     test_hold_counts_down_and_expires_in_view,
     test_kiosk_counts_drop_live,
     test_admin_previews_a_layout_and_creates_a_theatre_and_show,
