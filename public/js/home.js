@@ -192,7 +192,7 @@ async function showMovie(movieId, wantedDate) {
             },
         },
     }, h('span', { class: 'day', text: dayLabel(date, today) }), localDate(date).replace(/^\w+,\s*/, ''))));
-    const theatreById_ = new Map(theatres.map((t) => [t.id, t]));
+    const theatreIndex = new Map(theatres.map((t) => [t.id, t]));
     const renderShows = () => {
         const groups = new Map();
         for (const show of byDate.get(chosen) || []) {
@@ -200,9 +200,9 @@ async function showMovie(movieId, wantedDate) {
             groups.get(show.theatreId).push(show);
         }
         const ordered = Array.from(groups.entries()).sort(([a], [b]) =>
-            (theatreById_.get(a)?.name ?? a).localeCompare(theatreById_.get(b)?.name ?? b));
+            (theatreIndex.get(a)?.name ?? a).localeCompare(theatreIndex.get(b)?.name ?? b));
         replace($('#theatres'), ordered.map(([theatreId, list]) => {
-            const theatre = theatreById_.get(theatreId);
+            const theatre = theatreIndex.get(theatreId);
             list.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
             return h('li', { class: 'card theatre-card', dataset: { theatre: theatreId } },
                 h('h3', { text: theatre?.name ?? 'Theatre' }),
