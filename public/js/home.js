@@ -205,7 +205,9 @@ async function showMovie(movieId, wantedDate) {
             const theatre = theatreIndex.get(theatreId);
             list.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
             return h('li', { class: 'card theatre-card', dataset: { theatre: theatreId } },
-                h('h3', { text: theatre?.name ?? 'Theatre' }),
+                h('div', { class: 'theatre-head' },
+                    h('h3', { text: theatre?.name ?? 'Theatre' }),
+                    h('a', { class: 'small', href: `/kiosk.html?theatre=${encodeURIComponent(theatreId)}`, text: 'Lobby board' })),
                 theatre ? h('p', { class: 'muted small', text: theatre.address }) : null,
                 theatre?.amenities?.length ? h('ul', { class: 'chip-list', 'aria-label': 'Amenities' }, theatre.amenities.map((a) => h('li', { class: 'chip', text: a }))) : null,
                 h('ul', { class: 'showtimes', 'aria-label': `Shows at ${theatre?.name ?? 'this theatre'}` }, list.map((show) => h('li', {}, showtime(show, theatre)))));
