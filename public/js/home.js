@@ -6,7 +6,14 @@ import { h, replace, $, say } from './dom.js';
 import { money, duration, dayLabel, clockTime, todayIn, localDate } from './format.js';
 
 const CITY_KEY = 'boxoffice.city';
-const state = { user: null, cities: [], city: null, movies: [], theatresByCity: new Map(), bookingsCursor: null };
+const state = { user: null, cities: [], city: null, movies: [], theatresByCity: new Map(), bookingsCursor: null, tickets: {} };
+
+/** A number for the latest request of a kind; an answer whose number is no longer the latest is dropped. */
+function ticket(kind) {
+    state.tickets[kind] = (state.tickets[kind] ?? 0) + 1;
+    const mine = state.tickets[kind];
+    return () => state.tickets[kind] === mine;
+}
 
 // MARK: account
 
@@ -72,12 +79,16 @@ async function loadMovies() {
         replace(list, h('li', { class: 'empty', text: 'No cities yet.' }));
         return;
     }
+    const current = ticket('movies');
+    let movies;
     try {
-        state.movies = await listAll('/api/movies', { city: state.city.id });
+        movies = await listAll('/api/movies', { city: state.city.id });
     } catch (error) {
-        replace(list, h('li', { class: 'empty', text: explain(error) }));
+        if (current()) replace(list, h('li', { class: 'empty', text: explain(error) }));
         return;
     }
+    if (!current()) return; // the city changed while this list was on its way
+    state.movies = movies;
     for (const movie of state.movies) movieById.prime(movie.id, movie);
     fillFilter($('#language'), 'All languages', state.movies.flatMap((m) => m.languages || []));
     fillFilter($('#genre'), 'All genres', state.movies.flatMap((m) => m.genres || []));
@@ -143,6 +154,7 @@ async function showMovie(movieId, wantedDate) {
     replace(hero, h('p', { class: 'muted', text: 'Loading…' }));
     replace($('#dates'));
     replace($('#theatres'));
+    const current = ticket('movie');
     let movie;
     let shows;
     let theatres;
@@ -153,9 +165,10 @@ async function showMovie(movieId, wantedDate) {
             state.city ? theatresOfCity(state.city.id) : [],
         ]);
     } catch (error) {
-        replace(hero, h('p', { class: 'empty', text: explain(error) }));
+        if (current()) replace(hero, h('p', { class: 'empty', text: explain(error) }));
         return;
     }
+    if (!current()) return; // another movie or city was chosen meanwhile
     document.title = `${movie.title} — BoxOffice`;
     replace(hero,
         poster(movie, `Poster of ${movie.title}`),
@@ -247,6 +260,7 @@ async function showBookings(more = false) {
         state.bookingsCursor = null;
         replace(list, h('li', { class: 'empty', text: 'Loading your bookings…' }));
     }
+    const current = ticket('bookings');
     let page;
     try {
         const query = new URLSearchParams({ limit: '20' });
@@ -261,6 +275,7 @@ async function showBookings(more = false) {
         }
         return;
     }
+    if (!current()) return;
     if (!more) list.replaceChildren();
     state.bookingsCursor = page.nextCursor;
     $('#more-bookings').hidden = !page.nextCursor;

@@ -25,6 +25,7 @@ const state = {
     offlineSince: null,
     page: 0,
     pages: 1,
+    loading: null,
 };
 
 const feed = new LiveFeed();
@@ -54,7 +55,13 @@ async function loadVenue() {
     state.timeZone = state.city?.timeZone || 'Asia/Kolkata';
 }
 
-async function loadShows() {
+/** One load at a time: a refresh asked for while one is on its way shares it. */
+function loadShows() {
+    state.loading ??= fetchShows().finally(() => { state.loading = null; });
+    return state.loading;
+}
+
+async function fetchShows() {
     const filter = state.theatreId ? { theatre: state.theatreId } : { city: state.city.id };
     const now = Date.now();
     const shows = (await listAll('/api/shows', filter, { maxPages: 5 }))
