@@ -86,6 +86,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
 
 func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: CORSAllowList(origins: options.corsOrigins))
     router.add(middleware: ContractErrorMiddleware())
