@@ -101,7 +101,8 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     CatalogController(catalog: parts.catalog).addRoutes(to: api)
     BookingController(bookings: parts.bookings, idempotency: parts.idempotency, limits: parts.limits).addRoutes(to: api.group("bookings"))
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
-    AdminController(catalog: parts.catalog, bookings: parts.bookings).addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
+    AdminController(catalog: parts.catalog, bookings: parts.bookings)
+        .addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
     return router
 }
 
