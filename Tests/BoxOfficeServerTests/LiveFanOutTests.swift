@@ -119,4 +119,43 @@ struct LiveFanOutTests {
             }
         }
     }
+
+    @Test("a reader that stops for longer than the stall timeout is closed (1013, then dropped); a reading client is unaffected")
+    func stalledReaderIsClosed() async throws {
+        var options = TestServer.liveOptions()
+        options.live.sendBufferBytes = 16 * 1024
+        options.live.stallTimeout = .seconds(1)
+        options.live.closeGrace = .milliseconds(500)
+        let registry = PrometheusCollectorRegistry()
+        try await TestServer.withLiveServer(options, registry: registry) { api, port in
+            let fixture = try await CatalogFixture.make(api)
+            // 26 rows × 40: each snapshot is about 8 KB, so re-subscribing fills a stopped reader's buffers fast.
+            let (_, show) = try await LiveREST.bigShow(api, fixture: fixture, rows: 26, columns: 40)
+            let (token, _) = try await api.registerUser()
+            try await withLiveClients(port: port, count: 2) { clients in
+                let (stalled, reader) = (clients[0], clients[1])
+                for client in clients { try await client.subscribe(show) }
+                for client in clients { await client.wait("a snapshot") { $0.version(of: show) == 0 } }
+                await stalled.pause()
+                // Each re-subscribe is answered with a fresh snapshot when the writer gets to it (a newer one replaces
+                // one still queued). Paced, and kept up until the socket's buffers are full, the writer is stuck for
+                // the stall timeout and the server gives up on the socket; bounded in time.
+                let deadline = ContinuousClock.now + .seconds(20)
+                while registry.value(of: "boxoffice_ws_slow_closed_total") == 0, ContinuousClock.now < deadline {
+                    try await stalled.subscribe(show)
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+
+                #expect(registry.value(of: "boxoffice_ws_slow_closed_total") == 1, "the stalled socket was closed")
+                try await LiveREST.lock(api, token: token, show: show, seats: ["A1", "A2"])
+                await reader.wait("the reading client's delta", timeout: .seconds(2)) { $0.version(of: show) == 1 }
+                await reader.expectIntactChain()
+
+                await stalled.resume()
+                await stalled.wait("the stalled client to see its connection end", timeout: .seconds(10)) { $0.ended }
+                #expect(await stalled.deltaCount(of: show) == 0, "it got nothing after it stopped")
+                await reader.wait("one socket left", timeout: .seconds(2)) { _ in registry.value(of: "boxoffice_ws_connections") == 1 }
+            }
+        }
+    }
 }

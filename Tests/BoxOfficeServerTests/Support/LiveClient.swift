@@ -193,12 +193,14 @@ actor LiveClient {
 
 /// Any server → client message of the live protocol; each type fills its own fields.
 struct ServerMessage: Decodable, Sendable, Equatable {
+    /// A snapshot's seats by status.
     struct Seats: Decodable, Sendable, Equatable {
         var available: [String]
         var held: [String]
         var booked: [String]
     }
 
+    /// One seat's new status in a delta.
     struct Change: Decodable, Sendable, Equatable {
         var seat: String
         var status: String
@@ -218,6 +220,7 @@ struct ServerMessage: Decodable, Sendable, Equatable {
     var message: String?
 }
 
+/// A test client used before it connected.
 enum LiveClientError: Error {
     case notConnected
 }
