@@ -16,13 +16,15 @@ enum LiveRequest: Sendable, Equatable {
         // Well-formed messages decode into the typed shape without a single thrown error; only a failure takes the
         // slower loose parse, to tell bad JSON from a wrong field.
         if let message = try? JSONDecoder().decode(InboundMessage.self, from: data) { return parse(message) }
-        guard let json = try? JSONDecoder().decode(LooseJSON.self, from: data) else {
+        // JSONSerialization parses in one linear pass: a value-by-value Decodable fallback would backtrack
+        // exponentially on deeply nested junk (a 64 KiB frame of "[[[[" could hold the session for minutes).
+        guard let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             return .failure(LiveProtocolError("invalid_json", "The message is not JSON."))
         }
-        guard case .object(let fields) = json else {
+        guard let fields = json as? [String: Any] else {
             return .failure(LiveProtocolError("invalid_message", "A message is one JSON object."))
         }
-        let show: String? = if case .string(let show)? = fields["show"] { show } else { nil }
+        let show = fields["show"] as? String
         return .failure(LiveProtocolError("invalid_message", "A field has the wrong type; see the protocol for each op's fields.", show: show))
     }
 
@@ -89,32 +91,3 @@ struct LiveProtocolError: Error, Sendable, Equatable {
     }
 }
 
-/// Any JSON value: the loose parse that tells a wrong field type (`invalid_message`) from text that is not JSON.
-enum LooseJSON: Decodable, Equatable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([LooseJSON])
-    case object([String: LooseJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([LooseJSON].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: LooseJSON].self))
-        }
-    }
-}
