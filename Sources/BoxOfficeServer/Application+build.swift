@@ -17,10 +17,12 @@ struct AppParts {
     let bookings: BookingService
     let payments: PaymentService
     let idempotency: IdempotentRequests
+    let limits: RateLimits
     let tokens: TokenService
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
     let openAPI: Data
+    let hub: SubscriptionHub
 }
 
 /// Builds the whole server: opens and migrates the database, seeds demo data, ensures the admin,
@@ -35,14 +37,18 @@ public func buildApplication(
     let app = Application(
         router: router,
         server: .http1WebSocketUpgrade(
-            webSocketRouter: buildWebSocketRouter(),
+            webSocketRouter: buildWebSocketRouter(parts, options: options),
             configuration: .init(
                 http1: .init(idleTimeout: .seconds(60)),
-                ws: .init(maxFrameSize: 1 << 16, extensions: [.perMessageDeflate()], autoPing: .enabled(timePeriod: .seconds(30))))),
+                ws: .init(
+                    maxFrameSize: options.live.maxMessageBytes,
+                    extensions: [.perMessageDeflate(maxDecompressedFrameSize: options.live.maxMessageBytes)],
+                    autoPing: .enabled(timePeriod: options.live.pingInterval)))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [
             parts.journal,
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
+            parts.hub,
         ],
         logger: logger)
     return app
@@ -55,9 +61,13 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let accounts = AccountService(users: SQLiteUserRepository(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
     let catalogStore = SQLiteCatalogRepository(database: database)
     let bookingStore = BookingRepository(database: database)
-    let journal = Journal(database: database, logger: logger)
+    let journal = Journal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
+    let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
-        catalog: catalogStore, bookings: bookingStore, journal: journal, feed: SilentFeed(), holdSeconds: options.holdSeconds, logger: logger)
+        catalog: catalogStore, bookings: bookingStore, journal: journal, feed: feed, holdSeconds: options.holdSeconds, logger: logger)
+    let hub = SubscriptionHub(
+        changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: LiveFeedRepository(database: database)),
+        options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
     let payments = PaymentService(booking: bookings, gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
     let catalog = CatalogService(catalog: catalogStore, seats: bookings)
     if options.demo {
@@ -70,12 +80,15 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     }
     return AppParts(
         database: database, journal: journal, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
-        idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), tokens: tokens, readiness: Readiness(),
-        registry: registry, openAPI: try OpenAPIDocument.load())
+        idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), limits: RateLimits(enabled: options.rateLimits),
+        tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub)
 }
 
 func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: RequestIDMiddleware())
+    router.add(middleware: CORSAllowList(origins: options.corsOrigins))
     router.add(middleware: ContractErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: FileMiddleware(options.publicDirectory, searchForIndexHtml: true))
@@ -84,26 +97,16 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     OperationsController(database: parts.database, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)
         .addRoutes(to: router)
     let api = router.group("api")
-    AuthController(accounts: parts.accounts, tokens: parts.tokens).addRoutes(to: api.group("auth"))
+    AuthController(accounts: parts.accounts, tokens: parts.tokens, limits: parts.limits).addRoutes(to: api.group("auth"))
     CatalogController(catalog: parts.catalog).addRoutes(to: api)
-    BookingController(bookings: parts.bookings, idempotency: parts.idempotency).addRoutes(to: api.group("bookings"))
+    BookingController(bookings: parts.bookings, idempotency: parts.idempotency, limits: parts.limits).addRoutes(to: api.group("bookings"))
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
-    AdminController(catalog: parts.catalog, bookings: parts.bookings).addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
+    AdminController(catalog: parts.catalog, bookings: parts.bookings)
+        .addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
     return router
 }
 
-/// `/ws` on the same port. The live seat protocol grows here; for now it answers `ping`.
-func buildWebSocketRouter() -> Router<BasicWebSocketRequestContext> {
-    let router = Router(context: BasicWebSocketRequestContext.self)
-    router.ws("/ws") { inbound, outbound, _ in
-        for try await message in inbound.messages(maxSize: 1 << 16) {
-            guard case .text(let text) = message else { continue }
-            if text.contains(#""ping""#) {
-                try await outbound.write(.text(#"{"type":"pong"}"#))
-            } else {
-                try await outbound.write(.text(#"{"type":"error","code":"unknown_op","message":"Only ping is served yet."}"#))
-            }
-        }
-    }
-    return router
+/// `/ws` on the same port: the live seat protocol (Live/, docs/PROTOCOL.md).
+func buildWebSocketRouter(_ parts: AppParts, options: ServerOptions) -> Router<LiveRequestContext> {
+    buildLiveRouter(hub: parts.hub, options: options.live, metrics: parts.hub.metrics)
 }

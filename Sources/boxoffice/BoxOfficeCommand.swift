@@ -1,5 +1,6 @@
 import ArgumentParser
 import BoxOfficeServer
+import BoxOfficeStore
 import Foundation
 import Hummingbird
 import Logging
@@ -12,7 +13,7 @@ struct BoxOfficeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "boxoffice",
         abstract: "A self-hosted box-office server: live seat maps, holds, bookings and payments over HTTP and WebSocket.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Backup.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -52,5 +53,20 @@ struct Serve: AsyncParsableCommand {
 
         let app = try await buildApplication(options, registry: registry)
         try await app.runService()
+    }
+}
+
+/// `boxoffice backup <file>`: an online copy of the database, safe while the server runs.
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the database to a new file with SQLite's online backup.")
+
+    @Option(name: .customLong("db"), help: "The SQLite database file to back up.") var database = "./data/boxoffice.sqlite"
+    @Argument(help: "The backup file to create (must not exist).") var file: String
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
+        let source = try BoxOfficeDatabase(path: database)
+        try source.backup(to: file)
+        print("backed up \(database) to \(file)")
     }
 }

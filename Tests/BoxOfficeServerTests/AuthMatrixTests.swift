@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import JWTKit
 import Testing
@@ -123,6 +124,20 @@ struct AuthMatrixTests {
             #expect(reply.status == 403)
             let anonymous = try await api.request(HTTPRequest.Method(method)!, path, body: "{}")
             #expect(anonymous.status == 401)
+        }
+    }
+
+    @Test("a deactivated account's token stops working at once, and it cannot log in")
+    func deactivated() async throws {
+        let options = TestServer.options()
+        try await TestServer.withRouter(options) { api in
+            let user = try await api.registerUser()
+            #expect(try await api.get("/api/auth/profile", token: user.token).status == 200)
+            let database = try DatabaseQueue(path: options.databasePath)
+            try await database.write { db in try db.execute(sql: "UPDATE users SET isActive = 0 WHERE id = ?", arguments: [user.id]) }
+            let refused = try await api.get("/api/auth/profile", token: user.token)
+            #expect(refused.status == 401)
+            #expect(refused.json.errorCode == "invalid_token")
         }
     }
 }

@@ -107,7 +107,9 @@ struct ShowActorExpiryTests {
         let locked = try await actor.lock(booking: "b1", user: "u1", seats: ["A1"], holdFor: .milliseconds(300))
         _ = await take(1, from: &feed)
         let expired = await take(1, from: &feed)
-        let lateness = Date().timeIntervalSince(locked.hold.expiresAt)
+        // The change's own time says when the engine released the seats; when this test got to read it
+        // depends on how busy the machine is, which is not what is measured here.
+        let lateness = (expired.first?.at ?? .distantFuture).timeIntervalSince(locked.hold.expiresAt)
         #expect(expired.first?.cause == .expire)
         #expect(lateness >= 0 && lateness < 1, "released \(lateness) s after expiresAt")
         #expect(await actor.snapshot().available.count == 12)

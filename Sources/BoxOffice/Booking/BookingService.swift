@@ -48,6 +48,8 @@ public final class BookingService: Sendable {
             let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
             return Booking(hold: hold, show: show, at: change.at)
         } catch {
+            if case .unavailable = error { EngineMetrics.recordConflict() }
+            if case .journalFailed = error { EngineMetrics.recordUnavailable() }
             throw BoxOfficeError(error)
         }
     }
@@ -143,12 +145,23 @@ public final class BookingService: Sendable {
         return shows.count
     }
 
+    /// Drops the actors of shows nobody used for `idleFor` and that hold no live holds (their timers own expiry).
+    @discardableResult
+    public func evictIdle(idleFor: Duration = .seconds(600)) async -> Int {
+        await actors.evictIdle(idleFor: idleFor).count
+    }
+
     public func shutdown() async {
         await actors.shutdown()
     }
 }
 
 // MARK: - Seat statuses for the catalog
+
+extension BookingService {
+    /// The journal hook that exports batch sizes and commit latency.
+    public static let journalMetrics: @Sendable (Int, Double) -> Void = { EngineMetrics.recordBatch(size: $0, seconds: $1) }
+}
 
 extension BookingService: SeatStatusSource {
     public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus]) {

@@ -47,6 +47,7 @@ struct ShowJournal: SeatJournal {
     }
 
     func published(_ change: SeatChange) {
+        EngineMetrics.recordChange(change.cause)
         feed.publish(change)
     }
 }

@@ -25,43 +25,32 @@ public protocol SeatStatusSource: Sendable {
     func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
 }
 
-/// A show as lists return it.
+/// A show as the API returns it: the show's own fields, plus its live `version` and `availability`
+/// (and, in `GET /api/shows/:id`, every seat with its status).
 public struct ShowView: Encodable, Sendable {
-    public var id: String
-    public var movieId: String
-    public var theatreId: String
-    public var screenNumber: Int
-    public var cityId: String
-    public var startsAt: Date
-    public var endsAt: Date
-    public var showDate: String
-    public var showTime: String
-    public var language: String
-    public var format: String
-    public var isActive: Bool
+    public var show: Show
     public var version: Int64
-    public var layout: SeatLayout
     public var availability: Availability
     /// Only in `GET /api/shows/:id`.
     public var seats: [SeatView]?
 
     init(show: Show, version: Int64, availability: Availability, seats: [SeatView]?) {
-        id = show.id
-        movieId = show.movieId
-        theatreId = show.theatreId
-        screenNumber = show.screenNumber
-        cityId = show.cityId
-        startsAt = show.startsAt
-        endsAt = show.endsAt
-        showDate = show.showDate
-        showTime = show.showTime
-        language = show.language
-        format = show.format
-        isActive = show.isActive
+        self.show = show
         self.version = version
-        layout = show.layout
         self.availability = availability
         self.seats = seats
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, availability, seats
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try show.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(availability, forKey: .availability)
+        try container.encodeIfPresent(seats, forKey: .seats)
     }
 }
 

@@ -21,9 +21,13 @@ public struct ServerOptions: Sendable {
     public var adminPassword: String?
     public var bcryptCost: Int = 10
     public var rateLimits: Bool = true
+    /// Origins allowed to call the API from a browser (CORS); empty means same origin only.
+    public var corsOrigins: Set<String> = []
     /// Where the pages live.
     public var publicDirectory: String = "public"
     public var logLevel: Logger.Level = .info
+    /// Limits and timings of the live seat feed (`/ws`).
+    public var live = LiveOptions()
 
     public init() {}
 
@@ -56,6 +60,9 @@ public struct ServerOptions: Sendable {
                 throw OptionsError("BOXOFFICE_PAYMENT_LATENCY_MS must be a whole number of milliseconds from 0 to 60000")
             }
             paymentLatencyMilliseconds = value
+        }
+        if let origins = environment["BOXOFFICE_CORS_ORIGINS"] {
+            corsOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         if let directory = environment["BOXOFFICE_PUBLIC_DIR"], !directory.isEmpty { publicDirectory = directory }
         if let level = environment["BOXOFFICE_LOG_LEVEL"] {

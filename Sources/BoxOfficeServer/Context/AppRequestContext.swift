@@ -6,10 +6,13 @@ import HummingbirdAuth
 public struct AppRequestContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: AuthenticatedUser?
+    /// The peer's IP address, for per-IP limits ("unknown" when there is no socket, as in router tests).
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Bodies over 1 MiB are answered with 413.

@@ -6,6 +6,7 @@ import Hummingbird
 struct AuthController {
     let accounts: AccountService
     let tokens: TokenService
+    let limits: RateLimits
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("register", use: register)
@@ -15,6 +16,7 @@ struct AuthController {
 
     /// `POST /api/auth/register` → 201 `{user, token}`.
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<SessionResponse> {
+        try await limits.register(ip: context.clientAddress)
         let input = try await request.decodeJSON(RegisterInput.self, context: context)
         let user = try await accounts.register(input)
         return EditedResponse(status: .created, response: SessionResponse(user: user.user, token: try await tokens.issue(for: user)))
@@ -22,8 +24,17 @@ struct AuthController {
 
     /// `POST /api/auth/login` → `{user, token}`.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> SessionResponse {
+        try await limits.login(ip: context.clientAddress)
         let input = try await request.decodeJSON(LoginInput.self, context: context)
-        let user = try await accounts.login(input)
+        try await limits.checkAccount(input.email)
+        let user: UserRecord
+        do {
+            user = try await accounts.login(input)
+        } catch let error as BoxOfficeError where error.code == "invalid_credentials" {
+            await limits.loginFailed(input.email)
+            throw error
+        }
+        await limits.loginSucceeded(input.email)
         return SessionResponse(user: user.user, token: try await tokens.issue(for: user))
     }
 

@@ -7,6 +7,7 @@ import Hummingbird
 struct BookingController {
     let bookings: BookingService
     let idempotency: IdempotentRequests
+    let limits: RateLimits
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("lock-seats", use: lock)
@@ -19,6 +20,7 @@ struct BookingController {
     /// `POST /api/bookings/lock-seats` → 201 pending booking (idempotent with `Idempotency-Key`).
     @Sendable func lock(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
+        try await limits.lockSeats(user: user.id)
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let data = Data(body.readableBytesView)
         let input = try Request.decodeJSON(LockSeatsInput.self, from: data)

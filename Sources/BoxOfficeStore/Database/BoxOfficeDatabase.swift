@@ -43,3 +43,24 @@ public final class BoxOfficeDatabase: Sendable {
         try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
     }
 }
+
+extension BoxOfficeDatabase {
+    /// Copies the database into a new file with SQLite's online backup; safe while the server writes.
+    public func backup(to file: String) throws {
+        guard !FileManager.default.fileExists(atPath: file) else { throw BackupError.targetExists(file) }
+        let target = try DatabaseQueue(path: file)
+        try pool.backup(to: target)
+        try target.close()
+    }
+}
+
+/// Why a backup was not made.
+public enum BackupError: Error, CustomStringConvertible {
+    case targetExists(String)
+
+    public var description: String {
+        switch self {
+        case .targetExists(let file): "\(file) exists; a backup never overwrites a file"
+        }
+    }
+}

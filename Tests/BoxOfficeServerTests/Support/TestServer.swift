@@ -22,6 +22,7 @@ enum TestServer {
         options.adminEmail = adminEmail
         options.adminPassword = adminPassword
         options.bcryptCost = 4
+        options.rateLimits = false  // suites register many users from one address; RateLimitTests turn them on
         options.logLevel = .warning
         options.publicDirectory = publicDirectory
         return options

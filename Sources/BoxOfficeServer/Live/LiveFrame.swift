@@ -1,0 +1,104 @@
+import Foundation
+import NIOCore
+import SeatEngine
+
+/// One server → client text frame, encoded once; the same bytes go to every socket that gets it.
+struct LiveFrame: Sendable {
+    /// What the frame is: a slow reader's fold drops seat state (it sends fresh state instead) but never replies.
+    enum Kind: Sendable, Equatable {
+        case delta
+        case snapshot
+        case availability
+        /// `pong` and `error`: answers to the client's own messages.
+        case reply
+    }
+
+    let kind: Kind
+    /// The show the frame is about; unsubscribing drops queued frames of that show.
+    let show: String?
+    let bytes: ByteBuffer
+}
+
+/// Encodes the server → client messages of the live protocol (API.md, "WebSocket: GET /ws").
+struct LiveEncoder {
+    private let encoder = JSONEncoder()
+
+    func delta(_ change: SeatChange) -> LiveFrame {
+        frame(.delta, show: change.show, DeltaMessage(show: change.show, version: change.version, cause: change.cause.rawValue, changes: change.seats))
+    }
+
+    func snapshot(show: String, _ snapshot: SeatSnapshot) -> LiveFrame {
+        let seats = SnapshotMessage.Seats(available: snapshot.available, held: snapshot.held, booked: snapshot.booked)
+        return frame(.snapshot, show: show, SnapshotMessage(show: show, version: snapshot.version, seats: seats))
+    }
+
+    func availability(show: String, _ counts: SeatCounts) -> LiveFrame {
+        frame(
+            .availability, show: show,
+            AvailabilityMessage(
+                show: show, version: counts.version, available: counts.available, held: counts.held, booked: counts.booked, total: counts.total))
+    }
+
+    func pong() -> LiveFrame {
+        frame(.reply, show: nil, PongMessage())
+    }
+
+    func error(_ error: LiveProtocolError) -> LiveFrame {
+        frame(.reply, show: error.show, ErrorMessage(code: error.code, message: error.message, show: error.show))
+    }
+
+    private func frame(_ kind: LiveFrame.Kind, show: String?, _ message: some Encodable) -> LiveFrame {
+        // Encoding our own plain structs cannot fail; a failure here is a programming error worth crashing tests on.
+        let data = try! encoder.encode(message)
+        return LiveFrame(kind: kind, show: show, bytes: ByteBuffer(bytes: data))
+    }
+}
+
+// MARK: - Messages
+
+/// `{"type":"delta","show":…,"version":…,"cause":…,"changes":[{"seat":…,"status":…}]}`
+private struct DeltaMessage: Encodable {
+    let type = "delta"
+    let show: String
+    let version: Int64
+    let cause: String
+    let changes: [SeatUpdate]
+}
+
+/// `{"type":"snapshot","show":…,"version":…,"seats":{"available":[…],"held":[…],"booked":[…]}}`
+private struct SnapshotMessage: Encodable {
+    struct Seats: Encodable {
+        let available: [String]
+        let held: [String]
+        let booked: [String]
+    }
+
+    let type = "snapshot"
+    let show: String
+    let version: Int64
+    let seats: Seats
+}
+
+/// `{"type":"availability","show":…,"version":…,"available":…,"held":…,"booked":…,"total":…}`
+private struct AvailabilityMessage: Encodable {
+    let type = "availability"
+    let show: String
+    let version: Int64
+    let available: Int
+    let held: Int
+    let booked: Int
+    let total: Int
+}
+
+/// `{"type":"pong"}`
+private struct PongMessage: Encodable {
+    let type = "pong"
+}
+
+/// `{"type":"error","code":…,"message":…}`, with the `show` the request named when there was one.
+private struct ErrorMessage: Encodable {
+    let type = "error"
+    let code: String
+    let message: String
+    let show: String?
+}

@@ -1,0 +1,85 @@
+import Foundation
+import GRDB
+import SeatEngine
+
+/// The reads the live seat feed (WebSocket) needs from disk: which shows a kiosk board shows, their counts,
+/// and a show's recent journaled changes (to refill the resume ring after a restart).
+public struct LiveFeedRepository: Sendable {
+    let database: BoxOfficeDatabase
+
+    public init(database: BoxOfficeDatabase) {
+        self.database = database
+    }
+
+    /// Ids of the active shows that have not ended by `now`, of one theatre or one city (exactly one of the two),
+    /// narrowed to one local date when `date` is given; by start time, at most `limit`.
+    public func runningShows(theatreId: String?, cityId: String?, date: String?, now: Date, limit: Int) async throws -> [String] {
+        try await database.pool.read { db in
+            var conditions: [SQL] = ["isActive", "endsAt > \(now)"]
+            if let theatreId { conditions.append("theatreId = \(theatreId)") }
+            if let cityId { conditions.append("cityId = \(cityId)") }
+            if let date { conditions.append("showDate = \(date)") }
+            let sql: SQL = "SELECT id FROM shows WHERE \(conditions.joined(operator: .and)) ORDER BY startsAt, id LIMIT \(limit)"
+            let (statement, arguments) = try sql.build(db)
+            return try String.fetchAll(db, sql: statement, arguments: arguments)
+        }
+    }
+
+    /// Seat counts of each known show among `showIds`, all read in one transaction so each count matches its version.
+    /// Unknown ids are left out.
+    public func availability(showIds: [String]) async throws -> [String: SeatCounts] {
+        guard !showIds.isEmpty else { return [:] }
+        return try await database.pool.read { db in
+            let marks = databaseQuestionMarks(count: showIds.count)
+            let arguments = StatementArguments(showIds)
+            var result = [String: SeatCounts]()
+            for row in try Row.fetchAll(db, sql: "SELECT id, totalSeats FROM shows WHERE id IN (\(marks))", arguments: arguments) {
+                let total: Int = row["totalSeats"]
+                result[row["id"]] = SeatCounts(version: 0, available: total, held: 0, booked: 0, total: total)
+            }
+            // bookingSeats holds one row per held or booked seat; released seats have no row.
+            for row in try Row.fetchAll(
+                db, sql: "SELECT showId, state, COUNT(*) AS n FROM bookingSeats WHERE showId IN (\(marks)) GROUP BY showId, state",
+                arguments: arguments)
+            {
+                let show: String = row["showId"]
+                guard var counts = result[show] else { continue }
+                let n: Int = row["n"]
+                if row["state"] as String == BookingSeat.State.held.rawValue { counts.held += n } else { counts.booked += n }
+                counts.available = counts.total - counts.held - counts.booked
+                result[show] = counts
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT showId, MAX(version) AS v FROM seatChanges WHERE showId IN (\(marks)) GROUP BY showId",
+                arguments: arguments)
+            {
+                let show: String = row["showId"]
+                result[show]?.version = row["v"]
+            }
+            return result
+        }
+    }
+
+    /// The show's last `limit` journaled changes, oldest first.
+    public func recentChanges(showId: String, limit: Int) async throws -> [SeatChange] {
+        try await database.pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT version, cause, seats, at FROM seatChanges WHERE showId = ? ORDER BY version DESC LIMIT ?",
+                arguments: [showId, limit])
+            let decoder = JSONDecoder()
+            return try rows.reversed().map { row in
+                let cause: String = row["cause"]
+                let seats: String = row["seats"]
+                guard let reason = ChangeCause(rawValue: cause) else { throw LiveFeedReadError.unknownCause(cause) }
+                return SeatChange(
+                    show: showId, version: row["version"], cause: reason, seats: try decoder.decode([SeatUpdate].self, from: Data(seats.utf8)),
+                    at: row["at"])
+            }
+        }
+    }
+}
+
+/// A journal row the live feed cannot read back.
+public enum LiveFeedReadError: Error, Sendable, Equatable {
+    case unknownCause(String)
+}

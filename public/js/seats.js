@@ -1,0 +1,586 @@
+// `/seats.html?show=<id>`: the seat picker. The map is drawn from the show's layout, kept live over `/ws`
+// (snapshot + deltas, resumed with `since`), and the booking runs lock → countdown → pay over REST.
+
+import { api, ApiError, currentUser, movieById, theatreById, explain, serverNow } from './api.js';
+import { signIn, signOut } from './auth.js';
+import { h, replace, $, $$, say } from './dom.js';
+import { money, localDate, clockTime, countdown } from './format.js';
+import { renderSeatMap, enableSeatKeyboard, categoriesByRow, seatLabel } from './layout.js';
+import { LiveFeed } from './live.js';
+
+const MAX_SEATS = 10;
+const POLL_AFTER_MS = 4000;
+const POLL_EVERY_MS = 8000;
+
+const state = {
+    showId: new URLSearchParams(location.search).get('show'),
+    show: null,
+    movie: null,
+    theatre: null,
+    currency: 'INR',
+    categories: new Map(), // row → { name, price, tier }
+    seats: new Map(), // seatNumber → { seatNumber, row, column, category, price }
+    status: new Map(), // seatNumber → available | held | booked (the server's view)
+    version: null,
+    selection: new Set(), // chosen here, not yet locked
+    locking: new Set(), // being locked right now
+    booking: null, // this user's pending booking on this show
+    mine: new Set(), // seats of that booking
+    own: new Set(), // seats this user booked here (paid)
+    user: null,
+    buttons: new Map(),
+    busy: false,
+    liveUsable: true, // false when the server answers that it has no live feed
+    offlineSince: null,
+};
+
+const feed = new LiveFeed();
+
+/** For the browser tests and for people debugging: the socket, the feed and the page's state. */
+window.__boxoffice = {
+    get socket() { return feed.socket; },
+    feed,
+    state,
+    get version() { return state.version; },
+};
+
+// MARK: drawing
+
+function displayStatus(seat) {
+    const server = state.status.get(seat) ?? 'available';
+    if (server === 'held' && (state.mine.has(seat) || state.locking.has(seat))) return 'mine';
+    if (server === 'available' && state.selection.has(seat)) return 'selected';
+    return server;
+}
+
+function drawSeat(seat) {
+    const button = state.buttons.get(seat);
+    if (!button) return;
+    const status = displayStatus(seat);
+    if (button.dataset.status !== status) button.dataset.status = status;
+    const category = state.categories.get(state.seats.get(seat).row);
+    button.setAttribute('aria-label', seatLabel(seat, category, status, state.currency));
+    button.setAttribute('aria-pressed', String(status === 'selected'));
+    button.setAttribute('aria-disabled', String(status === 'held' || status === 'booked'));
+    if (status === 'booked' && state.own.has(seat)) button.dataset.own = 'true';
+    else delete button.dataset.own;
+}
+
+function drawAll() {
+    for (const seat of state.seats.keys()) drawSeat(seat);
+    drawPanels();
+}
+
+function drawLegend() {
+    const sample = (status, tier = '0') => h('span', { class: 'seat', dataset: { sample: status, tier }, 'aria-hidden': 'true' });
+    const categories = (state.show.layout.categories || []).map((category, index) => h('li', {},
+        sample('available', String(index % 6)), `${category.name} `, h('span', { class: 'price', text: money(category.price, state.currency) })));
+    replace($('#legend'),
+        categories,
+        h('li', {}, sample('selected'), 'Selected'),
+        h('li', {}, sample('mine'), 'Held for you'),
+        h('li', {}, sample('held'), 'Held by others'),
+        h('li', {}, sample('booked'), 'Booked'));
+}
+
+function totalOf(seats) {
+    let total = 0;
+    for (const seat of seats) total += state.seats.get(seat)?.price ?? 0;
+    return total;
+}
+
+function sortSeats(seats) {
+    const order = new Map(Array.from(state.seats.keys(), (seat, index) => [seat, index]));
+    return Array.from(seats).sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+}
+
+function drawPanels() {
+    const selected = sortSeats(state.selection);
+    const lock = $('[data-action="lock"]');
+    const holding = Boolean(state.booking);
+    $('#selection-text').textContent = selected.length
+        ? `${holding ? 'Adding' : 'Selected'}: ${selected.join(', ')}`
+        : holding ? 'Choose more seats on the map to add them to your hold.' : `Choose up to ${MAX_SEATS} seats on the map.`;
+    $('#selection-text').classList.toggle('muted', !selected.length);
+    $('#selection-total').textContent = money(totalOf(selected), state.currency);
+    lock.disabled = !selected.length || state.busy;
+    lock.textContent = !selected.length
+        ? (holding ? 'Add seats to your hold' : 'Hold seats')
+        : `${holding ? 'Add' : 'Hold'} ${selected.length} seat${selected.length === 1 ? '' : 's'} · ${money(totalOf(selected), state.currency)}`;
+    $('#hold-panel').hidden = !holding;
+    if (holding) {
+        const mine = sortSeats(state.mine);
+        $('#held-seats').textContent = `Seats ${mine.join(', ')}`;
+        $('#held-total').textContent = money(state.booking.totalAmount, state.booking.currency || state.currency);
+        $('[data-action="pay"]').textContent = `Pay ${money(state.booking.totalAmount, state.booking.currency || state.currency)}`;
+    }
+    tick();
+}
+
+// MARK: the server's seat states
+
+/** A full picture (REST or snapshot): replaces the map. */
+function applyFull(version, statusOf) {
+    state.version = version;
+    for (const seat of state.seats.keys()) state.status.set(seat, statusOf(seat));
+    reconcile();
+    drawAll();
+}
+
+function applySnapshot({ version, seats }) {
+    const status = new Map();
+    for (const seat of seats.held || []) status.set(seat, 'held');
+    for (const seat of seats.booked || []) status.set(seat, 'booked');
+    applyFull(version, (seat) => status.get(seat) ?? 'available');
+}
+
+function applyDelta({ version, changes }) {
+    state.version = version;
+    for (const change of changes) {
+        if (!state.seats.has(change.seat)) continue;
+        state.status.set(change.seat, change.status);
+        drawSeat(change.seat);
+    }
+    reconcile();
+    drawPanels();
+}
+
+/** After any change from the server: drop chosen seats someone else took; notice a hold that ended. */
+function reconcile() {
+    const lost = [];
+    for (const seat of state.selection) {
+        if (state.locking.has(seat)) continue;
+        if ((state.status.get(seat) ?? 'available') !== 'available') {
+            state.selection.delete(seat);
+            lost.push(seat);
+            drawSeat(seat);
+        }
+    }
+    if (lost.length) {
+        const list = sortSeats(lost).join(', ');
+        say($('#choose-message'), `${list} ${lost.length === 1 ? 'was' : 'were'} just taken by someone else.`, 'warn');
+    }
+    // The server let our hold go (it expired, or it was released elsewhere) before our own clock said so.
+    if (state.booking && !state.busy && Array.from(state.mine).some((seat) => state.status.get(seat) === 'available')) {
+        dropHold('Your hold has ended and the seats were released. Choose seats again to book.', 'warn');
+        say($('#pay-message'), '');
+    }
+}
+
+async function refreshFromRest() {
+    try {
+        const show = await api(`/api/shows/${encodeURIComponent(state.showId)}`);
+        if (state.version !== null && show.version < state.version) return;
+        const byNumber = new Map(show.seats.map((s) => [s.seatNumber, s.status]));
+        feed.resetVersion(state.showId, show.version);
+        applyFull(show.version, (seat) => byNumber.get(seat) ?? 'available');
+    } catch {
+        // The next poll or the socket will catch up.
+    }
+}
+
+// MARK: connection
+
+function onFeedState(event) {
+    const { state: connection } = event.detail;
+    const dot = $('#live');
+    const banner = $('#conn');
+    dot.dataset.state = connection;
+    if (connection === 'open') {
+        dot.textContent = 'Live';
+        state.offlineSince = null;
+        if (!banner.hidden) {
+            banner.dataset.state = 'open';
+            banner.textContent = 'Back online — seats are up to date.';
+            setTimeout(() => { if (feed.state === 'open') banner.hidden = true; }, 2500);
+        }
+    } else if (connection === 'reconnecting') {
+        dot.textContent = 'Reconnecting…';
+        state.offlineSince ??= Date.now();
+        banner.dataset.state = 'reconnecting';
+        banner.textContent = 'Connection lost — reconnecting… Seat changes will catch up when we are back.';
+        banner.hidden = false;
+    } else {
+        dot.textContent = 'Connecting…';
+        state.offlineSince ??= Date.now();
+    }
+}
+
+function onFeedError(event) {
+    const { code, message } = event.detail || {};
+    if (code === 'unknown_show') {
+        say($('#page-message'), 'This show is no longer available.', 'error');
+    } else if (code === 'unknown_op' || code === 'unsupported') {
+        // A server without the live seat feed: keep the map fresh by asking over REST instead.
+        state.liveUsable = false;
+        $('#live').textContent = 'Updating';
+    } else if (message) {
+        console.warn('live feed:', code, message);
+    }
+}
+
+function startPolling() {
+    setInterval(() => {
+        const offline = feed.state !== 'open' && state.offlineSince && Date.now() - state.offlineSince > POLL_AFTER_MS;
+        if (offline || !state.liveUsable) refreshFromRest();
+    }, POLL_EVERY_MS);
+}
+
+/** After this page changed seats over REST: the feed tells us, unless it is down. */
+function afterOwnChange() {
+    if (feed.state !== 'open' || !state.liveUsable) refreshFromRest();
+}
+
+// MARK: choosing
+
+function onSeatClick(event) {
+    const button = event.target.closest('.seat');
+    if (!button || !state.buttons.has(button.dataset.seat)) return;
+    const seat = button.dataset.seat;
+    const status = displayStatus(seat);
+    const message = $('#choose-message');
+    if (status === 'selected') {
+        state.selection.delete(seat);
+        say(message, '');
+    } else if (status === 'available') {
+        if (state.selection.size + state.mine.size >= MAX_SEATS) {
+            say(message, `You can book at most ${MAX_SEATS} seats at a time.`, 'warn');
+            return;
+        }
+        state.selection.add(seat);
+        say(message, '');
+    } else if (status === 'mine') {
+        say(message, `${seat} is already held for you. To change seats, release your hold.`, 'info');
+        return;
+    } else {
+        say(message, `${seat} is ${status === 'booked' ? 'booked' : 'held by someone else'}.`, 'info');
+        return;
+    }
+    drawSeat(seat);
+    drawPanels();
+}
+
+async function ensureUser() {
+    if (state.user) return state.user;
+    const user = await signIn('login');
+    if (user) {
+        state.user = user;
+        renderAccount();
+        await adoptPendingBooking();
+    }
+    return user;
+}
+
+async function lockSeats() {
+    if (state.busy || !state.selection.size) return;
+    const message = $('#choose-message');
+    if (!(await ensureUser())) {
+        say(message, 'Log in to hold seats.', 'info');
+        return;
+    }
+    const seats = sortSeats(new Set([...state.mine, ...state.selection]));
+    if (seats.length > MAX_SEATS) {
+        say(message, `You can book at most ${MAX_SEATS} seats at a time.`, 'warn');
+        return;
+    }
+    state.busy = true;
+    state.locking = new Set(seats);
+    drawPanels();
+    say(message, 'Holding your seats…');
+    try {
+        const booking = await api('/api/bookings/lock-seats', { method: 'POST', auth: true, idempotent: true, body: { showId: state.showId, seats } });
+        adopt(booking);
+        for (const seat of state.mine) state.status.set(seat, 'held');
+        state.selection.clear();
+        say(message, '');
+        say($('#pay-message'), '');
+        afterOwnChange();
+        $('#card').focus();
+    } catch (error) {
+        if (error.code === 'seat_unavailable' && Array.isArray(error.details?.seats)) {
+            for (const seat of error.details.seats) {
+                if ((state.status.get(seat) ?? 'available') === 'available') state.status.set(seat, 'held');
+                state.selection.delete(seat);
+            }
+        }
+        if (error.status === 401) {
+            state.user = null;
+            renderAccount();
+        }
+        say(message, explain(error), 'error');
+        afterOwnChange();
+    } finally {
+        state.locking = new Set();
+        state.busy = false;
+        drawAll();
+    }
+}
+
+/** Makes `booking` (pending, this show) the page's hold. */
+function adopt(booking) {
+    state.booking = booking;
+    state.mine = new Set(booking.seats.map((s) => s.seatNumber));
+    for (const seat of state.mine) state.selection.delete(seat);
+    drawAll();
+}
+
+function dropHold(text, kind) {
+    const seats = Array.from(state.mine);
+    state.booking = null;
+    state.mine = new Set();
+    for (const seat of seats) drawSeat(seat);
+    drawPanels();
+    if (text) say($('#choose-message'), text, kind);
+}
+
+async function adoptPendingBooking() {
+    if (!state.user) return;
+    try {
+        const page = await api('/api/bookings?limit=50', { auth: true });
+        const pending = page.items.find((b) => b.showId === state.showId && b.bookingStatus === 'pending' && Date.parse(b.expiresAt) > serverNow());
+        if (pending) {
+            adopt(pending);
+            say($('#choose-message'), 'Welcome back — your seats are still held.', 'info');
+        }
+    } catch {
+        // Not fatal: the user can still pick seats.
+    }
+}
+
+// MARK: countdown and payment
+
+let ticker = null;
+
+function tick() {
+    const timer = $('#timer');
+    if (!state.booking) {
+        clearInterval(ticker);
+        ticker = null;
+        return;
+    }
+    ticker ??= setInterval(tick, 250);
+    const left = (Date.parse(state.booking.expiresAt) - serverNow()) / 1000;
+    $('#countdown').textContent = countdown(left);
+    timer.dataset.urgent = String(left < 60);
+    if (left < 60 && left > 0 && !state.booking.warned) {
+        state.booking.warned = true;
+        if ($('#pay-message').hidden) say($('#pay-message'), 'Less than a minute left to pay before the seats are released.', 'warn');
+    }
+    timer.setAttribute('aria-label', `Seats held for ${countdown(left)} more`);
+    if (left <= 0 && !state.busy) {
+        dropHold('Your hold expired and the seats were released. Choose seats again to book.', 'warn');
+        say($('#pay-message'), '');
+        afterOwnChange();
+    }
+}
+
+function cardDetails(form) {
+    const number = form.card.value.replace(/[\s-]/g, '');
+    if (!/^\d{12,19}$/.test(number)) return { problem: 'Enter the card number (12 to 19 digits).', field: form.card };
+    const expiry = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(form.expiry.value.trim());
+    if (!expiry || +expiry[1] < 1 || +expiry[1] > 12) return { problem: 'Enter the expiry as MM/YY.', field: form.expiry };
+    const year = expiry[2].length === 2 ? 2000 + Number(expiry[2]) : Number(expiry[2]);
+    if (!/^\d{3,4}$/.test(form.cvc.value.trim())) return { problem: 'Enter the 3 or 4 digit CVC.', field: form.cvc };
+    return { card: { number, expMonth: Number(expiry[1]), expYear: year, cvc: form.cvc.value.trim() } };
+}
+
+async function pay(event) {
+    event.preventDefault();
+    if (state.busy || !state.booking) return;
+    const form = event.currentTarget;
+    const message = $('#pay-message');
+    const method = form.method.value;
+    const isCard = method === 'credit_card' || method === 'debit_card';
+    let card;
+    for (const input of [form.card, form.expiry, form.cvc]) input.removeAttribute('aria-invalid');
+    if (isCard) {
+        const details = cardDetails(form);
+        if (details.problem) {
+            details.field.setAttribute('aria-invalid', 'true');
+            details.field.focus();
+            say(message, details.problem, 'error');
+            return;
+        }
+        card = details.card;
+    }
+    state.busy = true;
+    const button = $('[data-action="pay"]');
+    button.disabled = true;
+    say(message, 'Processing your payment…');
+    const booking = state.booking;
+    try {
+        const payment = await api('/api/payments/initiate', { method: 'POST', auth: true, idempotent: true, body: { bookingId: booking.id, paymentMethod: method } });
+        const done = await api(`/api/payments/${encodeURIComponent(payment.id)}/process`, { method: 'POST', auth: true, idempotent: true, body: card ? { card } : {} });
+        booked(booking, done);
+    } catch (error) {
+        if (error.code === 'hold_expired') {
+            dropHold(explain(error), 'error');
+            afterOwnChange();
+        } else {
+            const code = error.details?.payment?.failureCode || error.code;
+            say(message, explain(error instanceof ApiError ? new ApiError(error.status, code, error.message, error.details) : error), 'error');
+        }
+    } finally {
+        state.busy = false;
+        button.disabled = false;
+        drawPanels();
+    }
+}
+
+function booked(booking, payment) {
+    const seats = sortSeats(state.mine);
+    for (const seat of seats) {
+        state.status.set(seat, 'booked');
+        state.own.add(seat);
+    }
+    state.booking = null;
+    state.mine = new Set();
+    drawAll();
+    say($('#pay-message'), '');
+    say($('#choose-message'), '');
+    $('#choose-panel').hidden = true;
+    const panel = $('#done-panel');
+    panel.hidden = false;
+    say($('#done-message'), `Payment of ${money(payment.amount, payment.currency)} received. Enjoy the show!`, 'success');
+    replace($('#done-facts'),
+        fact('Movie', state.movie?.title ?? ''),
+        fact('When', `${localDate(state.show.showDate)}, ${clockTime(state.show.showTime)}`),
+        fact('Seats', seats.join(', ')),
+        fact('Booking', booking.id),
+        payment.transactionId ? fact('Transaction', payment.transactionId) : null);
+    panel.focus();
+    afterOwnChange();
+}
+
+function fact(term, value) {
+    return h('div', {}, h('dt', { text: term }), h('dd', { text: value }));
+}
+
+async function release() {
+    if (!state.booking || state.busy) return;
+    state.busy = true;
+    try {
+        await api(`/api/bookings/${encodeURIComponent(state.booking.id)}/cancel`, { method: 'POST', auth: true, idempotent: true });
+        const seats = Array.from(state.mine);
+        for (const seat of seats) if (state.status.get(seat) === 'held') state.status.set(seat, 'available');
+        dropHold('Your seats were released.', 'info');
+        afterOwnChange();
+    } catch (error) {
+        say($('#pay-message'), explain(error), 'error');
+    } finally {
+        state.busy = false;
+        drawAll();
+    }
+}
+
+// MARK: account
+
+function renderAccount() {
+    const nav = $('#account');
+    if (state.user) {
+        replace(nav, h('span', { class: 'who', text: state.user.name }),
+            h('button', {
+                type: 'button', class: 'btn btn-small btn-quiet', text: 'Log out',
+                on: {
+                    click: () => {
+                        signOut();
+                        state.user = null;
+                        dropHold();
+                        renderAccount();
+                    },
+                },
+            }));
+    } else {
+        replace(nav, h('button', { type: 'button', class: 'btn btn-small', text: 'Log in', on: { click: ensureUser } }));
+    }
+}
+
+// MARK: start
+
+async function start() {
+    renderAccount();
+    if (!state.showId) {
+        $('#title').textContent = 'No show chosen';
+        say($('#page-message'), 'Pick a show first.', 'error');
+        return;
+    }
+    let show;
+    try {
+        show = await api(`/api/shows/${encodeURIComponent(state.showId)}`);
+    } catch (error) {
+        $('#title').textContent = error.status === 404 ? 'Show not found' : 'Could not load the show';
+        say($('#page-message'), explain(error), 'error');
+        return;
+    }
+    state.show = show;
+    state.categories = categoriesByRow(show.layout);
+    for (const seat of show.seats) state.seats.set(seat.seatNumber, seat);
+    state.buttons = renderSeatMap($('#seatmap'), show.layout, { currency: state.currency, caption: 'Seats, nearest the screen first' });
+    enableSeatKeyboard($('#seatmap'));
+    $('#seatmap').addEventListener('click', onSeatClick);
+    drawLegend();
+    const initial = new Map(show.seats.map((s) => [s.seatNumber, s.status]));
+    applyFull(show.version, (seat) => initial.get(seat) ?? 'available');
+    $('#picker').hidden = false;
+    const map = $('#seatmap');
+    map.scrollLeft = (map.scrollWidth - map.clientWidth) / 2;
+    $('#when').textContent = `${localDate(show.showDate)} · ${clockTime(show.showTime)}`;
+    if (!show.isActive || Date.parse(show.startsAt) <= serverNow()) {
+        say($('#page-message'), 'This show has started or is no longer on sale.', 'warn');
+    }
+
+    feed.events.addEventListener('state', onFeedState);
+    feed.events.addEventListener('error', onFeedError);
+    feed.subscribe(state.showId, { version: show.version, onSnapshot: applySnapshot, onDelta: applyDelta });
+    startPolling();
+
+    $('[data-action="lock"]').addEventListener('click', lockSeats);
+    $('#pay-form').addEventListener('submit', pay);
+    $('[data-action="release"]').addEventListener('click', release);
+    $('[data-action="again"]').addEventListener('click', () => {
+        $('#done-panel').hidden = true;
+        $('#choose-panel').hidden = false;
+        drawPanels();
+        $('#seatmap .seat[tabindex="0"]')?.focus();
+    });
+    for (const button of $$('[data-test-card]')) {
+        button.addEventListener('click', () => {
+            $('#card').value = button.dataset.testCard.replace(/(\d{4})(?=\d)/g, '$1 ');
+            $('#card').focus();
+        });
+    }
+    const nextYear = String((new Date().getFullYear() + 1) % 100).padStart(2, '0');
+    $('#expiry').value = `12/${nextYear}`;
+    $('#cvc').value = '123';
+    for (const radio of $$('input[name="method"]')) {
+        radio.addEventListener('change', () => {
+            $('#card-fields').hidden = !['credit_card', 'debit_card'].includes($('#pay-form').method.value);
+        });
+    }
+
+    const [movie, theatre, user] = await Promise.all([
+        movieById(show.movieId).catch(() => null),
+        theatreById(show.theatreId).catch(() => null),
+        currentUser().catch(() => null),
+    ]);
+    state.movie = movie;
+    state.theatre = theatre;
+    state.user = user;
+    renderAccount();
+    const screen = theatre?.screens?.find((s) => s.screenNumber === show.screenNumber);
+    $('#title').textContent = movie?.title ?? 'Choose your seats';
+    document.title = `${movie?.title ?? 'Seats'} — choose seats — BoxOffice`;
+    const facts = [theatre?.name, screen?.name ?? `Screen ${show.screenNumber}`, show.format, show.language].filter(Boolean);
+    $('#subtitle').textContent = Array.from(new Set(facts)).join(' · ');
+    $('#back').href = `/#movie/${encodeURIComponent(show.movieId)}/${show.showDate}`;
+    await adoptPendingBooking();
+}
+
+window.addEventListener('boxoffice:auth', (event) => {
+    if (!event.detail.signedIn && state.user) {
+        state.user = null;
+        renderAccount();
+    }
+});
+
+start();

@@ -1,0 +1,594 @@
+"""The pages in a real browser (headless Chromium): what a person sees and does, against a real server.
+
+Each test is a function taking the run's context; `run.py` runs them in order. Tests marked LIVE need the
+server's WebSocket seat feed (`/ws` subscribe/delta and watch/availability)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import urllib.request
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
+
+from harness import Rest, ShowPool, User, check, parse_time, set_viewport, wait_until
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+PAYMENT_ERRORS = ("status of 402", "status of 409")  # the declined-card test provokes these on purpose
+
+
+def rupees(paise):
+    whole, fraction = divmod(paise, 100)
+    return f"₹{whole:,}" + (f".{fraction:02d}" if fraction else "")
+
+
+def free_seats(detail, count, avoid=(), row_offset=0):
+    """`count` available seats next to one another in a middle row (or `row_offset` rows from it), away from `avoid`."""
+    rows = detail["layout"]["rows"]
+    by_row = {}
+    for seat in detail["seats"]:
+        if seat["status"] == "available" and seat["seatNumber"] not in avoid:
+            by_row.setdefault(seat["row"], []).append(seat)
+    first = max(0, min(len(rows) - 1, len(rows) // 2 + row_offset))
+    for row in rows[first:] + rows[:first]:
+        seats = sorted(by_row.get(row, []), key=lambda s: s["column"])
+        middle = len(seats) // 2
+        for start in range(max(0, middle - count), len(seats) - count + 1):
+            chunk = seats[start:start + count]
+            if chunk[-1]["column"] - chunk[0]["column"] == count - 1:
+                return [s["seatNumber"] for s in chunk]
+    raise AssertionError("no run of free seats")
+
+
+def open_picker(ctx, browser, show_id):
+    browser.open(f"/seats.html?show={show_id}")
+    wait_until(lambda: browser.js("return document.querySelectorAll('[data-seat]').length") > 0, 10, message="the seat map")
+
+
+def wait_live(browser, timeout=5.0):
+    wait_until(lambda: browser.js("return window.__boxoffice?.feed?.state") == "open", timeout, message="the live feed to connect")
+
+
+def assert_clean(browser, allow=()):
+    severe = browser.severe(allow)
+    check(not severe, "browser errors: " + "; ".join(e["message"][:200] for e in severe))
+
+
+# MARK: home
+
+
+def test_home_browse_register_and_my_bookings(ctx):
+    """/: cities, movie cards with posters, a movie's dates and shows by theatre; register, my bookings with cancel; log out and in."""
+    b = ctx.browser()
+    b.open("/")
+    wait_until(lambda: b.js("return document.querySelectorAll('#city option').length") >= 2, 10, message="cities")
+    wait_until(lambda: b.js("return document.querySelectorAll('[data-movie]').length") >= 1, 10, message="movie cards")
+    wait_until(lambda: b.js("return Array.from(document.querySelectorAll('.movie-card img')).every(i => i.complete && i.naturalWidth > 0 && !i.src.endsWith('placeholder.svg'))"),
+               5, message="every poster to load")
+    card_text = b.text(".movie-card")
+    check(re.search(r"★ \d\.\d", card_text) and re.search(r"\dh( \d+m)?", card_text), f"a card shows rating and duration: {card_text!r}")
+
+    b.click(".movie-card")
+    wait_until(lambda: b.visible("#view-movie") and b.js("return document.querySelectorAll('.theatre-card .showtime').length") > 0, 10, message="shows of the movie")
+    check(b.js("return document.querySelectorAll('.date-btn').length") >= 1, "date choices")
+    check(b.js("return document.querySelector('.date-btn').getAttribute('aria-pressed')") == "true", "the first date is chosen")
+    href = b.js("return document.querySelector('a.showtime').getAttribute('href')")
+    check(href.startswith("/seats.html?show=shw_"), f"a show links to its seat picker: {href}")
+
+    email = f"home{int(time.time() * 1000)}@example.com"
+    b.click('[data-action="register"]')
+    form = wait_until(lambda: b.driver.find_element("css selector", 'form[data-form="register"]'), 3, message="the register form")
+    form.find_element("name", "name").send_keys("Asha Rao")
+    form.find_element("name", "email").send_keys(email)
+    form.find_element("name", "password").send_keys("password123")
+    form.find_element("css selector", "button[type=submit]").click()
+    wait_until(lambda: "Hi, Asha Rao" in b.text("#account"), 5, message="the account to show the new user")
+    token = b.js("return localStorage.getItem('boxoffice.token')")
+    check(token and token.count(".") == 2, "the JWT is kept in localStorage['boxoffice.token']")
+
+    b.click('a[href="#bookings"]')
+    wait_until(lambda: "No bookings yet" in b.text("#bookings"), 5, message="an empty booking list")
+    show = ctx.pool.take()
+    detail = ctx.rest.show(show["id"])
+    seats = free_seats(detail, 2)
+    me = User({}, token, email, "password123")  # the page's own user, driven over REST with the page's token
+    booking = ctx.rest.lock(me, show["id"], seats)
+    ctx.rest.pay(me, booking["id"], method="upi")
+    b.js("window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    item = f'[data-booking="{booking["id"]}"]'
+    wait_until(lambda: b.js(f"return document.querySelector('{item}')?.dataset.status") == "confirmed", 5, message="the confirmed booking")
+    text = b.text(item)
+    check(all(s in text for s in seats), f"the booking lists its seats: {text!r}")
+    check(rupees(booking["totalAmount"]) in text, f"the booking shows its amount {rupees(booking['totalAmount'])}: {text!r}")
+    b.click(f'{item} [data-action="cancel"]')
+    b.click(f'{item} [data-action="cancel"]')  # the second press confirms
+    wait_until(lambda: b.js(f"return document.querySelector('{item}')?.dataset.status") == "cancelled", 5, message="the booking to be cancelled")
+    check("refunded" in b.text(item), "the cancelled booking says it was refunded")
+
+    b.click('[data-action="logout"]')
+    wait_until(lambda: b.js("return !!document.querySelector('[data-action=\"login\"]')"), 3, message="the log-in button")
+    check(b.js("return localStorage.getItem('boxoffice.token')") is None, "logging out forgets the token")
+    b.click('[data-action="login"]')
+    form = wait_until(lambda: b.driver.find_element("css selector", 'form[data-form="login"]'), 3, message="the login form")
+    form.find_element("name", "email").send_keys(email)
+    form.find_element("name", "password").send_keys("password123")
+    form.find_element("css selector", "button[type=submit]").click()
+    wait_until(lambda: "Hi, Asha Rao" in b.text("#account"), 5, message="logged in again")
+    assert_clean(b)
+
+
+# MARK: the seat picker
+
+
+def test_seat_map_draws_the_layout_and_works_by_keyboard(ctx):
+    """The map has every seat of the show and only those, aisles, category bands with prices, labelled buttons, arrow keys."""
+    show = ctx.pool.take(lambda s: s["layout"]["blocked"] and s["layout"]["aisles"])
+    detail = ctx.rest.show(show["id"])
+    layout = detail["layout"]
+    b = ctx.browser()
+    open_picker(ctx, b, show["id"])
+    drawn = b.js("return Array.from(document.querySelectorAll('[data-seat]')).map(e => e.dataset.seat)")
+    check(sorted(drawn) == sorted(s["seatNumber"] for s in detail["seats"]), "one button per seat of the show")
+    for place in layout["blocked"]:
+        check(place not in drawn, f"blocked place {place} is not a seat")
+    check(b.js("return document.querySelector('.seat-row').dataset.row") == layout["rows"][0], "rows are drawn in layout order")
+    aisles = b.js("return document.querySelector('.seat-row').querySelectorAll('.aisle').length")
+    check(aisles == len(layout["aisles"]), f"{len(layout['aisles'])} aisles in a row, saw {aisles}")
+    check("Screen this way" in b.text(".screen-edge"), "the screen's side is marked")
+    legend = b.text("#legend")
+    for category in layout["categories"]:
+        check(category["name"] in legend and rupees(category["price"]) in legend, f"legend shows {category['name']} at {rupees(category['price'])}")
+    seat = next(s for s in detail["seats"] if s["status"] == "available")
+    label = b.js("return document.querySelector(`[data-seat=\"${arguments[0]}\"]`).getAttribute('aria-label')", seat["seatNumber"])
+    expected = f"Seat {seat['seatNumber']}, {seat['category']}, {rupees(seat['price'])}, available"
+    check(label == expected, f"seat label {label!r} == {expected!r}")
+    check(b.js("return document.querySelectorAll('[data-seat][tabindex=\"0\"]').length") == 1, "the map is one tab stop")
+    check(b.js("return document.querySelectorAll('[data-seat]:not(button)').length") == 0, "seats are buttons")
+
+    # Keyboard: Tab into the map, move right and down with the arrows, choose with Space and Enter.
+    first = b.js("return document.querySelector('[data-seat][tabindex=\"0\"]')")
+    b.js("arguments[0].focus()", first)
+    active = lambda: b.js("return document.activeElement.dataset.seat")
+    start = active()
+    b.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    moved = active()
+    check(moved != start and moved[:1] == start[:1], f"→ moves along the row ({start} → {moved})")
+    b.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    down = active()
+    check(down[: len(layout["rows"][1])] == layout["rows"][1], f"↓ moves to the next row ({moved} → {down})")
+    b.driver.switch_to.active_element.send_keys(Keys.SPACE)
+    b.wait_status(down, "selected", 2)
+    check(b.js("return document.activeElement.getAttribute('aria-pressed')") == "true", "a chosen seat is pressed")
+    b.driver.switch_to.active_element.send_keys(Keys.ENTER)
+    b.wait_status(down, "available", 2)
+
+    # At most 10.
+    available = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"][:11]
+    for number in available:
+        b.js("document.querySelector(`[data-seat=\"${arguments[0]}\"]`).click()", number)
+    selected = b.js("return document.querySelectorAll('[data-seat][data-status=\"selected\"]').length")
+    check(selected == 10, f"at most 10 seats can be chosen (got {selected})")
+    check("at most 10" in b.text("#choose-message"), "the page says why the 11th was refused")
+    check("Hold 10 seats" in b.text('[data-action="lock"]'), "the lock button counts the seats")
+    assert_clean(b)
+
+
+def test_two_browsers_see_each_others_lock_and_payment(ctx):
+    """LIVE. A locks → B sees held within 2 s; A pays with the success card → both see booked. Saves the picker screenshot."""
+    show = ctx.pool.take(lambda s: len(s["layout"]["categories"]) >= 3)
+    detail = ctx.rest.show(show["id"])
+    # Some history on the map, so every status is on screen: two booked seats and three held by strangers.
+    booked = free_seats(detail, 4, row_offset=-1) + free_seats(detail, 2, row_offset=-3)
+    stranger = ctx.rest.register("Booked Already")
+    done = ctx.rest.lock(stranger, show["id"], booked)
+    ctx.rest.pay(stranger, done["id"], method="wallet")
+    held = free_seats(detail, 3, avoid=booked, row_offset=2)
+    ctx.rest.lock(ctx.rest.register("Holding Now"), show["id"], held)
+    detail = ctx.rest.show(show["id"])
+    mine = free_seats(detail, 2)
+    extra = free_seats(detail, 1, avoid=mine)[0]
+
+    alice, bob = ctx.rest.register("Alice"), ctx.rest.register("Bob")
+    a, b = ctx.browser(), ctx.browser()
+    set_viewport(a, 1280, 1240)  # tall enough for the whole payment form in the screenshot
+    a.sign_in_as(alice)
+    b.sign_in_as(bob)
+    open_picker(ctx, a, show["id"])
+    open_picker(ctx, b, show["id"])
+    for browser in (a, b):
+        for seat in booked:
+            browser.wait_status(seat, "booked", 2)
+        for seat in held:
+            browser.wait_status(seat, "held", 2)
+    wait_live(a)
+    wait_live(b)
+
+    for seat in mine:
+        a.click(f'[data-seat="{seat}"]')
+        a.wait_status(seat, "selected", 1)
+    a.click('[data-action="lock"]')
+    for seat in mine:
+        a.wait_status(seat, "mine", 5)
+    started = time.monotonic()
+    for seat in mine:
+        b.wait_status(seat, "held", 2.0)
+    ctx.note(f"lock seen by the other browser after {time.monotonic() - started:.2f}s")
+    check(a.visible("#hold-panel") and re.match(r"^\d:\d\d$", a.text("#countdown")), "a countdown runs while the seats are held")
+    check(a.visible('[name="card"]') and a.visible('[data-action="pay"]'), "the payment form is shown")
+
+    a.click(f'[data-seat="{extra}"]')
+    a.wait_status(extra, "selected", 1)
+    a.js("window.scrollTo(0, 0); document.activeElement.blur()")
+    ActionChains(a.driver).move_to_element_with_offset(a.driver.find_element("css selector", "h1"), 0, 0).perform()
+    time.sleep(0.3)
+    ctx.screenshot(a, "seat-picker.png")
+    a.click(f'[data-seat="{extra}"]')
+
+    a.driver.find_element("name", "card").send_keys("4242 4242 4242 4242")
+    a.click('[data-action="pay"]')
+    wait_until(lambda: a.visible("#done-panel"), 5, message="the success message")
+    check("You're booked" in a.text("#done-panel") and all(s in a.text("#done-panel") for s in mine), "success names the seats")
+    for seat in mine:
+        a.wait_status(seat, "booked", 2)
+    started = time.monotonic()
+    for seat in mine:
+        b.wait_status(seat, "booked", 2.0)
+    ctx.note(f"payment seen by the other browser after {time.monotonic() - started:.2f}s")
+    assert_clean(a)
+    assert_clean(b)
+
+
+def test_declined_cards_keep_the_hold_then_upi_pays(ctx):
+    """The two failing test cards give clear messages and keep the seats held; UPI then pays. (REST only.)"""
+    show = ctx.pool.take()
+    detail = ctx.rest.show(show["id"])
+    seat = free_seats(detail, 1)[0]
+    user = ctx.rest.register("Card Tester")
+    b = ctx.browser()
+    b.sign_in_as(user)
+    open_picker(ctx, b, show["id"])
+    b.click(f'[data-seat="{seat}"]')
+    b.click('[data-action="lock"]')
+    b.wait_status(seat, "mine", 5)
+    card = b.driver.find_element("name", "card")
+    for number, words in (("4000000000000002", "declined"), ("4000000000009995", "insufficient funds")):
+        card.clear()
+        card.send_keys(number)
+        b.click('[data-action="pay"]')
+        wait_until(lambda: words in b.text("#pay-message"), 5, message=f"the {words} message")
+        check(b.js("return document.querySelector('#pay-message').dataset.kind") == "error", "failure is shown as an error")
+        check(b.status_of(seat) == "mine" and b.visible("#hold-panel"), "after a decline the seat stays held for the user")
+    b.click('input[name="method"][value="upi"]')
+    check(not b.visible('[name="card"]'), "UPI needs no card")
+    b.click('[data-action="pay"]')
+    wait_until(lambda: b.visible("#done-panel"), 5, message="success with UPI")
+    b.wait_status(seat, "booked", 2)
+    booking = ctx.rest.call("GET", "/api/bookings", token=user.token)["items"][0]
+    check(booking["bookingStatus"] == "confirmed" and booking["paymentStatus"] == "completed", "the server agrees: confirmed and paid")
+    assert_clean(b, allow=PAYMENT_ERRORS)
+
+
+def test_lock_over_rest_appears_in_the_browser(ctx):
+    """LIVE. A lock made over REST shows as held within 2 s; cancelling it frees the seats within 2 s."""
+    show = ctx.pool.take()
+    detail = ctx.rest.show(show["id"])
+    seats = free_seats(detail, 3)
+    b = ctx.browser()
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    other = ctx.rest.register("Over Rest")
+    booking = ctx.rest.lock(other, show["id"], seats)
+    started = time.monotonic()
+    for seat in seats:
+        b.wait_status(seat, "held", 2.0)
+    ctx.note(f"REST lock seen after {time.monotonic() - started:.2f}s")
+    ctx.rest.call("POST", f"/api/bookings/{booking['id']}/cancel", token=other.token)
+    for seat in seats:
+        b.wait_status(seat, "available", 2.0)
+    assert_clean(b)
+
+
+def test_dropped_socket_reconnects_and_resumes_with_since(ctx):
+    """LIVE. Closing the page's socket shows "reconnecting", a lock made meanwhile arrives, and the page re-subscribed with since."""
+    show = ctx.pool.take()
+    detail = ctx.rest.show(show["id"])
+    seats = free_seats(detail, 2)
+    b = ctx.browser()
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    version = b.js("return window.__boxoffice.version")
+    b.js("""
+        window.__states = [];
+        window.__boxoffice.feed.events.addEventListener('state', e => window.__states.push(e.detail.state));
+        window.__boxoffice.feed.sent.length = 0;
+        window.__boxoffice.socket.close();
+    """)
+    ctx.rest.lock(ctx.rest.register("While Away"), show["id"], seats)
+    wait_until(lambda: "reconnecting" in (b.js("return window.__states") or []), 2, message="the reconnecting state")
+    check("reconnecting" in b.text("#conn").lower() or "back online" in b.text("#conn").lower(), "a visible notice about the connection")
+    for seat in seats:
+        b.wait_status(seat, "held", 3.5)  # well before the page would fall back to polling REST (4 s offline)
+    wait_live(b, 3)
+    sent = b.js("return window.__boxoffice.feed.sent")
+    resumes = [m for m in sent if m.get("op") == "subscribe" and m.get("show") == show["id"]]
+    check(resumes and resumes[0].get("since") == version, f"re-subscribed with since={version}: {resumes}")
+    check(b.js("return window.__boxoffice.feed.stats.opened") >= 2, "a second connection was opened")
+    wait_until(lambda: not b.visible("#conn"), 5, message="the notice to go away")
+    assert_clean(b)
+
+
+def test_version_gap_resubscribes_and_snapshot_replaces(ctx):
+    """The page's feed logic, fed frames by hand: a delta that skips a version is not applied and makes the page
+    re-subscribe with `since` = the last version it applied; in-order deltas apply; a snapshot replaces the map."""
+    show = ctx.pool.take()
+    detail = ctx.rest.show(show["id"])
+    x, y = free_seats(detail, 2)
+    b = ctx.browser()
+    open_picker(ctx, b, show["id"])
+    wait_until(lambda: b.js("return window.__boxoffice.socket?.readyState === 1"), 5, message="the socket to open")
+    time.sleep(0.3)  # let the first subscription's answer (if any) arrive before feeding frames by hand
+    v = b.js("return window.__boxoffice.version")
+    feed = "window.__boxoffice.feed"
+
+    def frame(message):
+        b.js(f"{feed}.receive(JSON.stringify(arguments[0]))", {"show": show["id"], **message})
+
+    b.js(f"{feed}.sent.length = 0")
+    frame({"type": "delta", "version": v + 2, "cause": "lock", "changes": [{"seat": x, "status": "held"}]})
+    check(b.status_of(x) == "available", "a delta after a gap is not applied")
+    sent = b.js(f"return {feed}.sent")
+    check({"op": "subscribe", "show": show["id"], "since": v} in sent, f"re-subscribed with since={v}: {sent}")
+    frame({"type": "delta", "version": v + 1, "cause": "lock", "changes": [{"seat": y, "status": "held"}]})
+    frame({"type": "delta", "version": v + 2, "cause": "lock", "changes": [{"seat": x, "status": "held"}]})
+    check(b.status_of(x) == "held" and b.status_of(y) == "held", "in-order deltas apply")
+    frame({"type": "delta", "version": v + 1, "cause": "release", "changes": [{"seat": y, "status": "available"}]})
+    check(b.status_of(y) == "held", "an old delta is ignored")
+    seats = [s["seatNumber"] for s in detail["seats"]]
+    frame({"type": "snapshot", "version": v + 9, "seats": {"available": [s for s in seats if s != y], "held": [], "booked": [y]}})
+    check(b.status_of(x) == "available" and b.status_of(y) == "booked" and b.js("return window.__boxoffice.version") == v + 9,
+          "a snapshot replaces the map and the version")
+    assert_clean(b)
+
+
+def test_hold_counts_down_and_expires_in_view(ctx):
+    """LIVE. With a 6-second hold: the countdown runs down, then the page says the hold expired and the seat is free again."""
+    server = ctx.extra_server("--hold-seconds", "6", name="browser-server-short-hold")
+    rest = Rest(server.base)
+    show = ShowPool(rest).take()
+    seat = free_seats(rest.show(show["id"]), 1)[0]
+    user = rest.register("Slow Payer")
+    b = ctx.browser()
+    b.base = server.base
+    b.sign_in_as(user)
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    b.click(f'[data-seat="{seat}"]')
+    b.click('[data-action="lock"]')
+    b.wait_status(seat, "mine", 5)
+    first = wait_until(lambda: re.match(r"^0:0[0-6]$", b.text("#countdown")) and b.text("#countdown"), 2, message="a countdown below 0:07")
+    wait_until(lambda: b.text("#countdown") != first, 2.5, message="the countdown to move")
+    check(b.js("return document.getElementById('timer').dataset.urgent") == "true", "the last minute is marked urgent")
+    wait_until(lambda: "expired" in b.text("#choose-message") or "ended" in b.text("#choose-message"), 9, message="the expiry message")
+    b.wait_status(seat, "available", 2)
+    check(not b.visible("#hold-panel"), "the payment form is gone with the hold")
+    assert_clean(b)
+
+
+# MARK: kiosk
+
+
+def test_kiosk_counts_drop_live(ctx):
+    """LIVE. The theatre board lists the next 24 h by start time; a lock elsewhere drops a show's count without a reload.
+    Saves the kiosk screenshot, with one show filling fast and one sold out."""
+    now = time.time()
+    soon = [s for s in ctx.pool.shows if s["id"] not in ctx.pool.used and parse_time(s["startsAt"]) < now + 23 * 3600]
+    by_theatre = {}
+    for show in soon:
+        by_theatre.setdefault(show["theatreId"], []).append(show)
+    # The theatre whose first usable show comes soonest, so the changed shows are on the board's first page.
+    theatre_id, shows = min(((t, sorted(s, key=lambda x: x["startsAt"])) for t, s in by_theatre.items() if len(s) >= 3),
+                            key=lambda kv: kv[1][0]["startsAt"])
+    filling, sold, target = shows[0], shows[1], shows[2]
+    for show in shows[:3]:
+        ctx.pool.used.add(show["id"])
+
+    def hold(show, count):
+        detail = ctx.rest.show(show["id"])
+        free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"][:count]
+        for start in range(0, len(free), 10):
+            ctx.rest.lock(ctx.rest.register("Crowd"), show["id"], free[start:start + 10])
+
+    hold(sold, sold["availability"]["total"])
+    hold(filling, filling["availability"]["total"] - max(3, filling["availability"]["total"] // 8))
+
+    b = ctx.browser()
+    set_viewport(b, 1280, 800)
+    b.open(f"/kiosk.html?theatre={theatre_id}")
+    selector = f'[data-show="{target["id"]}"]'
+    wait_until(lambda: b.js(f"return document.querySelector('{selector}')?.dataset.available") is not None, 10, message="the show on the board")
+    starts = b.js("return Array.from(document.querySelectorAll('[data-show]')).map(e => e.dataset.startsAt)")
+    check(starts == sorted(starts), "shows are in start-time order")
+    check(all(parse_time(s) <= now + 24 * 3600 + 60 for s in starts), "only the next 24 hours")
+    wait_live(b)
+    b.js("window.__noReload = true")
+    before = int(b.js(f"return document.querySelector('{selector}').dataset.available"))
+    detail = ctx.rest.show(target["id"])
+    ctx.rest.lock(ctx.rest.register("Kiosk Watcher"), target["id"], free_seats(detail, 3))
+    started = time.monotonic()
+    wait_until(lambda: int(b.js(f"return document.querySelector('{selector}').dataset.available")) == before - 3, 3.0,
+               message=f"the count to drop from {before} to {before - 3}")
+    ctx.note(f"kiosk count dropped after {time.monotonic() - started:.2f}s")
+    check(b.js("return window.__noReload === true"), "the board updated without a reload")
+    check("Sold out" in b.text(f'[data-show="{sold["id"]}"]'), "a full show says Sold out")
+    check(b.js(f"return document.querySelector('[data-show=\"{sold['id']}\"]').dataset.available") == "0", "sold out has data-available=0")
+    check("Filling fast" in b.text(f'[data-show="{filling["id"]}"]'), "a nearly full show says Filling fast")
+    time.sleep(1.3)  # let the count's highlight fade before the picture
+    ctx.screenshot(b, "kiosk.png")
+    assert_clean(b)
+
+
+# MARK: admin
+
+
+def test_admin_previews_a_layout_and_creates_a_theatre_and_show(ctx):
+    """/admin.html: the layout preview follows the typing and flags mistakes; the theatre and a show are created."""
+    admin = ctx.rest.admin()
+    b = ctx.browser(1280, 1000)
+    b.sign_in_as(admin)
+    b.open("/admin.html")
+    wait_until(lambda: b.visible("#admin"), 10, message="the admin forms")
+    wait_until(lambda: b.js("return document.querySelectorAll('.preview [data-seat]').length") == 156, 3, message="the default preview")
+
+    def type_into(name, value, root="#screen-1"):
+        element = b.driver.find_element("css selector", f'{root} [name="{name}"]')
+        element.clear()
+        element.send_keys(value)
+
+    type_into("rows", "A-C")
+    type_into("columns", "8")
+    wait_until(lambda: b.visible("#screen-1 .layout-check") and b.js("return document.querySelector('#screen-1 .layout-check').dataset.kind") == "error",
+               2, message="a layout problem")
+    check("aisle" in b.text("#screen-1 .layout-check"), f"the problem names the aisle past the last seat: {b.text('#screen-1 .layout-check')!r}")
+    check(b.js("return document.querySelector('#screen-1 [name=\"aisles\"]').getAttribute('aria-invalid')") == "true", "the field to fix is marked")
+    type_into("blocked", "A1, A8")
+    type_into("aisles", "4")
+    lines = b.driver.find_elements("css selector", "#screen-1 .category")
+    lines[0].find_element("name", "catRows").clear()
+    lines[0].find_element("name", "catRows").send_keys("A-B")
+    lines[1].find_element("name", "catRows").clear()
+    lines[1].find_element("name", "catRows").send_keys("C")
+    lines[2].find_element("css selector", "button").click()
+    wait_until(lambda: b.js("return document.querySelectorAll('#screen-1 .preview [data-seat]').length") == 22, 2, message="a 22-seat preview")
+    check(not b.visible("#screen-1 .layout-check"), "no problem shown for a valid layout")
+    check("22 seats" in b.text("#screen-1 .preview-facts"), "the preview counts the seats")
+
+    name = f"Test Talkies {int(time.time())}"
+    form = b.driver.find_element("id", "theatre-form")
+    form.find_element("name", "name").send_keys(name)
+    form.find_element("name", "address").send_keys("1 Test Road")
+    form.find_element("name", "amenities").send_keys("Parking, Snacks")
+    b.click('#theatre-form button[type="submit"]')
+    wait_until(lambda: "Created" in b.text("#theatre-form > .form-message"), 5, message="the theatre to be created")
+    theatre = next(t for t in ctx.rest.all("/api/theatres") if t["name"] == name)
+    layout = theatre["screens"][0]["layout"]
+    check(layout["rows"] == ["A", "B", "C"] and layout["columns"] == 8 and layout["blocked"] == ["A1", "A8"], f"stored layout {layout}")
+    check([c["price"] for c in layout["categories"]] == [15000, 25000], "prices typed in rupees are stored in paise")
+
+    wait_until(lambda: b.js("return Array.from(document.querySelectorAll('#show-theatre option')).some(o => o.value === arguments[0])", theatre["id"]), 5,
+               message="the new theatre in the show form")
+    b.js("""
+        const form = document.getElementById('show-form');
+        form.theatreId.value = arguments[0];
+        form.theatreId.dispatchEvent(new Event('change'));
+        const d = new Date(Date.now() + 2 * 86400000);
+        form.startsAt.value = d.toISOString().slice(0, 10) + 'T18:30';
+    """, theatre["id"])
+    b.click('#show-form button[type="submit"]')
+    wait_until(lambda: "Created the show" in b.text("#show-form > .form-message"), 5, message="the show to be created")
+    shows = ctx.rest.all(f"/api/shows?theatre={theatre['id']}")
+    check(len(shows) == 1 and shows[0]["showTime"] == "18:30" and shows[0]["startsAt"].endswith("T13:00:00Z"),
+          f"18:30 in Asia/Kolkata is 13:00Z: {[(s['showTime'], s['startsAt']) for s in shows]}")
+    check(shows[0]["availability"]["total"] == 22, "the show's seats come from the new layout")
+    assert_clean(b)
+
+
+def test_server_text_is_never_markup(ctx):
+    """A movie title that looks like HTML is shown as text and runs nothing."""
+    admin = ctx.rest.admin()
+    city = ctx.rest.call("POST", "/api/admin/cities", {"name": f"Markup City {int(time.time())}", "state": "Test"}, token=admin.token)
+    title = '<img src=x onerror="window.__pwned=1"><b>Bold</b> Title'
+    movie = ctx.rest.call("POST", "/api/admin/movies", {
+        "title": title, "description": "<script>window.__pwned=2</script>", "genres": ["<i>Drama</i>"], "languages": ["Hindi"],
+        "durationMinutes": 120, "rating": 7.5, "releaseDate": "2026-01-01", "posterUrl": "/posters/1.svg", "cityIds": [city["id"]]}, token=admin.token)
+    layout = {"rows": ["A"], "columns": 4, "aisles": [], "blocked": [], "categories": [{"name": "<u>Gold</u>", "price": 10000, "rows": ["A"]}]}
+    theatre = ctx.rest.call("POST", "/api/admin/theatres", {"name": "<h1>Hall</h1>", "cityId": city["id"], "address": "x", "amenities": [],
+                                                          "screens": [{"screenNumber": 1, "name": "S1", "layout": layout}]}, token=admin.token)
+    starts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2 * 86400))
+    show = ctx.rest.call("POST", "/api/admin/shows", {"movieId": movie["id"], "theatreId": theatre["id"], "screenNumber": 1, "startsAt": starts,
+                                                      "language": "Hindi", "format": "2D"}, token=admin.token)
+    b = ctx.browser()
+    b.open("/")
+    wait_until(lambda: b.js("return Array.from(document.querySelectorAll('#city option')).some(o => o.value === arguments[0])", city["id"]), 10, message="the new city")
+    b.js("const s = document.getElementById('city'); s.value = arguments[0]; s.dispatchEvent(new Event('change'))", city["id"])
+    wait_until(lambda: b.text(f'[data-movie="{movie["id"]}"] h3') == title, 5, message="the title shown as text")
+    check(b.js(f"return document.querySelectorAll('[data-movie=\"{movie['id']}\"] h3 *').length") == 0, "no element was made from the title")
+    b.open(f"/seats.html?show={show['id']}")
+    wait_until(lambda: b.text("#title") == title, 5, message="the picker's title as text")
+    check("<u>Gold</u>" in b.text("#legend"), "the category name is text")
+    check(b.js("return window.__pwned === undefined"), "nothing ran")
+    assert_clean(b, allow=("/x ",))
+
+
+# MARK: widths, headers, and the pages' own rules
+
+
+def test_pages_fit_375_and_1280_without_errors(ctx):
+    """Every page at phone and desktop width: no sideways scrolling of the page, no browser errors."""
+    admin = ctx.rest.admin()
+    show = ctx.pool.shows[-1]
+    theatre = show["theatreId"]
+    for width, height in ((375, 740), (1280, 900)):
+        b = ctx.browser()
+        set_viewport(b, width, height)
+        b.sign_in_as(admin)
+        for path, ready in (("/", "[data-movie]"), (f"/seats.html?show={show['id']}", "[data-seat]"),
+                            (f"/kiosk.html?theatre={theatre}", "[data-show]"), ("/admin.html", "#admin:not([hidden])")):
+            b.open(path)
+            wait_until(lambda: b.js("return !!document.querySelector(arguments[0])", ready), 10, message=f"{path} at {width}px")
+            time.sleep(0.2)
+            overflow = b.js("return document.documentElement.scrollWidth - window.innerWidth")
+            check(overflow <= 1, f"{path} at {width}px scrolls sideways by {overflow}px")
+            if path.startswith("/seats") and width == 375:
+                ctx.screenshot(b, "seat-picker-375.png")
+        assert_clean(b)
+
+
+def test_pages_have_no_inline_script_or_style(ctx):
+    """The HTML pages load only same-origin module scripts and style sheets; no inline code, handlers or styles."""
+    public = ctx.public_dir
+    for name in sorted(os.listdir(public)):
+        if not name.endswith(".html"):
+            continue
+        html = open(os.path.join(public, name), encoding="utf-8").read()
+        check(not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"{name}: inline <script>")
+        check(not re.search(r"\son[a-z]+\s*=", html), f"{name}: inline event handler")
+        check(not re.search(r"\sstyle\s*=", html) and "<style" not in html, f"{name}: inline style")
+        check(re.search(r'<script type="module" src="/js/[a-z]+\.js"></script>', html), f"{name}: loads a module script")
+        check("http://" not in html and "https://" not in html, f"{name}: refers to another site")
+    for root, _, files in os.walk(os.path.join(public, "js")):
+        for file in files:
+            source = open(os.path.join(root, file), encoding="utf-8").read()
+            check(not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", source), f"js/{file}: builds HTML from strings")
+            check("eval(" not in source and "new Function" not in source, f"js/{file}: evaluates strings")
+
+
+def test_security_headers_on_pages_and_api(ctx):
+    """Pages and API answers carry the Content-Security-Policy, nosniff and a referrer policy."""
+    for path in ("/", "/seats.html", "/js/seats.js", "/api/cities"):
+        request = urllib.request.Request(ctx.base + path)
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            headers = {k.lower(): v for k, v in answer.headers.items()}
+        check(headers.get("content-security-policy") == CSP, f"{path}: CSP is {headers.get('content-security-policy')!r}")
+        check(headers.get("x-content-type-options") == "nosniff", f"{path}: nosniff")
+        check(headers.get("referrer-policy") in ("no-referrer", "strict-origin-when-cross-origin"), f"{path}: referrer policy")
+
+
+TESTS = [
+    test_pages_have_no_inline_script_or_style,
+    test_security_headers_on_pages_and_api,
+    test_home_browse_register_and_my_bookings,
+    test_seat_map_draws_the_layout_and_works_by_keyboard,
+    test_two_browsers_see_each_others_lock_and_payment,
+    test_declined_cards_keep_the_hold_then_upi_pays,
+    test_lock_over_rest_appears_in_the_browser,
+    test_dropped_socket_reconnects_and_resumes_with_since,
+    test_version_gap_resubscribes_and_snapshot_replaces,
+    test_hold_counts_down_and_expires_in_view,
+    test_kiosk_counts_drop_live,
+    test_admin_previews_a_layout_and_creates_a_theatre_and_show,
+    test_server_text_is_never_markup,
+    test_pages_fit_375_and_1280_without_errors,
+]

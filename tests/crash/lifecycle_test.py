@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Lifecycle tests against the real binary: graceful shutdown on SIGTERM keeps every hold, idle and
+half-open connections do not starve service, and `boxoffice backup` copies the database while it serves.
+
+    python3 tests/crash/lifecycle_test.py [path/to/boxoffice]
+
+stdlib only; ends with `lifecycle: N passed, M failed`.
+"""
+import os
+import resource
+import signal
+import socket
+import sqlite3
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from crash_test import Server, call, free_port  # noqa: E402
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
+import crash_test  # noqa: E402
+
+crash_test.BIN = BIN
+results = []
+
+
+def test(name):
+    def wrap(function):
+        def run():
+            try:
+                function()
+                results.append((name, None))
+                print(f"ok   {name}")
+            except AssertionError as error:
+                results.append((name, str(error)))
+                print(f"FAIL {name}: {error}")
+        return run
+    return wrap
+
+
+def fresh_server():
+    workdir = tempfile.mkdtemp(prefix="boxoffice-life-")
+    server = Server(os.path.join(workdir, "boxoffice.sqlite"), free_port())
+    server.start()
+    status, body = call("POST", server.port, "/api/auth/register", {"name": "L", "email": "life@example.com", "password": "password-123"})
+    assert status == 201, body
+    status, page = call("GET", server.port, "/api/shows?limit=1")
+    return server, body["token"], page["items"][0]["id"]
+
+
+@test("SIGTERM: exits 0 within 10 s, and a restart keeps every hold")
+def graceful_shutdown():
+    server, token, show = fresh_server()
+    status, booking = call("POST", server.port, "/api/bookings/lock-seats", {"showId": show, "seats": ["A1", "A2"]}, token)
+    assert status == 201, booking
+    started = time.time()
+    server.process.send_signal(signal.SIGTERM)
+    code = server.process.wait(timeout=15)
+    elapsed = time.time() - started
+    assert code == 0, f"exit code {code}"
+    assert elapsed < 10, f"took {elapsed:.1f} s"
+    server.start()
+    status, after = call("GET", server.port, f"/api/bookings/{booking['id']}", token=token)
+    assert after["bookingStatus"] == "pending" and after["expiresAt"] == booking["expiresAt"], after
+    status, detail = call("GET", server.port, f"/api/shows/{show}")
+    held = {s["seatNumber"] for s in detail["seats"] if s["status"] == "held"}
+    assert held == {"A1", "A2"}, held
+    server.kill()
+
+
+@test("1,000 idle and half-open connections do not starve service")
+def idle_connections():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    server, token, show = fresh_server()
+    sockets = []
+    try:
+        for index in range(1000):
+            connection = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            if index % 2:
+                connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # half a request, never finished
+            sockets.append(connection)
+        started = time.time()
+        status, _ = call("GET", server.port, "/healthz")
+        assert status == 200
+        status, booking = call("POST", server.port, "/api/bookings/lock-seats", {"showId": show, "seats": ["B1"]}, token)
+        assert status == 201, booking
+        elapsed = time.time() - started
+        assert elapsed < 2, f"service took {elapsed:.2f} s with 1,000 idle sockets open"
+    finally:
+        for connection in sockets:
+            connection.close()
+        server.kill()
+
+
+@test("boxoffice backup copies the database while the server writes")
+def backup():
+    server, token, show = fresh_server()
+    status, booking = call("POST", server.port, "/api/bookings/lock-seats", {"showId": show, "seats": ["C1"]}, token)
+    assert status == 201
+    target = server.db + ".backup"
+    import subprocess
+    result = subprocess.run([BIN, "backup", "--db", server.db, target], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT bookingStatus FROM bookings WHERE id = ?", (booking["id"],)).fetchone()[0] == "pending"
+    again = subprocess.run([BIN, "backup", "--db", server.db, target], capture_output=True, text=True, timeout=60)
+    assert again.returncode != 0, "a backup must not overwrite a file"
+    server.kill()
+
+
+for case in (graceful_shutdown, idle_connections, backup):
+    case()
+failed = sum(1 for _, error in results if error)
+print(f"lifecycle: {len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
