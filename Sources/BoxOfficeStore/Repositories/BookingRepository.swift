@@ -74,27 +74,11 @@ public struct BookingRepository: Sendable {
     public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
         guard !showIds.isEmpty else { return [:] }
         return try await database.pool.read { db in
+            let taken = try SeatCountQueries.taken(showIds, in: db)
+            let versions = try SeatCountQueries.versions(showIds, in: db)
             var result = [String: (version: Int64, held: Int, booked: Int)]()
-            let marks = databaseQuestionMarks(count: showIds.count)
-            for row in try Row.fetchAll(
-                db,
-                // The state condition lets SQLite use the partial index bookingSeats_live instead of scanning every seat.
-                sql: "SELECT showId, state, COUNT(*) AS n FROM bookingSeats WHERE showId IN (\(marks)) AND state IN ('held', 'booked') GROUP BY showId, state",
-                arguments: StatementArguments(showIds))
-            {
-                let show: String = row["showId"]
-                var entry = result[show] ?? (0, 0, 0)
-                if row["state"] as String == "held" { entry.held = row["n"] } else { entry.booked = row["n"] }
-                result[show] = entry
-            }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT showId, MAX(version) AS v FROM seatChanges WHERE showId IN (\(marks)) GROUP BY showId",
-                arguments: StatementArguments(showIds))
-            {
-                let show: String = row["showId"]
-                var entry = result[show] ?? (0, 0, 0)
-                entry.version = row["v"]
-                result[show] = entry
+            for show in Set(taken.keys).union(versions.keys) {
+                result[show] = (versions[show] ?? 0, taken[show]?.held ?? 0, taken[show]?.booked ?? 0)
             }
             return result
         }

@@ -38,26 +38,14 @@ public struct LiveFeedRepository: Sendable {
                 result[row["id"]] = SeatCounts(version: 0, available: total, held: 0, booked: 0, total: total)
             }
             // bookingSeats holds one row per held or booked seat; released seats have no row.
-            for row in try Row.fetchAll(
-                db,
-                // The state condition lets SQLite use the partial index bookingSeats_live instead of scanning every seat.
-                sql: "SELECT showId, state, COUNT(*) AS n FROM bookingSeats WHERE showId IN (\(marks)) AND state IN ('held', 'booked') GROUP BY showId, state",
-                arguments: arguments)
-            {
-                let show: String = row["showId"]
+            for (show, taken) in try SeatCountQueries.taken(showIds, in: db) {
                 guard var counts = result[show] else { continue }
-                let n: Int = row["n"]
-                if row["state"] as String == BookingSeat.State.held.rawValue { counts.held += n } else { counts.booked += n }
-                counts.available = counts.total - counts.held - counts.booked
+                counts.held = taken.held
+                counts.booked = taken.booked
+                counts.available = counts.total - taken.held - taken.booked
                 result[show] = counts
             }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT showId, MAX(version) AS v FROM seatChanges WHERE showId IN (\(marks)) GROUP BY showId",
-                arguments: arguments)
-            {
-                let show: String = row["showId"]
-                result[show]?.version = row["v"]
-            }
+            for (show, version) in try SeatCountQueries.versions(showIds, in: db) { result[show]?.version = version }
             return result
         }
     }
