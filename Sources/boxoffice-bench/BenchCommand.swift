@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var common: ServerOptionGroup
     @Option(help: "Comma-separated scenarios: \(allScenarios.joined(separator: ",")).") var scenarios = allScenarios.joined(separator: ",")
     @Option(help: "Also write the markdown report to this file.") var out: String?
-    @Option(help: "Seconds each REST scenario measures.") var duration: Double = 5
+    @Option(help: "Seconds each REST scenario measures.") var duration: Double = 4
     @Option(help: "HTTP connections of the REST scenarios.") var connections = 32
     @Option(help: "Durable locks a second the rate run aims at.") var lockRate: Double = 5_000
     @Option(help: "Fan-out subscribers.") var subscribers = 10_000

@@ -7,7 +7,7 @@ import NIOPosix
 /// `smoke` shrinks everything to a second or two per scenario.
 struct BenchSizes: Sendable {
     var warmup: Duration = .seconds(1)
-    var duration: Duration = .seconds(5)
+    var duration: Duration = .seconds(4)
     /// HTTP connections of the REST scenarios, and how many 127.0.0.x addresses they come from.
     var connections = 32
     var sources = 4
@@ -27,7 +27,9 @@ struct BenchSizes: Sendable {
     var probes = 8
     // (e) kiosk
     var kiosks = 15_000
-    var kioskIdle: Duration = .seconds(5)
+    var kioskIdle: Duration = .seconds(3)
+    /// Sockets of the idle WebSocket floor (its cost per socket is flat in the count).
+    var floorSockets = 5_000
     var deflateKiosks = 1_000
     /// Sockets per worker process (a process may hold at most 20,000 files here).
     var socketsPerWorker = 5_000
@@ -43,7 +45,7 @@ struct BenchSizes: Sendable {
     static let smoke = BenchSizes(
         warmup: .milliseconds(200), duration: .seconds(1), connections: 4, sources: 2, lockUsers: 12, lockShows: 6, showsPerLockUser: 3,
         maxSeatsPerLock: 4, lockTargetRate: 50, flowConnections: 4, subscribers: 40, fanoutShows: 4, fanoutLockRate: 40,
-        fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), deflateKiosks: 4, socketsPerWorker: 20,
+        fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), floorSockets: 40, deflateKiosks: 4, socketsPerWorker: 20,
         bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, sqliteSeconds: .milliseconds(500))
 }
 

@@ -142,7 +142,7 @@ enum FanOutScenario {
             FeedLockUser(show: shows[index % shows.count], showIndex: index % shows.count, version: startVersions[index % shows.count], tokens: tokens, announce: announce)
         }
         workers.broadcast("mark")
-        let drainedFor = try await workers.drain(limit: .seconds(30))
+        let drainedFor = try await workers.drain(limit: .seconds(15))
         let drained = Format.seconds(Double(drainedFor.components.seconds) + Double(drainedFor.components.attoseconds) / 1e18)
         let reports = try await workers.results(timeout: .seconds(60))
 

@@ -29,6 +29,7 @@ enum KioskScenario {
         _ context: BenchContext, server: ServerProcess, workers: inout WorkerFleet, probes: BrowserProbes, floor: Bool
     ) async throws -> ScenarioResult {
         let sizes = context.sizes
+        let sockets = floor ? sizes.floorSockets : sizes.kiosks
         let key = floor ? "wsfloor" : "kiosk"
         var result = ScenarioResult(
             key: key, title: floor ? "Idle WebSocket floor (one ping each)" : "(e) kiosk: idle watchers", unit: "sockets/s")
@@ -56,12 +57,12 @@ enum KioskScenario {
         try await Task.sleep(for: .milliseconds(500))
         let baseline = server.stats()
         let window = ServerUsage.Window(pid: server.pid)
-        let workerCount = max(1, (sizes.kiosks + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
-        context.log("\(key): \(sizes.kiosks) sockets over \(boards.count) boards from \(workerCount) worker processes")
+        let workerCount = max(1, (sockets + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
+        context.log("\(key): \(sockets) sockets over \(boards.count) boards from \(workerCount) worker processes")
         var spawned = [WorkerProcess]()
         var first = 0
         for index in 0..<workerCount {
-            let count = sizes.kiosks / workerCount + (index < sizes.kiosks % workerCount ? 1 : 0)
+            let count = sockets / workerCount + (index < sockets % workerCount ? 1 : 0)
             spawned.append(
                 try WorkerProcess(
                     executable: currentExecutable(),
@@ -123,7 +124,7 @@ enum KioskScenario {
             if probeSeen.ready < sizes.deflateKiosks { result.failures.append("only \(probeSeen.ready)/\(sizes.deflateKiosks) deflate kiosks got a first message") }
         }
         if failed > 0 { result.failures.append("\(failed) sockets failed") }
-        if watching < sizes.kiosks { result.failures.append("\(watching)/\(sizes.kiosks) sockets got their first availability") }
+        if watching < sockets { result.failures.append("\(watching)/\(sockets) sockets got their first availability") }
         if closed > 0 { result.failures.append("\(closed) sockets closed by the server") }
         for (code, count) in errors { result.failures.append("\(count)× \(code)") }
         return result
