@@ -59,7 +59,9 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let secret = try options.jwtSecret ?? JWTSecretFile.loadOrCreate(besideDatabase: options.databasePath)
     let tokens = try await TokenService(secret: secret)
     let accounts = AccountService(users: SQLiteUserRepository(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
-    let catalogStore = SQLiteCatalogRepository(database: database)
+    // Shows are read from memory on the hot paths; admin edits go through this wrapper and drop the cached copy.
+    let catalogTables = SQLiteCatalogRepository(database: database)
+    let catalogStore = CachingCatalogRepository(catalogTables)
     let bookingStore = BookingRepository(database: database)
     let journal = Journal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
     let (feed, changes) = LiveChangeFeed.make()
@@ -71,7 +73,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let payments = PaymentService(booking: bookings, gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
     let catalog = CatalogService(catalog: catalogStore, seats: bookings)
     if options.demo {
-        let seeded = try await catalogStore.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
+        let seeded = try await catalogTables.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
         logger.info(seeded ? "demo catalog written" : "database already has a catalog; --demo changed nothing")
     }
     if let email = options.adminEmail, let password = options.adminPassword {
@@ -98,7 +100,7 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
         .addRoutes(to: router)
     let api = router.group("api")
     AuthController(accounts: parts.accounts, tokens: parts.tokens, limits: parts.limits).addRoutes(to: api.group("auth"))
-    CatalogController(catalog: parts.catalog).addRoutes(to: api)
+    CatalogController(catalog: parts.catalog, seatMaps: RenderedSeatMaps()).addRoutes(to: api)
     BookingController(bookings: parts.bookings, idempotency: parts.idempotency, limits: parts.limits).addRoutes(to: api.group("bookings"))
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
     AdminController(catalog: parts.catalog, bookings: parts.bookings)

@@ -27,11 +27,11 @@ public final class BookingService: Sendable {
         self.hold = .seconds(holdSeconds)
         self.logger = logger
         self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock] showId in
-            guard let show = try await catalog.show(id: showId) else { return nil }
+            guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let durable = try await bookings.seatState(showId: showId)
             let state = SeatMapState(version: durable.version, holds: durable.holds, booked: durable.booked)
             return try await ShowActor(
-                show: showId, seats: show.layout.seats().map(\.seatNumber), state: state,
+                show: showId, seats: show.seats.map(\.seatNumber), state: state,
                 journal: ShowJournal(show: show, journal: journal, feed: feed), clock: clock)
         }
     }
@@ -42,7 +42,7 @@ public final class BookingService: Sendable {
     public func lock(userId: String, _ input: LockSeatsInput) async throws -> Booking {
         guard input.seats.count <= 100 else { throw BoxOfficeError(SeatEngineError.tooManySeats(max: SeatMap.maxSeatsPerBooking)) }
         let show = try await openShow(input.showId)
-        let actor = try await showActor(show.id)
+        let actor = try await showActor(show.show.id)
         let bookingId = Identifier.make("bkg", at: clock.now)
         do {
             let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
@@ -119,11 +119,12 @@ public final class BookingService: Sendable {
     }
 
     /// The show if seats may still be sold for it: 404 if unknown, 409 `show_closed` if inactive or started.
-    func openShow(_ showId: String) async throws -> Show {
-        guard Identifier.looksValid(showId), let show = try await catalog.show(id: showId) else {
+    /// From the catalog's show cache: an admin edit (deactivation) drops the cached copy before its PATCH returns.
+    func openShow(_ showId: String) async throws -> LoadedShow {
+        guard Identifier.looksValid(showId), let show = try await catalog.loadedShow(id: showId) else {
             throw BoxOfficeError.notFound("show", id: showId)
         }
-        guard show.isActive, show.startsAt > clock.now else {
+        guard show.show.isActive, show.show.startsAt > clock.now else {
             throw BoxOfficeError(.conflict, "show_closed", "This show is no longer on sale.")
         }
         return show
@@ -175,5 +176,10 @@ extension BookingService: SeatStatusSource {
 
     public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
         try await bookings.counts(showIds: shows.map(\.id))
+    }
+
+    public func version(of show: Show) async throws -> Int64 {
+        guard let actor = try await actors.actor(for: show.id) else { return 0 }
+        return await actor.version
     }
 }

@@ -5,12 +5,12 @@ import SeatEngine
 /// Connects one show's actor to the journal: turns each change and its booking-level effect into the rows
 /// that make it durable, in one journal entry, then publishes it.
 struct ShowJournal: SeatJournal {
-    let show: Show
+    let show: LoadedShow
     let journal: Journal
     let feed: any SeatChangeFeed
     let currency: String
 
-    init(show: Show, journal: Journal, feed: any SeatChangeFeed, currency: String = "INR") {
+    init(show: LoadedShow, journal: Journal, feed: any SeatChangeFeed, currency: String = "INR") {
         self.show = show
         self.journal = journal
         self.feed = feed
@@ -53,10 +53,11 @@ struct ShowJournal: SeatJournal {
 }
 
 extension Booking {
-    /// The booking row a hold becomes, with each seat's row, column, category and price from the show's layout.
-    init(hold: Hold, show: Show, at: Date, currency: String = "INR") {
-        let requested = Set(hold.seats)
-        let seats = show.layout.seats().filter { requested.contains($0.seatNumber) }
-        self.init(id: hold.booking, userId: hold.user, show: show, seats: seats, expiresAt: hold.expiresAt, createdAt: at, currency: currency)
+    /// The booking row a hold becomes, with each seat's row, column, category and price from the show's layout
+    /// (looked up by seat number; in layout order).
+    init(hold: Hold, show: LoadedShow, at: Date, currency: String = "INR") {
+        self.init(
+            id: hold.booking, userId: hold.user, show: show.show, seats: show.seats(numbered: hold.seats), expiresAt: hold.expiresAt,
+            createdAt: at, currency: currency)
     }
 }

@@ -56,26 +56,51 @@ public struct CatalogService: Sendable {
         return show
     }
 
+    /// The show decoded (from the catalog's show cache), active or not; 404 for an unknown id.
+    public func loadedShow(id: String) async throws -> LoadedShow {
+        guard Identifier.looksValid(id), let show = try await catalog.loadedShow(id: id) else { throw BoxOfficeError.notFound("show", id: id) }
+        return show
+    }
+
     /// The show with every seat and its status: one read of the show, one of the seat statuses.
     public func showDetail(id: String) async throws -> ShowView {
-        let show = try await show(id: id)
-        let (version, taken) = try await seats.seatStatuses(of: show)
-        var counts = Availability(available: 0, held: 0, booked: 0, total: 0)
-        let seatViews = show.layout.seats().map { seat -> SeatView in
-            let status = taken[seat.seatNumber] ?? .available
-            counts.add(status)
-            return SeatView(
-                seatNumber: seat.seatNumber, row: seat.row, column: seat.column, category: seat.category, price: seat.price, status: status)
+        let loaded = try await loadedShow(id: id)
+        let (version, statuses, counts) = try await seatStatuses(of: loaded)
+        var seatViews = [SeatView]()
+        seatViews.reserveCapacity(loaded.seats.count)
+        for (seat, status) in zip(loaded.seats, statuses) {
+            seatViews.append(
+                SeatView(seatNumber: seat.seatNumber, row: seat.row, column: seat.column, category: seat.category, price: seat.price, status: status))
         }
-        return ShowView(show: show, version: version, availability: counts, seats: seatViews)
+        return ShowView(show: loaded.show, version: version, availability: counts, seats: seatViews)
+    }
+
+    /// The show's last durable version: what a rendered seat map of `show` is current for.
+    public func seatVersion(of show: LoadedShow) async throws -> Int64 {
+        try await seats.version(of: show.show)
+    }
+
+    /// The status of every seat of `show` (in `show.seats` order) and their counts, all at one version.
+    public func seatStatuses(of show: LoadedShow) async throws -> (version: Int64, statuses: [SeatStatus], availability: Availability) {
+        let (version, taken) = try await seats.seatStatuses(of: show.show)
+        var statuses = [SeatStatus](repeating: .available, count: show.seats.count)
+        var counts = Availability(available: show.seats.count, held: 0, booked: 0, total: show.seats.count)
+        for (seatNumber, status) in taken where status != .available {
+            guard let position = show.seatIndex[seatNumber], statuses[position] == .available else { continue }
+            statuses[position] = status
+            counts.available -= 1
+            if status == .held { counts.held += 1 } else { counts.booked += 1 }
+        }
+        return (version, statuses, counts)
     }
 
     public func availability(showId: String) async throws -> AvailabilityView {
-        let show = try await show(id: showId)
+        let loaded = try await loadedShow(id: showId)
+        let show = loaded.show
         let (version, taken) = try await seats.seatStatuses(of: show)
         var total = Availability(available: 0, held: 0, booked: 0, total: 0)
         var byCategory = [String: Availability]()
-        for seat in show.layout.seats() {
+        for seat in loaded.seats {
             let status = taken[seat.seatNumber] ?? .available
             total.add(status)
             byCategory[seat.category, default: Availability(available: 0, held: 0, booked: 0, total: 0)].add(status)

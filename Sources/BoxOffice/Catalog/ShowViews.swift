@@ -23,6 +23,14 @@ public protocol SeatStatusSource: Sendable {
     func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus])
     /// Counts for many shows at once (one query, not one per show); shows missing from the answer have nothing taken.
     func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
+    /// The show's last durable version (cheaper than its statuses).
+    func version(of show: Show) async throws -> Int64
+}
+
+extension SeatStatusSource {
+    public func version(of show: Show) async throws -> Int64 {
+        try await seatStatuses(of: show).version
+    }
 }
 
 /// A show as the API returns it: the show's own fields, plus its live `version` and `availability`

@@ -5,6 +5,8 @@ import Hummingbird
 /// The public catalog: cities, movies, theatres, shows and their seats.
 struct CatalogController {
     let catalog: CatalogService
+    /// Encoded seat maps by (show revision, version).
+    let seatMaps: RenderedSeatMaps
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         api.get("cities", use: cities)
@@ -54,8 +56,11 @@ struct CatalogController {
     }
 
     /// `GET /api/shows/:id`: the show with every seat's status and the version they are at.
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ShowView {
-        try await catalog.showDetail(id: context.id(of: "show"))
+    /// The body is `ShowView`'s JSON, written from a per-show template and cached per version (`RenderedSeatMaps`).
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let show = try await catalog.loadedShow(id: context.id(of: "show"))
+        let body = try await seatMaps.body(of: show, catalog: catalog)
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
     }
 
     /// `GET /api/shows/:id/availability`: counts per status and per category.

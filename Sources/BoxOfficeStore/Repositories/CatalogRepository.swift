@@ -30,6 +30,8 @@ public protocol CatalogRepository: Sendable {
     /// Active shows that have not started by `now`, by start time.
     func shows(_ filter: ShowFilter, page: PageRequest, now: Date) async throws -> Page<Show>
     func show(id: String) async throws -> Show?
+    /// The show with its seats decoded (from memory when the repository caches shows).
+    func loadedShow(id: String) async throws -> LoadedShow?
     func insert(_ show: Show) async throws
     func update(_ show: Show) async throws
     /// An active show on that screen whose time overlaps `[from, to)`, other than `excluding`.
@@ -37,4 +39,11 @@ public protocol CatalogRepository: Sendable {
 
     /// True when the catalog has no city at all (demo data goes only into an empty database).
     func isEmpty() async throws -> Bool
+}
+
+extension CatalogRepository {
+    /// Without a cache: reads the row and decodes its seats on every call.
+    public func loadedShow(id: String) async throws -> LoadedShow? {
+        try await show(id: id).map { LoadedShow(show: $0) }
+    }
 }

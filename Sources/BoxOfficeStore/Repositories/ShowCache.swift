@@ -1,0 +1,38 @@
+/// Decoded shows kept in memory, so a seat map or a lock reads no `shows` row and decodes no layout JSON.
+///
+/// Staleness: every write of a show goes through `CachingCatalogRepository`, which drops the entry after the
+/// write. A read that missed records the cache's generation before reading the row and stores its result only
+/// if no write happened since — so a read racing an admin edit can never put the old row back.
+actor ShowCache {
+    private var entries: [String: LoadedShow] = [:]
+    private var generation: UInt64 = 0
+    private var nextRevision: UInt64 = 0
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// The cached show, or the generation a miss must present to `store`.
+    func lookup(_ id: String) -> (show: LoadedShow?, generation: UInt64) {
+        (entries[id], generation)
+    }
+
+    /// Keeps `show` (read from disk after `lookup` answered `generation`) unless a write happened since;
+    /// returns the cached value to use.
+    func store(_ show: Show, readAt generation: UInt64) -> LoadedShow {
+        if let current = entries[show.id] { return current }
+        nextRevision += 1
+        let loaded = LoadedShow(show: show, revision: nextRevision)
+        guard generation == self.generation else { return loaded }
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[show.id] = loaded
+        return loaded
+    }
+
+    /// Forgets a show after its row changed on disk.
+    func invalidate(_ id: String) {
+        generation += 1
+        entries[id] = nil
+    }
+}
