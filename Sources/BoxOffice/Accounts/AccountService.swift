@@ -57,6 +57,11 @@ public struct AccountService: Sendable {
         return user
     }
 
+    /// Whether the account behind a verified token still exists and is active (read on every request: no stale window).
+    public func isActive(id: String) async throws -> Bool {
+        try await users.isActive(id: id)
+    }
+
     /// Makes sure an admin account with this email exists and has this password (start-up, from the environment).
     @discardableResult
     public func ensureAdmin(email: String, password: String, name: String = "Administrator") async throws -> UserRecord {

@@ -18,7 +18,7 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         guard let user = await tokens.verify(bearer.token) else {
             throw BoxOfficeError(.unauthorized, "invalid_token", "The token is malformed, wrongly signed or expired.")
         }
-        guard try await accounts.activeUser(id: user.id) != nil else {
+        guard try await accounts.isActive(id: user.id) else {
             throw BoxOfficeError(.unauthorized, "invalid_token", "The token's account no longer exists or is deactivated.")
         }
         _ = header

@@ -4,23 +4,42 @@ import SeatEngine
 
 /// The SQL of each seat change, run by the journal inside a group transaction. Each function writes the
 /// versioned `seatChanges` row and the booking rows that change with it, so they are durable together.
+///
+/// Every statement is a cached prepared statement (`db.cachedStatement`), compiled once per connection; rows are
+/// bound column by column, not through `Codable` records. Values are stored exactly as the records would store
+/// them (dates through `Date`'s `DatabaseValueConvertible`, JSON columns as JSON text), so readers see no change.
 public enum BookingWrites {
     /// Appends the change to the show's journal (append-only; unique per version).
     public static func record(_ change: SeatChange, in db: Database) throws {
-        let seats = String(decoding: try JSONEncoder().encode(change.seats), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO seatChanges (showId, version, cause, seats, at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [change.show, change.version, change.cause.rawValue, seats, change.at])
+        try run(
+            "INSERT INTO seatChanges (showId, version, cause, seats, at) VALUES (?, ?, ?, ?, ?)",
+            [change.show, change.version, change.cause.rawValue, JSONText.updates(change.seats), change.at], in: db)
     }
 
     /// A new pending booking holds its seats; the same user's earlier pending booking, if replaced, is cancelled.
     public static func lock(_ booking: Booking, replacing replaced: String?, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         if let replaced { try end(replaced, as: .cancelled, at: change.at, in: db) }
-        try booking.insert(db)
+        try run(
+            """
+            INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
+                                  paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                booking.id, booking.userId, booking.showId, booking.movieId, booking.theatreId, JSONText.seats(booking.seats),
+                booking.totalAmount, booking.currency, booking.bookingStatus.rawValue, booking.paymentStatus.rawValue, booking.paymentId,
+                booking.expiresAt, booking.showDate, booking.showTime, booking.createdAt, booking.updatedAt,
+            ], in: db)
+        let seatRow = try db.cachedStatement(sql: "INSERT INTO bookingSeats (showId, seatNumber, bookingId, state) VALUES (?, ?, ?, 'held')")
         for seat in booking.seats {
-            try BookingSeat(showId: booking.showId, seatNumber: seat.seatNumber, bookingId: booking.id, state: .held).insert(db)
+            try seatRow.execute(arguments: [booking.showId, seat.seatNumber, booking.id])
         }
+    }
+
+    /// Runs one cached prepared statement.
+    static func run(_ sql: String, _ arguments: StatementArguments, in db: Database) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 
     /// Pending bookings end (cancelled by their user, or expired) and free their seats.
@@ -32,20 +51,21 @@ public enum BookingWrites {
     /// Payment succeeded: the booking is confirmed, its seats booked and its processing payment completed, together.
     public static func book(_ bookingId: String, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
-        guard let payment = try Payment.filter(Column("bookingId") == bookingId && Column("paymentStatus") == PaymentStatus.processing.rawValue)
-            .order(Column("createdAt").desc).fetchOne(db)
-        else { throw BookingWriteError.noProcessingPayment(bookingId) }
-        try db.execute(
-            sql: "UPDATE payments SET paymentStatus = 'completed', paidAt = ?, updatedAt = ? WHERE id = ?",
-            arguments: [change.at, change.at, payment.id])
-        try db.execute(
-            sql: """
-                UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = ?, updatedAt = ?
-                WHERE id = ? AND bookingStatus = 'pending'
-                """,
-            arguments: [payment.id, change.at, bookingId])
+        let processing = try db.cachedStatement(
+            sql: "SELECT id FROM payments WHERE bookingId = ? AND paymentStatus = 'processing' ORDER BY createdAt DESC LIMIT 1")
+        guard let paymentId = try String.fetchOne(processing, arguments: [bookingId]) else {
+            throw BookingWriteError.noProcessingPayment(bookingId)
+        }
+        try run(
+            "UPDATE payments SET paymentStatus = 'completed', paidAt = ?, updatedAt = ? WHERE id = ?", [change.at, change.at, paymentId], in: db)
+        try run(
+            """
+            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = ?, updatedAt = ?
+            WHERE id = ? AND bookingStatus = 'pending'
+            """,
+            [paymentId, change.at, bookingId], in: db)
         guard db.changesCount == 1 else { throw BookingWriteError.notPending(bookingId) }
-        try db.execute(sql: "UPDATE bookingSeats SET state = 'booked' WHERE bookingId = ?", arguments: [bookingId])
+        try run("UPDATE bookingSeats SET state = 'booked' WHERE bookingId = ?", [bookingId], in: db)
     }
 
     /// A confirmed booking is cancelled before its show: refunded, and its seats freed.
@@ -62,10 +82,10 @@ public enum BookingWrites {
     }
 
     static func end(_ bookingId: String, as status: BookingStatus, at: Date, in db: Database) throws {
-        try db.execute(
-            sql: "UPDATE bookings SET bookingStatus = ?, updatedAt = ? WHERE id = ? AND bookingStatus = 'pending'",
-            arguments: [status.rawValue, at, bookingId])
-        try db.execute(sql: "DELETE FROM bookingSeats WHERE bookingId = ?", arguments: [bookingId])
+        try run(
+            "UPDATE bookings SET bookingStatus = ?, updatedAt = ? WHERE id = ? AND bookingStatus = 'pending'", [status.rawValue, at, bookingId],
+            in: db)
+        try run("DELETE FROM bookingSeats WHERE bookingId = ?", [bookingId], in: db)
     }
 }
 

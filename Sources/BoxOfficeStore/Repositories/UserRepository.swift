@@ -9,6 +9,14 @@ public protocol UserRepository: Sendable {
     /// Case-insensitive lookup.
     func user(email: String) async throws -> UserRecord?
     func update(_ user: UserRecord) async throws
+    /// Whether the account exists and is active: the per-request check behind a token.
+    func isActive(id: String) async throws -> Bool
+}
+
+extension UserRepository {
+    public func isActive(id: String) async throws -> Bool {
+        try await user(id: id)?.isActive ?? false
+    }
 }
 
 /// `UserRepository` on the SQLite file.
@@ -27,6 +35,16 @@ public struct SQLiteUserRepository: UserRepository {
 
     public func user(id: String) async throws -> UserRecord? {
         try await database.pool.read { db in try UserRecord.fetchOne(db, key: id) }
+    }
+
+    /// One indexed integer read through a cached prepared statement: no record decoding. It reads the row every
+    /// time on purpose: accounts are deactivated by a write to `users` (from any connection or process), and a
+    /// token must stop working at once, so no in-memory copy may answer for it.
+    public func isActive(id: String) async throws -> Bool {
+        try await database.pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT isActive FROM users WHERE id = ?")
+            return try Bool.fetchOne(statement, arguments: [id]) ?? false
+        }
     }
 
     public func user(email: String) async throws -> UserRecord? {
