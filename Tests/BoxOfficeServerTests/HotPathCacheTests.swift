@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The seat-map body cache, the show cache and the per-request account check never answer with stale data.
+@Suite("Caches on the hot paths stay current")
+struct HotPathCacheTests {
+    @Test("GET /api/shows/:id is the same JSON the encoder writes for the show (held and booked seats included)")
+    func sameBodyAsEncoder() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let holder = try await api.registerUser()
+            let buyer = try await api.registerUser()
+            #expect(try await api.lock(fixture.showId, ["A1", "A2"], token: holder.token).status == 201)
+            let bought = try await api.lock(fixture.showId, ["C4"], token: buyer.token)
+            #expect(try await api.pay(try #require(bought.json["id"]?.string), token: buyer.token).status == 200)
+            _ = try await api.get("/api/shows/\(fixture.showId)")  // cached at this version
+            // The admin PATCH answers with ShowView through JSONEncoder; the GET after it is written from the template.
+            let patched = try await api.patch("/api/admin/shows/\(fixture.showId)", #"{"format":"IMAX"}"#, token: fixture.adminToken)
+            #expect(patched.status == 200, "\(patched.text)")
+            let read = try await api.get("/api/shows/\(fixture.showId)")
+            #expect(read.status == 200)
+            #expect(read.headers[.contentType] == "application/json; charset=utf-8")
+            #expect(read.json == patched.json)
+            #expect(read.json["format"]?.string == "IMAX")
+            #expect(read.json["availability"] == patched.json["availability"])
+            #expect(read.json["availability"]?["held"]?.int == 2 && read.json["availability"]?["booked"]?.int == 1)
+            #expect(read.json["seats"]?.array?.count == 11)
+        }
+    }
+
+    @Test("an admin edit of a show is in the next GET, and a deactivated show refuses locks at once")
+    func adminEditInvalidates() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let user = try await api.registerUser()
+            // Both caches hold the show: a seat map was served and a lock read the show.
+            let before = try await api.get("/api/shows/\(fixture.showId)")
+            #expect(try await api.lock(fixture.showId, ["A1"], token: user.token).status == 201)
+            #expect(before.json["format"]?.string != "4DX")
+
+            let edited = try await api.patch("/api/admin/shows/\(fixture.showId)", #"{"format":"4DX"}"#, token: fixture.adminToken)
+            #expect(edited.status == 200)
+            let after = try await api.get("/api/shows/\(fixture.showId)")
+            #expect(after.json["format"]?.string == "4DX")
+            #expect(after.json["version"]?.int == 1)
+
+            #expect(try await api.patch("/api/admin/shows/\(fixture.showId)", #"{"isActive":false}"#, token: fixture.adminToken).status == 200)
+            #expect(try await api.get("/api/shows/\(fixture.showId)").json["isActive"]?.bool == false)
+            let refused = try await api.lock(fixture.showId, ["A2"], token: user.token)
+            #expect(refused.status == 409)
+            #expect(refused.json.errorCode == "show_closed")
+        }
+    }
+
+    @Test("every seat change is in the next GET: lock, replace, cancel")
+    func seatChangesInvalidate() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let user = try await api.registerUser()
+            #expect(try await api.seatStatuses(fixture.showId)["A1"] == "available")
+            #expect(try await api.get("/api/shows/\(fixture.showId)").json["version"]?.int == 0)
+
+            let first = try await api.lock(fixture.showId, ["A1"], token: user.token)
+            var map = try await api.get("/api/shows/\(fixture.showId)").json
+            #expect(map["version"]?.int == 1)
+            #expect(map["availability"]?["held"]?.int == 1 && map["availability"]?["available"]?.int == 10)
+            #expect(try await api.seatStatuses(fixture.showId)["A1"] == "held")
+
+            // The same user's new lock replaces the first: A1 free again, B1 held.
+            let second = try await api.lock(fixture.showId, ["B1"], token: user.token)
+            #expect(second.status == 201)
+            var statuses = try await api.seatStatuses(fixture.showId)
+            #expect(statuses["A1"] == "available" && statuses["B1"] == "held")
+            #expect(first.json["id"] != second.json["id"])
+
+            let cancelled = try await api.post("/api/bookings/\(try #require(second.json["id"]?.string))/cancel", "{}", token: user.token)
+            #expect(cancelled.status == 200, "\(cancelled.text)")
+            map = try await api.get("/api/shows/\(fixture.showId)").json
+            #expect(map["version"]?.int == 3)
+            #expect(map["availability"]?["held"]?.int == 0 && map["availability"]?["available"]?.int == 11)
+            statuses = try await api.seatStatuses(fixture.showId)
+            #expect(statuses.values.allSatisfy { $0 == "available" })
+        }
+    }
+
+    @Test("a deactivated account's token cannot lock right after it could")
+    func deactivatedUserCannotLock() async throws {
+        let options = TestServer.options()
+        try await TestServer.withRouter(options) { api in
+            let fixture = try await CatalogFixture.make(api)
+            let user = try await api.registerUser()
+            #expect(try await api.lock(fixture.showId, ["A1"], token: user.token).status == 201)
+            let database = try DatabaseQueue(path: options.databasePath)
+            try await database.write { db in try db.execute(sql: "UPDATE users SET isActive = 0 WHERE id = ?", arguments: [user.id]) }
+            let refused = try await api.lock(fixture.showId, ["A2"], token: user.token)
+            #expect(refused.status == 401)
+            #expect(refused.json.errorCode == "invalid_token")
+            #expect(try await api.seatStatuses(fixture.showId)["A2"] == "available")
+        }
+    }
+}
