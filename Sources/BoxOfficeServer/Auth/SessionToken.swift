@@ -18,6 +18,7 @@ struct SessionClaims: JWTPayload {
 public struct TokenService: Sendable {
     static let lifetime: TimeInterval = 7 * 24 * 3600
     let keys: JWTKeyCollection
+    let verified = VerifiedTokens()
 
     /// `secret` must be at least 32 bytes (shorter HMAC keys are refused).
     public init(secret: String) async throws {
@@ -34,10 +35,13 @@ public struct TokenService: Sendable {
     }
 
     /// The caller of a token; nil for a token that is malformed, unsigned (`alg: none`), wrongly signed or expired.
+    /// A token verified before is answered from memory until its `exp` (`VerifiedTokens`).
     public func verify(_ token: String) async -> AuthenticatedUser? {
-        guard token.utf8.count <= 4096, let claims = try? await keys.verify(token, as: SessionClaims.self),
-            let role = Role(rawValue: claims.role)
-        else { return nil }
-        return AuthenticatedUser(id: claims.sub.value, role: role)
+        guard token.utf8.count <= 4096 else { return nil }
+        if let known = await verified.user(for: token, now: Date()) { return known }
+        guard let claims = try? await keys.verify(token, as: SessionClaims.self), let role = Role(rawValue: claims.role) else { return nil }
+        let user = AuthenticatedUser(id: claims.sub.value, role: role)
+        await verified.remember(token, user: user, expires: claims.exp.value)
+        return user
     }
 }

@@ -19,8 +19,11 @@ public struct BookingRepository: Sendable {
 
     // MARK: Bookings
 
+    /// On a cached prepared statement: the query interface would build and compile the SQL on every call.
     public func booking(id: String) async throws -> Booking? {
-        try await database.pool.read { db in try Booking.fetchOne(db, key: id) }
+        try await database.pool.read { db in
+            try Booking.fetchOne(db.cachedStatement(sql: "SELECT * FROM bookings WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// A user's bookings, newest first.
@@ -86,8 +89,11 @@ public struct BookingRepository: Sendable {
 
     // MARK: Payments
 
+    /// On a cached prepared statement, like `booking(id:)`.
     public func payment(id: String) async throws -> Payment? {
-        try await database.pool.read { db in try Payment.fetchOne(db, key: id) }
+        try await database.pool.read { db in
+            try Payment.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// Payments left `processing` by a crash: their charges were never captured.
