@@ -1,4 +1,6 @@
 import Foundation
+import BoxOfficeStore
+@testable import BoxOfficeServer
 import GRDB
 import Testing
 
@@ -98,5 +100,29 @@ struct HotPathCacheTests {
             #expect(refused.json.errorCode == "invalid_token")
             #expect(try await api.seatStatuses(fixture.showId)["A2"] == "available")
         }
+    }
+}
+
+@Suite("Hand-written JSON answers")
+struct PreEncodedJSONTests {
+    @Test("a Booking's own JSON parses to exactly what JSONCoding.encoder writes", arguments: [nil, "pay_1\"quoted\\/"])
+    func bookingJSON(paymentId: String?) throws {
+        let layout = SeatLayout(
+            rows: ["A", "B"], columns: 3, categories: [.init(name: "Gold \"Plus\" / ★\n", price: 25_000, rows: ["A"]), .init(name: "Silver", price: 100, rows: ["B"])])
+        let start = Date(timeIntervalSince1970: 1_800_000_000.75)
+        let show = Show(
+            id: "shw_1", movieId: "mov_1", theatreId: "thr_1", screenNumber: 1, cityId: "cty_1", startsAt: start, endsAt: start + 7200,
+            showDate: "2027-01-15", showTime: "08:00", language: "Hindi", format: "2D", layout: layout, createdAt: start, updatedAt: start)
+        let seats = LoadedShow(show: show).seats(numbered: ["B3", "A1"])
+        var booking = Booking(
+            id: "bkg_1", userId: "usr_1", show: show, seats: seats, expiresAt: Date(timeIntervalSince1970: 1_799_999_999.999),
+            createdAt: Date(timeIntervalSince1970: 1_799_999_000.5))
+        booking.paymentId = paymentId
+        booking.updatedAt = Date(timeIntervalSince1970: 1_799_999_100.25)
+        let hand = try #require(JSONValue.parse(booking.jsonBody))
+        let encoder = try #require(JSONValue.parse(try JSONCoding.encoder.encode(booking)))
+        #expect(hand == encoder)
+        #expect(hand["seats"]?.array?.compactMap { $0["seatNumber"]?.string } == ["A1", "B3"])
+        #expect(hand["expiresAt"]?.string == "2027-01-15T07:59:59Z")
     }
 }

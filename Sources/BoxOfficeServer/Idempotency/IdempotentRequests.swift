@@ -93,7 +93,7 @@ actor IdempotentRequests {
     static func capture<Value: Encodable & Sendable>(status: Int, _ call: () async throws -> Value) async -> Answer {
         do {
             let value = try await call()
-            let body = (try? JSONCoding.encoder.encode(value)) ?? Data()
+            let body = (value as? any PreEncodedJSON)?.jsonBody ?? (try? JSONCoding.encoder.encode(value)) ?? Data()
             return Answer(status: status, body: body, headers: [:])
         } catch let error as BoxOfficeError {
             let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details)))) ?? Data()
