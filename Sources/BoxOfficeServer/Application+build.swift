@@ -87,7 +87,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
 }
 
 func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: CORSAllowList(origins: options.corsOrigins))
@@ -105,6 +105,8 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
     AdminController(catalog: parts.catalog, bookings: parts.bookings)
         .addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
+    // Last, so it runs only where no route matched (see MethodNotAllowedMiddleware).
+    router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes.map { ($0.path, $0.method) })))
     return router
 }
 

@@ -35,14 +35,16 @@ def free_port():
 
 
 class Server:
-    def __init__(self, db, port):
+    def __init__(self, db, port, log=None, args=()):
         self.db, self.port, self.process = db, port, None
+        self.log = log or db + ".log"
+        self.args = list(args)
 
     def start(self):
         env = dict(os.environ, BOXOFFICE_BCRYPT_COST="4", BOXOFFICE_RATE_LIMITS="off", BOXOFFICE_LOG_LEVEL="warning",
                    BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789")
-        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo"], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=open(self.db + ".log", "a"))
+        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo", *self.args], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
@@ -52,7 +54,7 @@ class Server:
             except OSError:
                 pass
             if self.process.poll() is not None:
-                raise RuntimeError("server exited: see " + self.db + ".log")
+                raise RuntimeError("server exited: see " + self.log)
             time.sleep(0.1)
         raise RuntimeError("server not ready in 60 s")
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes every REST endpoint of a live server from its own OpenAPI document with schemathesis:
 # authenticated as an admin (so user and admin routes are reached), checking that no input produces a
-# server error and that every response matches the document. Bounded: a fixed seed and example count.
+# server error, that every response matches the document, and that a method the document does not list on a
+# path is 405 with `Allow`. Bounded: a fixed seed and example count.
 #
 #   tests/fuzz/fuzz_api.sh [path/to/boxoffice]
 set -euo pipefail
@@ -22,7 +23,7 @@ token=$(curl -fs -XPOST "http://127.0.0.1:$port/api/auth/login" -H 'content-type
     -d '{"email":"fuzz-admin@example.com","password":"fuzz-admin-password"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])')
 set +e
 schemathesis run "http://127.0.0.1:$port/api/openapi.json" \
-    --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
+    --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,unsupported_method \
     -H "Authorization: Bearer $token" --max-examples "${FUZZ_EXAMPLES:-25}" --seed 20261127 \
     --request-timeout 10 --suppress-health-check all --no-color 2>&1 | tee "$work/fuzz.log" | tail -n 40
 status=${PIPESTATUS[0]}

@@ -18,6 +18,11 @@ struct ContractErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.tooLarge
         } catch let error as any HTTPResponseError {
             return Self.response(for: error, request: request)
+        } catch where StorageFailure.isStorageFailure(error) {
+            // A full, read-only or failing disk: nothing was written, and a retry may succeed once the disk recovers.
+            context.logger.error("storage refused a write", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return ErrorResponse.response(
+                status: .serviceUnavailable, code: "unavailable", message: "The change could not be saved; nothing was changed. Try again shortly.")
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return ErrorResponse.response(status: .internalServerError, code: "internal", message: "Something went wrong on our side.")
