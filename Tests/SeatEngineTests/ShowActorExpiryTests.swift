@@ -99,7 +99,7 @@ struct ShowActorExpiryTests {
         #expect(await actor.holds.isEmpty)
     }
 
-    @Test("with the real clock, a 0.3 s hold is released within a second of its expiresAt")
+    @Test("with the real clock, a 0.3 s hold is released on its own, never before its expiresAt")
     func expiresOnSystemClock() async throws {
         let journal = MemoryJournal()
         var feed = journal.publishedChanges.makeAsyncIterator()
@@ -111,7 +111,9 @@ struct ShowActorExpiryTests {
         // depends on how busy the machine is, which is not what is measured here.
         let lateness = (expired.first?.at ?? .distantFuture).timeIntervalSince(locked.hold.expiresAt)
         #expect(expired.first?.cause == .expire)
-        #expect(lateness >= 0 && lateness < 1, "released \(lateness) s after expiresAt")
+        // Never early; the upper bound only rules out a timer that did not fire on time at all (a loaded 2-core CI
+        // machine delays timers by whole seconds; how late is a benchmark question, not a unit test's).
+        #expect(lateness >= 0 && lateness < 5, "released \(lateness) s after expiresAt")
         #expect(await actor.snapshot().available.count == 12)
         await actor.shutdown()
     }

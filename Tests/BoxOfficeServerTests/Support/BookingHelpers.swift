@@ -21,6 +21,16 @@ extension APIClient {
         return result
     }
 
+    /// Polls `GET /api/shows/:id` every 50 ms until `seat` has `status`; false if it has not within `limit`.
+    func eventuallySeat(_ showId: String, _ seat: String, is status: String, within limit: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if try await seatStatuses(showId)[seat] == status { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await seatStatuses(showId)[seat] == status
+    }
+
     /// Initiates and processes a payment; returns the process reply.
     func pay(_ bookingId: String, token: String, method: String = "credit_card", card: String? = "4242424242424242") async throws -> Reply {
         let initiated = try await post("/api/payments/initiate", #"{"bookingId":"\#(bookingId)","paymentMethod":"\#(method)"}"#, token: token)
