@@ -42,11 +42,13 @@ struct Serve: AsyncParsableCommand {
         try options.apply(environment: ProcessInfo.processInfo.environment)
 
         let level = options.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // The provider adds each request's `request_id` to the lines logged while serving it.
+        LoggingSystem.bootstrap(
+            { label, metadataProvider in
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: metadataProvider)
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: RequestLog.metadata)
         // Once per process, here and never in buildApplication: tests build many applications.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

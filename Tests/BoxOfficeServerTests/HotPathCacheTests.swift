@@ -55,6 +55,47 @@ struct HotPathCacheTests {
         }
     }
 
+    @Test("a lock after an admin edit books the show as edited: its answer, its stored row and the history")
+    func lockAfterEditUsesEditedShow() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let early = try await api.registerUser()
+            // The show's actor is loaded (and its show read) before the edit.
+            let before = try await api.lock(fixture.showId, ["A1"], token: early.token)
+            #expect(before.status == 201)
+
+            let movie = try await api.post(
+                "/api/admin/movies",
+                #"{"title":"Second Film","description":"Another film.","genres":["Drama"],"languages":["Hindi"],"durationMinutes":90,"rating":7,"releaseDate":"2026-11-01","cityIds":["\#(fixture.cityId)"]}"#,
+                token: fixture.adminToken)
+            let movieId = try #require(movie.json["id"]?.string)
+            let startsAt = CatalogFixture.startsAt(hoursFromNow: 53.5)
+            let edited = try await api.patch(
+                "/api/admin/shows/\(fixture.showId)", #"{"startsAt":"\#(startsAt)","movieId":"\#(movieId)"}"#, token: fixture.adminToken)
+            #expect(edited.status == 200, "\(edited.text)")
+            let showDate = try #require(edited.json["showDate"]?.string)
+            let showTime = try #require(edited.json["showTime"]?.string)
+            #expect(showDate != before.json["showDate"]?.string)
+
+            let user = try await api.registerUser()
+            let locked = try await api.lock(fixture.showId, ["A2", "B1"], token: user.token)
+            #expect(locked.status == 201, "\(locked.text)")
+            let id = try #require(locked.json["id"]?.string)
+            let stored = try await api.get("/api/bookings/\(id)", token: user.token)
+            let history = try await api.get("/api/bookings", token: user.token)
+            let listed = try #require(history.json["items"]?.array?.first { $0["id"]?.string == id })
+            for booking in [locked.json, stored.json, listed] {
+                #expect(booking["showDate"]?.string == showDate)
+                #expect(booking["showTime"]?.string == showTime)
+                #expect(booking["movieId"]?.string == movieId)
+                #expect(booking["totalAmount"]?.int == 30_000)
+            }
+            // The booking made before the edit keeps what it was sold as.
+            let earlier = try await api.get("/api/bookings/\(try #require(before.json["id"]?.string))", token: early.token)
+            #expect(earlier.json["showDate"] == before.json["showDate"] && earlier.json["movieId"]?.string == fixture.movieId)
+        }
+    }
+
     @Test("every seat change is in the next GET: lock, replace, cancel")
     func seatChangesInvalidate() async throws {
         try await TestServer.withRouter { api in

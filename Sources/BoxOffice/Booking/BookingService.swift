@@ -27,12 +27,13 @@ public final class BookingService: Sendable {
         self.hold = .seconds(holdSeconds)
         self.logger = logger
         self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock] showId in
+            // The seat numbers come from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let durable = try await bookings.seatState(showId: showId)
             let state = SeatMapState(version: durable.version, holds: durable.holds, booked: durable.booked)
             return try await ShowActor(
                 show: showId, seats: show.seats.map(\.seatNumber), state: state,
-                journal: ShowJournal(show: show, journal: journal, feed: feed), clock: clock)
+                journal: ShowJournal(journal: journal, feed: feed), clock: clock)
         }
     }
 
@@ -44,8 +45,17 @@ public final class BookingService: Sendable {
         let show = try await openShow(input.showId)
         let actor = try await showActor(show.show.id)
         let bookingId = Identifier.make("bkg", at: clock.now)
-        do {
-            let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
+        // The booking row and the 201 are both written from `show`, read from the show cache just now.
+        let outcome = await ShowJournal.$lockingShow.withValue(show) { () async -> Result<(SeatChange, Hold), SeatEngineError> in
+            do throws(SeatEngineError) {
+                let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
+                return .success((change, hold))
+            } catch {
+                return .failure(error)
+            }
+        }
+        do throws(SeatEngineError) {
+            let (change, hold) = try outcome.get()
             return Booking(hold: hold, show: show, at: change.at)
         } catch {
             if case .unavailable = error { EngineMetrics.recordConflict() }

@@ -4,14 +4,21 @@ import SeatEngine
 
 /// Connects one show's actor to the journal: turns each change and its booking-level effect into the rows
 /// that make it durable, in one journal entry, then publishes it.
+///
+/// It keeps no copy of the show: a lock's booking row takes the show's movie, date and time from `lockingShow`,
+/// the copy `BookingService.lock` just read from the show cache (which an admin edit drops before its PATCH
+/// answers) — the same copy the 201 is written from. A copy kept since the actor was loaded would put the old
+/// date and time into every booking made after an edit.
 struct ShowJournal: SeatJournal {
-    let show: LoadedShow
+    /// The show as the lock in this task read it; set by `BookingService.lock` around its call to the show's actor.
+    /// A task-local because `commit` runs on the show's actor in the locking task, and `SeatEngine` knows no shows.
+    @TaskLocal static var lockingShow: LoadedShow?
+
     let journal: Journal
     let feed: any SeatChangeFeed
     let currency: String
 
-    init(show: LoadedShow, journal: Journal, feed: any SeatChangeFeed, currency: String = "INR") {
-        self.show = show
+    init(journal: Journal, feed: any SeatChangeFeed, currency: String = "INR") {
         self.journal = journal
         self.feed = feed
         self.currency = currency
@@ -21,6 +28,7 @@ struct ShowJournal: SeatJournal {
         let entry: JournalEntry
         switch effect {
         case .locked(let hold, let replaced):
+            guard let show = Self.lockingShow, show.show.id == change.show else { throw MissingLockingShow() }
             let booking = Booking(hold: hold, show: show, at: change.at, currency: currency)
             entry = JournalEntry(show: change.show, version: change.version) { db in
                 try BookingWrites.lock(booking, replacing: replaced?.booking, change: change, in: db)
@@ -51,6 +59,9 @@ struct ShowJournal: SeatJournal {
         feed.publish(change)
     }
 }
+
+/// A lock reached the journal without the show it was made for (a caller other than `BookingService.lock`).
+struct MissingLockingShow: Error {}
 
 extension Booking {
     /// The booking row a hold becomes, with each seat's row, column, category and price from the show's layout

@@ -7,13 +7,13 @@ import SeatEngine
 ///
 /// Every statement is a cached prepared statement (`db.cachedStatement`), compiled once per connection; rows are
 /// bound column by column, not through `Codable` records. Values are stored exactly as the records would store
-/// them (dates through `Date`'s `DatabaseValueConvertible`, JSON columns as JSON text), so readers see no change.
+/// them (dates as GRDB's `Date` text, written by `StorageDate`; JSON columns as JSON text), so readers see no change.
 public enum BookingWrites {
     /// Appends the change to the show's journal (append-only; unique per version).
     public static func record(_ change: SeatChange, in db: Database) throws {
         try run(
             "INSERT INTO seatChanges (showId, version, cause, seats, at) VALUES (?, ?, ?, ?, ?)",
-            [change.show, change.version, change.cause.rawValue, JSONText.updates(change.seats), change.at], in: db)
+            [change.show, change.version, change.cause.rawValue, JSONText.updates(change.seats), StorageDate.databaseValue(change.at)], in: db)
     }
 
     /// A new pending booking holds its seats; the same user's earlier pending booking, if replaced, is cancelled.
@@ -29,7 +29,8 @@ public enum BookingWrites {
             [
                 booking.id, booking.userId, booking.showId, booking.movieId, booking.theatreId, JSONText.seats(booking.seats),
                 booking.totalAmount, booking.currency, booking.bookingStatus.rawValue, booking.paymentStatus.rawValue, booking.paymentId,
-                booking.expiresAt, booking.showDate, booking.showTime, booking.createdAt, booking.updatedAt,
+                StorageDate.databaseValue(booking.expiresAt), booking.showDate, booking.showTime, StorageDate.databaseValue(booking.createdAt),
+                StorageDate.databaseValue(booking.updatedAt),
             ], in: db)
         let seatRow = try db.cachedStatement(sql: "INSERT INTO bookingSeats (showId, seatNumber, bookingId, state) VALUES (?, ?, ?, 'held')")
         for seat in booking.seats {
@@ -83,7 +84,8 @@ public enum BookingWrites {
 
     static func end(_ bookingId: String, as status: BookingStatus, at: Date, in db: Database) throws {
         try run(
-            "UPDATE bookings SET bookingStatus = ?, updatedAt = ? WHERE id = ? AND bookingStatus = 'pending'", [status.rawValue, at, bookingId],
+            "UPDATE bookings SET bookingStatus = ?, updatedAt = ? WHERE id = ? AND bookingStatus = 'pending'",
+            [status.rawValue, StorageDate.databaseValue(at), bookingId],
             in: db)
         try run("DELETE FROM bookingSeats WHERE bookingId = ?", [bookingId], in: db)
     }
