@@ -42,7 +42,15 @@ public func buildApplication(
                 http1: .init(idleTimeout: .seconds(60)),
                 ws: .init(
                     maxFrameSize: options.live.maxMessageBytes,
-                    extensions: [.perMessageDeflate(maxDecompressedFrameSize: options.live.maxMessageBytes)],
+                    // Offered (API.md), but small: the live feed writes its frames uncompressed (RSV1 = 0, as RFC 7692
+                    // allows), so the server's compressor only exists for the negotiation; a 512-byte window at memLevel 1
+                    // keeps it at a few KiB instead of ~128 KiB a socket. Clients' messages are short JSON: their window
+                    // is capped too when they let the server choose it.
+                    extensions: [
+                        .perMessageDeflate(
+                            clientMaxWindow: 9, serverMaxWindow: 9, memoryLevel: 1,
+                            maxDecompressedFrameSize: options.live.maxMessageBytes)
+                    ],
                     autoPing: .enabled(timePeriod: options.live.pingInterval)))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [

@@ -53,6 +53,47 @@ struct LiveFanOutTests {
         }
     }
 
+    @Test("deflate and plain clients that ping while 40 deltas stream get every pong and every delta, in order")
+    func pingsInterleaveWithDeltas() async throws {
+        // Deltas are written as shared, uncompressed frames straight into each channel; pongs come from Hummingbird's
+        // own writer (through permessage-deflate where negotiated). Both must reach every client, whole and in order.
+        try await TestServer.withLiveServer { api, port in
+            let fixture = try await CatalogFixture.make(api)
+            let show = fixture.showId
+            let (token, _) = try await api.registerUser()
+            let changes = 40
+            try await withLiveClients(port: port, count: 2, deflate: true) { deflated in
+                try await withLiveClients(port: port, count: 2) { plain in
+                    let clients = deflated + plain
+                    for client in clients { try await client.subscribe(show) }
+                    for client in clients { await client.wait("a snapshot") { $0.version(of: show) == 0 } }
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            // One user alternating between two seats: every lock replaces the last, one delta each.
+                            for step in 0..<changes { try await LiveREST.lock(api, token: token, show: show, seats: [step % 2 == 0 ? "A1" : "A2"]) }
+                        }
+                        group.addTask {
+                            for _ in 0..<changes {
+                                for client in clients { try await client.send(#"{"op":"ping"}"#) }
+                                try await Task.sleep(for: .milliseconds(3))
+                            }
+                        }
+                        try await group.waitForAll()
+                    }
+                    for client in clients {
+                        await client.wait("every delta and pong", timeout: .seconds(10)) {
+                            $0.version(of: show) == Int64(changes) && $0.pongs == changes
+                        }
+                        await client.expectIntactChain()
+                        #expect(await client.deltas[show]?.map(\.version) == Array(1...Int64(changes)))
+                        #expect(await client.pongs == changes)
+                        #expect(await client.snapshots[show] == [0])
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a subscriber that stops reading while 1,000 changes happen does not delay the others, and converges once it reads again")
     func slowReader() async throws {
         var options = TestServer.liveOptions()

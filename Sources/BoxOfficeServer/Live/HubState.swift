@@ -7,7 +7,7 @@ import NIOCore
 /// Identifies one WebSocket inside the hub.
 typealias SessionID = UInt64
 
-/// What a socket's writer task is handed: frames to write, or work to do at the moment of writing.
+/// What a socket's queue holds: frames to write, or work to do at the moment of writing.
 enum OutboundItem: Sendable {
     /// Bytes to write as they are (shared with every other socket that gets them).
     case frame(LiveFrame)
@@ -44,15 +44,22 @@ final class HubSession {
     /// Drops the connection without a close handshake: for a socket that cannot even take its close frame.
     let abort: @Sendable () -> Void
 
-    /// The outbound queue, drained whole by the socket's writer task.
+    /// The socket's channel, once attached. Frames go straight to it while the queue is empty and it is writable.
+    var socket: LiveSocket?
+    /// The channel's writability as last reported from its event loop.
+    var writable = true
+    /// A drain (`SubscriptionHub.drain`) is working through `items`; new items queue behind it.
+    var draining = false
+
+    /// The outbound queue: what cannot go straight to the socket (markers to resolve, a backlog while the socket
+    /// is not writable, a close). Drained whole by `take`.
     var items: [OutboundItem] = []
     /// Frames (not markers) in `items`, and their bytes: what the queue limits count.
     var queuedFrames = 0
     var queuedBytes = 0
-    /// The writer waiting for work, if it has drained everything.
-    var waiter: CheckedContinuation<[OutboundItem]?, Never>?
-    /// Since when the writer has been writing its current batch; nil while it waits. A batch that takes longer than
-    /// the stall timeout means the client stopped reading.
+    /// Since when the socket has had frames it has not taken: set when a batch is taken or the channel stops
+    /// being writable, cleared when the queue is drained. Longer than the stall timeout means the client stopped
+    /// reading.
     var busySince: ContinuousClock.Instant?
     /// Set once the server decided to close this socket.
     var closingSince: ContinuousClock.Instant?

@@ -16,7 +16,39 @@ struct LiveFrame: Sendable {
     let kind: Kind
     /// The show the frame is about; unsubscribing drops queued frames of that show.
     let show: String?
+    /// The JSON message.
     let bytes: ByteBuffer
+    /// The whole WebSocket frame as it goes on the wire: FIN, text opcode, unmasked length, then `bytes`. Server
+    /// frames are never masked, so these same bytes are written, unchanged and uncopied, to every socket.
+    let wire: ByteBuffer
+
+    init(kind: Kind, show: String?, bytes: ByteBuffer) {
+        self.kind = kind
+        self.show = show
+        self.bytes = bytes
+        self.wire = Self.wireFrame(bytes)
+    }
+
+    /// RFC 6455 §5.2 framing of one unfragmented, unmasked text message. RSV1 stays 0, so on a connection that
+    /// negotiated permessage-deflate it is an uncompressed message, which RFC 7692 §6 allows.
+    private static func wireFrame(_ payload: ByteBuffer) -> ByteBuffer {
+        let length = payload.readableBytes
+        var wire = ByteBuffer()
+        wire.reserveCapacity(length + 10)
+        wire.writeInteger(UInt8(0x81))  // FIN | text
+        if length < 126 {
+            wire.writeInteger(UInt8(length))
+        } else if length <= Int(UInt16.max) {
+            wire.writeInteger(UInt8(126))
+            wire.writeInteger(UInt16(length))
+        } else {
+            wire.writeInteger(UInt8(127))
+            wire.writeInteger(UInt64(length))
+        }
+        var payload = payload
+        wire.writeBuffer(&payload)
+        return wire
+    }
 }
 
 /// Encodes the server → client messages of the live protocol (API.md, "WebSocket: GET /ws").

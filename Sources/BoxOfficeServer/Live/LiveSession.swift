@@ -1,80 +1,62 @@
-import CoreMetrics
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
 import NIOWebSocket
 
-/// One `/ws` connection: a reader that turns client messages into hub calls, and a writer task that drains the
-/// socket's queue in the hub. Only the writer ever waits on the socket, so a client that stops reading holds up
-/// nothing but its own writer.
+/// One `/ws` connection: a reader that turns client messages into hub calls. There is no writer task: the hub
+/// writes frames into the channel on its event loop through a `LiveSocketHandler` added to the pipeline, and only
+/// a socket with something queued in the hub (a marker to resolve, a backlog) gets a short-lived drain.
 struct LiveSession {
     let hub: SubscriptionHub
     let options: LiveOptions
-    let metrics: LiveMetrics
     let channel: any Channel
 
     /// Serves the connection until either side closes it.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        if let bytes = options.sendBufferBytes {
-            // Bounds what a reader that stopped can pin in the kernel, and makes its backlog show up in our queue.
-            try? await channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(bytes)).get()
-        }
         let channel = self.channel
         let id = await hub.connect(abort: { channel.close(promise: nil) })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await write(id, to: outbound) }
-            do {
-                for try await message in inbound.messages(maxSize: options.maxMessageBytes) {
-                    switch message {
-                    case .text(let text):
-                        await hub.receive(LiveRequest.parse(text), from: id)
-                    case .binary:
-                        await hub.receive(.failure(LiveProtocolError("invalid_message", "Messages are JSON in text frames.")), from: id)
-                    }
-                }
-            } catch {
-                // Too large a message, a protocol error: rethrown so the socket closes with its code (1009, …).
-                await hub.disconnect(id)
-                group.cancelAll()
-                throw error
-            }
-            await hub.disconnect(id)
-            // A writer stuck on a client that stopped reading must not keep this handler alive.
-            group.cancelAll()
-        }
-    }
-
-    /// The writer task: takes whole batches from the hub and writes them, resolving markers at write time.
-    private func write(_ id: SessionID, to outbound: WebSocketOutboundWriter) async {
         do {
-            while let batch = await hub.take(id) {
-                var deltas = 0
-                for item in batch {
-                    switch item {
-                    case .frame(let frame):
-                        try await send(frame, outbound, counting: &deltas)
-                    case .snapshot(let show):
-                        for frame in await hub.resolveSnapshot(id, show: show) { try await send(frame, outbound, counting: &deltas) }
-                    case .availability(let show):
-                        for frame in await hub.resolveAvailability(id, show: show) { try await send(frame, outbound, counting: &deltas) }
-                    case .close(let code, let reason):
-                        metrics.deltasSent.increment(by: deltas)
-                        try await outbound.close(WebSocketErrorCode(codeNumber: code), reason: reason)
-                        return
-                    }
+            let socket = try await install(id, close: { code, reason in
+                // Through Hummingbird, so its close handshake (and its state) know about it.
+                Task { try? await outbound.close(WebSocketErrorCode(codeNumber: code), reason: reason) }
+            })
+            await hub.attach(socket, to: id)
+            for try await message in inbound.messages(maxSize: options.maxMessageBytes) {
+                switch message {
+                case .text(let text):
+                    await hub.receive(LiveRequest.parse(text), from: id)
+                case .binary:
+                    await hub.receive(.failure(LiveProtocolError("invalid_message", "Messages are JSON in text frames.")), from: id)
                 }
-                metrics.deltasSent.increment(by: deltas)
             }
         } catch {
-            // The connection failed or closed under us; the reader sees that too and ends the session.
+            // Too large a message, a protocol error: rethrown so the socket closes with its code (1009, …).
             await hub.disconnect(id)
+            throw error
         }
+        await hub.disconnect(id)
     }
 
-    private func send(_ frame: LiveFrame, _ outbound: WebSocketOutboundWriter, counting deltas: inout Int) async throws {
-        // `.custom` writes the shared buffer itself: no copy per socket (deflate, when negotiated, compresses per socket).
-        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: frame.bytes)))
-        if frame.kind == .delta { deltas += 1 }
+    /// Sets the channel up for the live feed, on its event loop: the pipeline hook, a small receive buffer (clients
+    /// send short JSON messages) and a bounded kernel send buffer.
+    private func install(_ id: SessionID, close: @escaping @Sendable (Int, String) -> Void) async throws -> LiveSocket {
+        let channel = self.channel
+        let reports = hub.writabilityReports
+        let sendBufferBytes = options.sendBufferBytes
+        return try await channel.eventLoop.submit {
+            let options = channel.pipeline.syncOperations
+            let handler = LiveSocketHandler(id: id, writability: reports)
+            let encoder = try options.handler(type: WebSocketFrameEncoder.self)
+            try options.addHandler(handler, position: .after(encoder))
+            let channelOptions = try channel.syncOptions ?? { throw ChannelError.operationUnsupported }()
+            if let sendBufferBytes {
+                // Bounds what a reader that stopped can pin in the kernel, and makes its backlog show up in our queue.
+                try channelOptions.setOption(ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(sendBufferBytes))
+            }
+            try channelOptions.setOption(
+                ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 64 * 1024))
+            return LiveSocket(eventLoop: channel.eventLoop, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop), close: close)
+        }.get()
     }
 }
 
@@ -82,7 +64,7 @@ struct LiveSession {
 func buildLiveRouter(hub: SubscriptionHub, options: LiveOptions, metrics: LiveMetrics) -> Router<LiveRequestContext> {
     let router = Router(context: LiveRequestContext.self)
     router.ws("/ws") { inbound, outbound, context in
-        try await LiveSession(hub: hub, options: options, metrics: metrics, channel: context.requestContext.channel)
+        try await LiveSession(hub: hub, options: options, channel: context.requestContext.channel)
             .run(inbound: inbound, outbound: outbound)
     }
     return router

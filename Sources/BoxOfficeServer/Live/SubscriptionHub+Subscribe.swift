@@ -15,6 +15,7 @@ extension SubscriptionHub {
     /// Handles one parsed client message.
     func receive(_ request: Result<LiveRequest, LiveProtocolError>, from id: SessionID) async {
         guard let session = sessions[id], session.isOpen else { return }
+        defer { dispatchOutgoing() }
         switch request {
         case .failure(let error):
             reply(encoder.error(error), to: id)
@@ -68,7 +69,7 @@ extension SubscriptionHub {
         }
     }
 
-    /// Resolves a `.snapshot` marker when the writer reaches it: the frames to write now (replay, or snapshot plus
+    /// Resolves a `.snapshot` marker when the drain reaches it: the frames to write now (replay, or snapshot plus
     /// catch-up), after which the subscription is live. Empty when the marker went stale (unsubscribed, re-subscribed,
     /// folded again) or when `since` is already current.
     func resolveSnapshot(_ id: SessionID, show: String) async -> [LiveFrame] {

@@ -85,6 +85,7 @@ extension SubscriptionHub {
 
     /// One round: the counts of every dirty watched show, read together, sent to each show's watchers.
     func publishAvailability() async {
+        defer { dispatchOutgoing() }
         let dirty = dirtyAvailability.filter { shows[$0]?.watchers.isEmpty == false }
         dirtyAvailability = []
         guard !dirty.isEmpty else { return }

@@ -8,9 +8,11 @@ import ServiceLifecycle
 ///
 /// One actor owns every piece of live state: the per-show rings of recent deltas, each socket's subscriptions and its
 /// bounded outbound queue. Changes arrive in version order on one stream; each is encoded to JSON once and the same
-/// bytes are appended to every subscriber's queue, which that socket's own writer task drains (`take`). Nothing the
-/// hub does per change waits on a socket, so a slow reader cannot slow a show, the REST path or other readers: when
-/// its queue passes the limits, its backlog is folded into one fresh snapshot per show (resolved when its writer
+/// bytes go to every subscriber that is up to date: straight into its channel when the socket is writable and has
+/// nothing queued (one `EventLoop.execute` per loop per change writes them all, see `LiveOutgoing`), else onto its
+/// bounded queue in the hub, which a drain works through once the socket can take it (`drain`). Nothing the hub
+/// does per change waits on a socket, so a slow reader cannot slow a show, the REST path or other readers: when
+/// its queue passes the limits, its backlog is folded into one fresh snapshot per show (resolved when the drain
 /// gets to it), and a socket that cannot even take that is closed.
 public actor SubscriptionHub: Service {
     let source: any LiveSeatSource
@@ -19,6 +21,11 @@ public actor SubscriptionHub: Service {
     let logger: Logger
     let encoder = LiveEncoder()
     private let changes: AsyncStream<SeatChange>
+    /// Channel writability changes, reported from the event loops in the order they happened.
+    private let writabilityEvents: AsyncStream<WritabilityEvent>
+    let writabilityReports: AsyncStream<WritabilityEvent>.Continuation
+    /// Frames decided on in this turn of the actor, written at its end (`dispatchOutgoing`).
+    var outgoing = LiveOutgoing()
     /// `{"type":"pong"}`, made once.
     let pong: LiveFrame
 
@@ -28,6 +35,8 @@ public actor SubscriptionHub: Service {
     var dirtyAvailability: Set<String> = []
     private var lastSession: SessionID = 0
     private var lastToken: UInt64 = 0
+    /// Deltas added to `outgoing` and not yet counted in the metric.
+    private var deltasPushed = 0
 
     init(changes: AsyncStream<SeatChange>, source: any LiveSeatSource, options: LiveOptions, metrics: LiveMetrics, logger: Logger) {
         self.changes = changes
@@ -36,6 +45,13 @@ public actor SubscriptionHub: Service {
         self.metrics = metrics
         self.logger = logger
         self.pong = encoder.pong()
+        (writabilityEvents, writabilityReports) = AsyncStream.makeStream(of: WritabilityEvent.self)
+    }
+
+    /// One socket's channel became writable or stopped being writable.
+    struct WritabilityEvent: Sendable {
+        let session: SessionID
+        let writable: Bool
     }
 
     // MARK: - Running
@@ -45,6 +61,7 @@ public actor SubscriptionHub: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.consumeChanges() }
+                group.addTask { await self.consumeWritability() }
                 group.addTask { await self.every(self.options.availabilityInterval) { await $0.publishAvailability() } }
                 group.addTask { await self.every(.milliseconds(250)) { await $0.sweep() } }
                 await group.next()
@@ -55,6 +72,10 @@ public actor SubscriptionHub: Service {
 
     private func consumeChanges() async {
         for await change in changes { apply(change) }
+    }
+
+    private func consumeWritability() async {
+        for await event in writabilityEvents { writabilityChanged(event.session, writable: event.writable) }
     }
 
     /// Runs `work` on this hub every `interval` until cancelled.
@@ -74,6 +95,7 @@ public actor SubscriptionHub: Service {
         feed.ring.append(version: change.version, frame)
         feed.lastActivity = .now
         metrics.changesPublished.increment()
+        defer { dispatchOutgoing() }
         for id in feed.subscribers {
             guard let session = sessions[id], case .live(let delivered)? = session.subscriptions[change.show] else { continue }
             if change.version <= delivered { continue }  // already covered by the snapshot or replay it got
@@ -99,12 +121,20 @@ public actor SubscriptionHub: Service {
 
     // MARK: - Sessions
 
-    /// Registers a new socket; `abort` drops its connection if it cannot even take a close frame.
+    /// Registers a new socket; `abort` drops its connection if it cannot even take a close frame. Until a channel
+    /// is attached, everything for it queues.
     func connect(abort: @escaping @Sendable () -> Void) -> SessionID {
         lastSession += 1
         sessions[lastSession] = HubSession(id: lastSession, abort: abort)
         metrics.connections.record(sessions.count)
         return lastSession
+    }
+
+    /// Attaches the socket's channel: from now on its frames are written to it directly.
+    func attach(_ socket: LiveSocket, to id: SessionID) {
+        guard let session = sessions[id] else { return }
+        session.socket = socket
+        startDrainIfNeeded(session)
     }
 
     /// Forgets a socket (it closed): it stops receiving anything, and its writer, if waiting, ends.
@@ -113,33 +143,24 @@ public actor SubscriptionHub: Service {
         for show in session.subscriptions.keys { shows[show]?.subscribers.remove(id) }
         for show in session.watched.keys { shows[show]?.watchers.remove(id) }
         session.items = []
-        session.waiter?.resume(returning: nil)
-        session.waiter = nil
         metrics.connections.record(sessions.count)
     }
 
-    /// The writer's next batch: everything queued, waiting until something is; nil once the socket is gone.
-    /// (No cancellation handler: the session always disconnects before it cancels its writer, which resumes it.)
-    func take(_ id: SessionID) async -> [OutboundItem]? {
+    /// The next batch to write: everything queued (empty when nothing is); nil once the socket is gone.
+    func take(_ id: SessionID) -> [OutboundItem]? {
         guard let session = sessions[id] else { return nil }
-        session.busySince = nil
-        if session.items.isEmpty {
-            return await withCheckedContinuation { session.waiter = $0 }
-        }
         let batch = session.items
         session.removeItems { _ in true }
-        session.busySince = .now
+        session.busySince = batch.isEmpty ? (session.writable ? nil : session.busySince) : .now
         return batch
     }
 
-    /// Queues an item for a socket, folding its backlog when the queue passes its limits.
+    /// Queues an item for a socket, folding its backlog when the queue passes its limits. A frame for a socket
+    /// that is writable and has nothing queued skips the queue: it is written at the end of this actor turn.
     func enqueue(_ item: OutboundItem, to session: HubSession) {
         guard session.isOpen || isClose(item) else { return }
-        if let waiter = session.waiter {
-            // The writer is idle: hand the item straight over.
-            session.waiter = nil
-            session.busySince = .now
-            waiter.resume(returning: [item])
+        if let socket = session.socket, session.writable, !session.draining, session.items.isEmpty, case .frame(let frame) = item {
+            push(frame, to: socket)
             return
         }
         session.items.append(item)
@@ -147,6 +168,70 @@ public actor SubscriptionHub: Service {
         if session.queuedFrames > options.queueFrames || session.queuedBytes > options.queueBytes {
             fold(session)
         }
+        startDrainIfNeeded(session)
+    }
+
+    /// Adds a frame to this turn's writes (and to the delivery count).
+    private func push(_ frame: LiveFrame, to socket: LiveSocket) {
+        outgoing.add(frame, to: socket)
+        if frame.kind == .delta { deltasPushed += 1 }
+    }
+
+    /// Writes this turn's frames: one task per event loop, whatever the number of sockets.
+    func dispatchOutgoing() {
+        guard !outgoing.isEmpty else { return }
+        outgoing.dispatch()
+        if deltasPushed > 0 {
+            metrics.deltasSent.increment(by: deltasPushed)
+            deltasPushed = 0
+        }
+    }
+
+    /// The channel's writability changed: a socket that can take data again gets its queue drained; one that
+    /// cannot starts its stall clock, and what comes for it meanwhile queues (and folds) here.
+    func writabilityChanged(_ id: SessionID, writable: Bool) {
+        guard let session = sessions[id] else { return }
+        session.writable = writable
+        if writable {
+            if session.items.isEmpty { session.busySince = nil }
+            startDrainIfNeeded(session)
+        } else if session.busySince == nil {
+            session.busySince = .now
+        }
+    }
+
+    /// Starts working through a socket's queue if it has one, can take it, and nobody is at it yet.
+    private func startDrainIfNeeded(_ session: HubSession) {
+        guard session.socket != nil, session.writable, !session.draining, !session.items.isEmpty else { return }
+        session.draining = true
+        let id = session.id
+        Task { await self.drain(id) }
+    }
+
+    /// Works through one socket's queue in order, resolving markers (replays, snapshots, counts) as it reaches
+    /// them; stops when the queue is empty, the socket stops being writable, or a close was sent.
+    func drain(_ id: SessionID) async {
+        defer { dispatchOutgoing() }
+        while let session = sessions[id], let socket = session.socket, session.writable, let batch = take(id), !batch.isEmpty {
+            for item in batch {
+                switch item {
+                case .frame(let frame):
+                    push(frame, to: socket)
+                case .snapshot(let show):
+                    // Resolving may wait (journal, show actor): what is decided so far goes out first.
+                    dispatchOutgoing()
+                    for frame in await resolveSnapshot(id, show: show) { push(frame, to: socket) }
+                case .availability(let show):
+                    for frame in resolveAvailability(id, show: show) { push(frame, to: socket) }
+                case .close(let code, let reason):
+                    dispatchOutgoing()
+                    socket.close(code, reason)
+                    return
+                }
+            }
+            dispatchOutgoing()
+        }
+        sessions[id]?.draining = false
     }
 
     private func isClose(_ item: OutboundItem) -> Bool {
