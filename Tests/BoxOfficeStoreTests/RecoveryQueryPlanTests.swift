@@ -10,18 +10,18 @@ struct RecoveryQueryPlanTests {
     @Test("each start-up and show-load read is an index search, never a table scan")
     func indexSearches() async throws {
         let database = try temporaryDatabase()
-        let reads: [(name: String, sql: String, arguments: StatementArguments, index: String)] = [
+        let queries: [(name: String, sql: String, arguments: [String], index: String)] = [
             ("last version", RecoveryQueries.lastVersion, ["shw_x"], "sqlite_autoindex_seatChanges_1"),
             ("live seats", RecoveryQueries.liveSeats, ["shw_x"], "bookingSeats_live"),
             ("shows with live holds", RecoveryQueries.showsWithLiveHolds, [], "bookings_pending"),
             ("interrupted payments", RecoveryQueries.interruptedPayments, [], "payments_processing"),
         ]
-        for read in reads {
+        for query in queries {
             let plan = try await database.pool.read { db in
-                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + read.sql, arguments: read.arguments).map { $0["detail"] as String }
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query.sql, arguments: StatementArguments(query.arguments)).map { $0["detail"] as String }
             }
-            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(read.name) scans: \(plan)")
-            #expect(plan.contains { $0.contains("INDEX \(read.index)") }, "\(read.name) does not use \(read.index): \(plan)")
+            #expect(!plan.contains { $0.hasPrefix("SCAN") }, "\(query.name) scans: \(plan)")
+            #expect(plan.contains { $0.contains("INDEX \(query.index)") }, "\(query.name) does not use \(query.index): \(plan)")
         }
     }
 }
