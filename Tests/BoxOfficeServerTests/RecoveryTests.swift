@@ -50,4 +50,62 @@ struct RecoveryTests {
             #expect(try await api.seatStatuses(showId)["C1"] == "available")
         }
     }
+
+    @Test("holds on many shows: at ready every live one is restored and every overdue one is expired")
+    func manyShows() async throws {
+        // Shows are restored many at a time at start; this checks that none is missed or left half-done.
+        var options = TestServer.options()
+        options.holdSeconds = 600
+        let perKind = 6
+        let (live, fixture) = try await TestServer.withRouter(options) { api in
+            let fixture = try await CatalogFixture.make(api)
+            var shows = [fixture.showId]
+            for index in 1..<(2 * perKind) {
+                let show = try await api.post(
+                    "/api/admin/shows",
+                    #"{"movieId":"\#(fixture.movieId)","theatreId":"\#(fixture.theatreId)","screenNumber":1,"startsAt":"\#(CatalogFixture.startsAt(hoursFromNow: 5 + 4 * Double(index)))","language":"Hindi","format":"2D"}"#,
+                    token: fixture.adminToken)
+                #expect(show.status == 201, "\(show.text)")
+                shows.append(show.json["id"]?.string ?? "")
+            }
+            let user = try await api.registerUser()
+            var live = [(show: String, booking: String, token: String)]()
+            for show in shows.prefix(perKind) {
+                let locked = try await api.lock(show, ["A1", "C4"], token: user.token)
+                #expect(locked.status == 201)
+                live.append((show, locked.json["id"]?.string ?? "", user.token))
+            }
+            return (live, (shows: shows, admin: fixture.adminToken))
+        }
+        options.holdSeconds = 3
+        let overdue = try await TestServer.withRouter(options) { api in
+            let user = try await api.registerUser(name: "Late User")
+            var overdue = [(show: String, booking: String, token: String)]()
+            for show in fixture.shows.suffix(perKind) {
+                let locked = try await api.lock(show, ["B3"], token: user.token)
+                #expect(locked.status == 201)
+                overdue.append((show, locked.json["id"]?.string ?? "", user.token))
+            }
+            return overdue
+        }
+        // Down until every one of the second batch is past its expiry.
+        try await Task.sleep(for: .seconds(4))
+        try await TestServer.withRouter(options) { api in
+            var ready = try await api.get("/readyz")
+            for _ in 0..<50 where ready.status != 200 {
+                try await Task.sleep(for: .milliseconds(100))
+                ready = try await api.get("/readyz")
+            }
+            #expect(ready.status == 200)
+            for hold in live {
+                #expect(try await api.get("/api/bookings/\(hold.booking)", token: hold.token).json["bookingStatus"]?.string == "pending")
+                let statuses = try await api.seatStatuses(hold.show)
+                #expect(statuses["A1"] == "held" && statuses["C4"] == "held", "live hold on \(hold.show) not restored")
+            }
+            for hold in overdue {
+                #expect(try await api.get("/api/bookings/\(hold.booking)", token: hold.token).json["bookingStatus"]?.string == "expired")
+                #expect(try await api.seatStatuses(hold.show)["B3"] == "available", "overdue hold on \(hold.show) not expired")
+            }
+        }
+    }
 }

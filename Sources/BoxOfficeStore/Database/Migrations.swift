@@ -161,6 +161,14 @@ enum Migrations {
             try db.execute(sql: "CREATE TRIGGER seatChanges_no_update BEFORE UPDATE ON seatChanges BEGIN SELECT RAISE(ABORT, 'seatChanges is append-only'); END")
             try db.execute(sql: "CREATE TRIGGER seatChanges_no_delete BEFORE DELETE ON seatChanges BEGIN SELECT RAISE(ABORT, 'seatChanges is append-only'); END")
         }
+        // An index only: checking foreign keys immediately spares the whole-database check GRDB runs after a deferred
+        // migration, which on a large file would cost the first start after the upgrade a scan of every table.
+        migrator.registerMigration("v3-payments-processing", foreignKeyChecks: .immediate) { db in
+            // Start-up voids payments a crash left processing; without an index that read scans every payment ever made.
+            try db.create(
+                index: "payments_processing", on: "payments", columns: ["paymentStatus"],
+                condition: Column("paymentStatus") == "processing")
+        }
         return migrator
     }
 }

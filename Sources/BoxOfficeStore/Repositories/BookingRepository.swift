@@ -39,27 +39,24 @@ public struct BookingRepository: Sendable {
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     public func seatState(showId: String) async throws -> DurableSeatState {
         try await database.pool.read { db in
-            let version = try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM seatChanges WHERE showId = ?", arguments: [showId]) ?? 0
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.seatNumber, s.state, b.id AS bookingId, b.userId, b.expiresAt FROM bookingSeats s
-                    JOIN bookings b ON b.id = s.bookingId WHERE s.showId = ? AND s.state IN ('held', 'booked')
-                    """,
-                arguments: [showId])
+            // Cached statements: every show load runs these two, so each reader compiles them once.
+            let version = try Int64.fetchOne(db.cachedStatement(sql: RecoveryQueries.lastVersion), arguments: [showId]) ?? 0
             var holds = [String: Hold]()
             var order = [String]()
             var booked = [String: [String]]()
-            for row in rows {
-                let bookingId: String = row["bookingId"]
-                let seat: String = row["seatNumber"]
-                if row["state"] as String == BookingSeat.State.booked.rawValue {
+            // A cursor read by column position (as RecoveryQueries.liveSeats selects them: seatNumber, state, bookingId,
+            // userId, expiresAt): no row copies, no name lookups for the hundreds of seats a show has.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: RecoveryQueries.liveSeats), arguments: [showId])
+            while let row = try rows.next() {
+                let seat: String = row[0]
+                let bookingId: String = row[2]
+                if row[1] as String == BookingSeat.State.booked.rawValue {
                     booked[bookingId, default: []].append(seat)
                 } else if holds[bookingId] != nil {
                     holds[bookingId]!.seats.append(seat)
                 } else {
                     order.append(bookingId)
-                    holds[bookingId] = Hold(booking: bookingId, user: row["userId"], seats: [seat], expiresAt: row["expiresAt"])
+                    holds[bookingId] = Hold(booking: bookingId, user: row[3], seats: [seat], expiresAt: row[4])
                 }
             }
             return DurableSeatState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
@@ -69,7 +66,7 @@ public struct BookingRepository: Sendable {
     /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
     public func showsWithLiveHolds() async throws -> [String] {
         try await database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending'")
+            try String.fetchAll(db, sql: RecoveryQueries.showsWithLiveHolds)
         }
     }
 
@@ -98,7 +95,7 @@ public struct BookingRepository: Sendable {
 
     /// Payments left `processing` by a crash: their charges were never captured.
     public func interruptedPayments() async throws -> [Payment] {
-        try await database.pool.read { db in try Payment.filter(Column("paymentStatus") == PaymentStatus.processing.rawValue).fetchAll(db) }
+        try await database.pool.read { db in try Payment.fetchAll(db, sql: RecoveryQueries.interruptedPayments) }
     }
 
     // MARK: Idempotency
