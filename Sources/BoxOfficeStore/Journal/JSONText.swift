@@ -1,23 +1,31 @@
 import SeatEngine
 
-/// Small JSON texts the journal writes on every change, built by hand instead of through `JSONEncoder`.
+/// Small JSON texts written on every change, built by hand instead of through `JSONEncoder`: the journal's columns
+/// here, and the server's hand-written answers through `append(_:to:)`.
 /// The database only stores them; every reader parses them as JSON, so the exact spelling does not matter,
 /// only that they are valid JSON with the same values.
-enum JSONText {
-    /// `"text"` with `"`, `\` and control characters escaped.
-    static func append(_ text: String, to out: inout String) {
+public enum JSONText {
+    /// Appends `text` as a JSON string literal, spelled as `JSONEncoder` spells it (`"`, `\` and control
+    /// characters escaped, `\b` `\f` `\n` `\r` `\t` short; `/` not escaped), so hand-written answers match encoded ones.
+    public static func append(_ text: String, to out: inout String) {
         out.append("\"")
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out.append("\\\"")
-            case "\\": out.append("\\\\")
-            case "\n": out.append("\\n")
-            case "\r": out.append("\\r")
-            case "\t": out.append("\\t")
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default: out.unicodeScalars.append(scalar)
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(text)
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out.append("\\\"")
+                case "\\": out.append("\\\\")
+                case "\n": out.append("\\n")
+                case "\r": out.append("\\r")
+                case "\t": out.append("\\t")
+                case "\u{08}": out.append("\\b")
+                case "\u{0C}": out.append("\\f")
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out.append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                default: out.unicodeScalars.append(scalar)
+                }
             }
         }
         out.append("\"")
