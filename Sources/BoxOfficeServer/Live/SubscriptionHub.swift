@@ -1,6 +1,7 @@
 import BoxOffice
 import CoreMetrics
 import Logging
+import NIOCore
 import SeatEngine
 import ServiceLifecycle
 
@@ -28,6 +29,8 @@ public actor SubscriptionHub: Service {
     var outgoing = LiveOutgoing()
     /// `{"type":"pong"}`, made once.
     let pong: LiveFrame
+    /// The keepalive timer of each event loop that has had a socket.
+    private var pingers: [ObjectIdentifier: LivePinger] = [:]
 
     var sessions: [SessionID: HubSession] = [:]
     var shows: [String: ShowFeed] = [:]
@@ -139,7 +142,17 @@ public actor SubscriptionHub: Service {
     func attach(_ socket: LiveSocket, to id: SessionID) {
         guard let session = sessions[id] else { return }
         session.socket = socket
+        pinger(for: socket.eventLoop).add(socket.handler)
         startDrainIfNeeded(session)
+    }
+
+    /// The loop's keepalive timer, made on first use.
+    private func pinger(for loop: any EventLoop) -> LivePinger {
+        let key = ObjectIdentifier(loop)
+        if let pinger = pingers[key] { return pinger }
+        let pinger = LivePinger(eventLoop: loop, interval: options.pingInterval)
+        pingers[key] = pinger
+        return pinger
     }
 
     /// Forgets a socket (it closed): it stops receiving anything, and its writer, if waiting, ends.
