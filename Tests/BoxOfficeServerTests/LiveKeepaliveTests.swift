@@ -7,10 +7,11 @@ import Testing
 /// The server's keepalive pings over real WebSockets: a peer that stops answering is closed, one that answers is not.
 @Suite("Live keepalive: server pings")
 struct LiveKeepaliveTests {
-    @Test("a socket that stops answering pings is closed with 1001 within two ping periods; a socket that answers stays open")
+    @Test("a socket that stops answering pings is closed with 1001 about two ping periods later; a socket that answers stays open")
     func silentPeerIsClosed() async throws {
         var options = TestServer.liveOptions()
-        options.live.pingInterval = .milliseconds(200)
+        // Short enough for a quick test, long enough that a reading client on a loaded machine answers in time.
+        options.live.pingInterval = .seconds(1)
         let registry = PrometheusCollectorRegistry()
         try await TestServer.withLiveServer(options, registry: registry) { _, port in
             try await withLiveClients(port: port, count: 2) { clients in
@@ -21,15 +22,14 @@ struct LiveKeepaliveTests {
                 await silent.wait("the pong read before pausing") { $0.pongs == 1 }
                 let paused = ContinuousClock.now
 
-                await answering.wait("the silent socket to be dropped", timeout: .seconds(5)) { _ in
+                await answering.wait("the silent socket to be dropped", timeout: .seconds(10)) { _ in
                     registry.value(of: "boxoffice_ws_connections") == 1
                 }
                 let closedAfter = ContinuousClock.now - paused
-                #expect(closedAfter >= .milliseconds(200), "not before one unanswered ping period (\(closedAfter))")
-                #expect(closedAfter < .seconds(2), "about two ping periods, with slack for a loaded machine (\(closedAfter))")
+                #expect(closedAfter < .seconds(4), "at most two ping periods, with slack for a loaded machine (\(closedAfter))")
 
-                // Many more periods later, the socket that answers its pings is still served.
-                try await Task.sleep(for: .seconds(1))
+                // More periods later, the socket that answers its pings is still served.
+                try await Task.sleep(for: .seconds(2.5))
                 #expect(registry.value(of: "boxoffice_ws_connections") == 1)
                 try await answering.send(#"{"op":"ping"}"#)
                 await answering.wait("a pong on the answering socket") { $0.pongs == 1 }
