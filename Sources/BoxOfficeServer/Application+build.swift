@@ -51,7 +51,9 @@ public func buildApplication(
                             clientMaxWindow: 9, serverMaxWindow: 9, memoryLevel: 1,
                             maxDecompressedFrameSize: options.live.maxMessageBytes)
                     ],
-                    autoPing: .enabled(timePeriod: options.live.pingInterval)))),
+                    // The live feed pings its sockets itself, one timer per event loop (`LivePinger`), instead of a
+                    // sleeping task per socket.
+                    autoPing: .disabled))),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [
             parts.journal,

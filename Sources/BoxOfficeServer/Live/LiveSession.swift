@@ -46,8 +46,10 @@ struct LiveSession {
         return try await channel.eventLoop.submit {
             let options = channel.pipeline.syncOperations
             let handler = LiveSocketHandler(id: id, writability: reports)
-            let encoder = try options.handler(type: WebSocketFrameEncoder.self)
-            try options.addHandler(handler, position: .after(encoder))
+            // After NIO's frame decoder (which follows the encoder): it sees inbound frames decoded (pongs), and
+            // its writes still pass the encoder.
+            let decoder = try options.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+            try options.addHandler(handler, position: .after(decoder))
             let channelOptions = try channel.syncOptions ?? { throw ChannelError.operationUnsupported }()
             if let sendBufferBytes {
                 // Bounds what a reader that stopped can pin in the kernel, and makes its backlog show up in our queue.

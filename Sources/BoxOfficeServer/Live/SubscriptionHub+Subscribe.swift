@@ -82,13 +82,13 @@ extension SubscriptionHub {
         }
 
         if let since {
-            if feed(for: show).ring.frames(after: since) == nil, !feed(for: show).refilled {
+            if !feed(for: show).ring.holds(after: since), !feed(for: show).refilled {
                 await refillRing(show)
                 guard stillResolving() != nil else { return [] }
             }
-            let ring = feed(for: show).ring
-            if let replay = ring.frames(after: since) {
-                session.subscriptions[show] = .live(delivered: ring.last ?? since)
+            let feed = feed(for: show)
+            if let replay = feed.ring.frames(after: since, encode: encoder.delta) {
+                session.subscriptions[show] = .live(delivered: feed.ring.last ?? since)
                 return replay
             }
         }
@@ -111,9 +111,9 @@ extension SubscriptionHub {
         // `since` equal to the current version: the client is up to date, nothing to send.
         if since != snapshot.version { frames.append(encoder.snapshot(show: show, snapshot)) }
         var delivered = snapshot.version
-        let ring = feed(for: show).ring
-        if let last = ring.last, last > delivered {
-            guard let catchUp = ring.frames(after: delivered) else {
+        let feed = feed(for: show)
+        if let last = feed.ring.last, last > delivered {
+            guard let catchUp = feed.ring.frames(after: delivered, encode: encoder.delta) else {
                 // More changes than the ring keeps went by while reading the snapshot: start over.
                 requeueSnapshot(show, for: session)
                 return []
@@ -138,6 +138,6 @@ extension SubscriptionHub {
         // Two resumes may read concurrently; the first back fills the ring.
         guard let feed = shows[show], !feed.refilled else { return }
         feed.refilled = true
-        feed.ring.prepend(changes.map { (version: $0.version, frame: encoder.delta($0)) })
+        feed.ring.prepend(changes)
     }
 }

@@ -1,6 +1,7 @@
 import BoxOffice
 import CoreMetrics
 import Logging
+import NIOCore
 import SeatEngine
 import ServiceLifecycle
 
@@ -28,6 +29,8 @@ public actor SubscriptionHub: Service {
     var outgoing = LiveOutgoing()
     /// `{"type":"pong"}`, made once.
     let pong: LiveFrame
+    /// The keepalive timer of each event loop that has had a socket.
+    private var pingers: [ObjectIdentifier: LivePinger] = [:]
 
     var sessions: [SessionID: HubSession] = [:]
     var shows: [String: ShowFeed] = [:]
@@ -88,20 +91,25 @@ public actor SubscriptionHub: Service {
 
     // MARK: - Fan-out
 
-    /// One durable change: into the show's ring, then the same frame to every subscriber that is up to date.
+    /// One durable change: into the show's ring, then the same frame to every subscriber that is up to date. The
+    /// frame is made only when some subscriber takes it live; otherwise the ring keeps the change, unencoded.
     func apply(_ change: SeatChange) {
-        let frame = encoder.delta(change)
         let feed = feed(for: change.show)
-        feed.ring.append(version: change.version, frame)
         feed.lastActivity = .now
         metrics.changesPublished.increment()
-        defer { dispatchOutgoing() }
+        var frame: LiveFrame?
+        defer {
+            if let frame { feed.ring.append(version: change.version, frame) } else { feed.ring.append(change) }
+            dispatchOutgoing()
+        }
         for id in feed.subscribers {
             guard let session = sessions[id], case .live(let delivered)? = session.subscriptions[change.show] else { continue }
             if change.version <= delivered { continue }  // already covered by the snapshot or replay it got
             if change.version == delivered + 1 {
                 session.subscriptions[change.show] = .live(delivered: change.version)
-                enqueue(.frame(frame), to: session)
+                let encoded = frame ?? encoder.delta(change)
+                frame = encoded
+                enqueue(.frame(encoded), to: session)
             } else {
                 // A hole would break the version chain; the engine's ordering rules it out, but never send one.
                 logger.error("live feed saw a version gap", metadata: ["show": "\(change.show)", "version": "\(change.version)"])
@@ -134,7 +142,17 @@ public actor SubscriptionHub: Service {
     func attach(_ socket: LiveSocket, to id: SessionID) {
         guard let session = sessions[id] else { return }
         session.socket = socket
+        pinger(for: socket.eventLoop).add(socket.handler)
         startDrainIfNeeded(session)
+    }
+
+    /// The loop's keepalive timer, made on first use.
+    private func pinger(for loop: any EventLoop) -> LivePinger {
+        let key = ObjectIdentifier(loop)
+        if let pinger = pingers[key] { return pinger }
+        let pinger = LivePinger(eventLoop: loop, interval: options.pingInterval)
+        pingers[key] = pinger
+        return pinger
     }
 
     /// Forgets a socket (it closed): it stops receiving anything, and its writer, if waiting, ends.
