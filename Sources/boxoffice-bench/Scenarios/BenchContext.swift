@@ -64,6 +64,26 @@ struct BenchContext: Sendable {
     /// Source addresses for worker `index`: four of its own, from 127.0.0.20 up.
     func workerSources(_ index: Int) -> [String] { (0..<4).map { "127.0.0.\(20 + index * 4 + $0)" } }
 
+    /// Starts enough worker processes for `sockets` sockets (at most `sizes.socketsPerWorker` each, from their own
+    /// source addresses), each opening its share against `port` and sending the operations in `opsFile`.
+    func spawnWorkers(sockets: Int, port: Int, showsFile: String, opsFile: String, logName: String) throws -> WorkerFleet {
+        let workerCount = max(1, (sockets + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
+        var spawned = [WorkerProcess]()
+        var first = 0
+        for index in 0..<workerCount {
+            let count = sockets / workerCount + (index < sockets % workerCount ? 1 : 0)
+            spawned.append(
+                try WorkerProcess(
+                    executable: currentExecutable(),
+                    arguments: [
+                        "--port", "\(port)", "--sources", workerSources(index).joined(separator: ","), "--count", "\(count)",
+                        "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
+                    ], logPath: file("\(logName)-worker-\(index).log")))
+            first += count
+        }
+        return WorkerFleet(workers: spawned)
+    }
+
     func launch(database name: String, demo: Bool = true) -> ServerLaunch {
         ServerLaunch(binary: serverBinary, database: (directory as NSString).appendingPathComponent(name), demo: demo)
     }

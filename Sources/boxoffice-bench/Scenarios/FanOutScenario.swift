@@ -87,22 +87,8 @@ enum FanOutScenario {
         try shows.map { #"{"op":"subscribe","show":""# + $0.id + #""}"# }.joined(separator: "\n").write(toFile: opsFile, atomically: true, encoding: .utf8)
 
         let baseline = server.stats()
-        let workerCount = max(1, (sizes.subscribers + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
-        context.log("fanout: \(sizes.subscribers) subscribers on \(shows.count) shows from \(workerCount) worker processes")
-        var spawned = [WorkerProcess]()
-        var first = 0
-        for index in 0..<workerCount {
-            let count = sizes.subscribers / workerCount + (index < sizes.subscribers % workerCount ? 1 : 0)
-            spawned.append(
-                try WorkerProcess(
-                    executable: currentExecutable(),
-                    arguments: [
-                        "--port", "\(server.port)", "--sources", context.workerSources(index).joined(separator: ","), "--count", "\(count)",
-                        "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
-                    ], logPath: context.file("fanout-worker-\(index).log")))
-            first += count
-        }
-        workers = WorkerFleet(workers: spawned)
+        workers = try context.spawnWorkers(sockets: sizes.subscribers, port: server.port, showsFile: showsFile, opsFile: opsFile, logName: "fanout")
+        context.log("fanout: \(sizes.subscribers) subscribers on \(shows.count) shows from \(workers.workers.count) worker processes")
         let connectStarted = Monotonic.now()
         let ready = try await workers.ready(timeout: .seconds(180))
         let connectSeconds = Double(Monotonic.now() - connectStarted) / 1e9
@@ -166,7 +152,7 @@ enum FanOutScenario {
         result.usage = locks.usage
         let probe = probes.seen.withLock { $0 }
         result.notes.append(
-            "\(subscribed) subscribers on \(shows.count) shows (\(workerCount) worker processes, connected in \(Format.seconds(connectSeconds)))")
+            "\(subscribed) subscribers on \(shows.count) shows (\(workers.workers.count) worker processes, connected in \(Format.seconds(connectSeconds)))")
         result.notes.append(
             String(format: "%.0f locks/s", locks.okPerSecond) + " (lock p99 \(Format.millis(locks.latency.millis(at: 99))) ms); "
                 + "latency = delta received − the lock's REST answer received; "

@@ -57,22 +57,8 @@ enum KioskScenario {
         try await Task.sleep(for: .milliseconds(500))
         let baseline = server.stats()
         let window = ServerUsage.Window(pid: server.pid)
-        let workerCount = max(1, (sockets + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
-        context.log("\(key): \(sockets) sockets over \(boards.count) boards from \(workerCount) worker processes")
-        var spawned = [WorkerProcess]()
-        var first = 0
-        for index in 0..<workerCount {
-            let count = sockets / workerCount + (index < sockets % workerCount ? 1 : 0)
-            spawned.append(
-                try WorkerProcess(
-                    executable: currentExecutable(),
-                    arguments: [
-                        "--port", "\(server.port)", "--sources", context.workerSources(index).joined(separator: ","), "--count", "\(count)",
-                        "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
-                    ], logPath: context.file("\(key)-worker-\(index).log")))
-            first += count
-        }
-        workers = WorkerFleet(workers: spawned)
+        workers = try context.spawnWorkers(sockets: sockets, port: server.port, showsFile: showsFile, opsFile: opsFile, logName: key)
+        context.log("\(key): \(sockets) sockets over \(boards.count) boards from \(workers.workers.count) worker processes")
         let started = Monotonic.now()
         let ready = try await workers.ready(timeout: .seconds(240))
         let connectSeconds = Double(Monotonic.now() - started) / 1e9
@@ -104,8 +90,8 @@ enum KioskScenario {
             residentBytes: idleUsage.residentBytes)
         result.notes.append(
             floor
-                ? "\(watching) sockets that sent one ping (\(workerCount) worker processes); latency = connect → pong"
-                : "\(watching) sockets watching \(boards.count) theatre-day boards (\(workerCount) worker processes); latency = connect → first availability")
+                ? "\(watching) sockets that sent one ping (\(workers.workers.count) worker processes); latency = connect → pong"
+                : "\(watching) sockets watching \(boards.count) theatre-day boards (\(workers.workers.count) worker processes); latency = connect → first availability")
         result.notes.append(
             String(format: "server CPU while idle %.2f s", idleUsage.cpuSeconds) + " over \(sizes.kioskIdle); RSS \(Format.bytes(idleUsage.residentBytes)) with them open")
 
