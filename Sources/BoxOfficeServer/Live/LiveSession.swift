@@ -49,6 +49,9 @@ struct LiveSession {
             // After NIO's frame decoder (which follows the encoder): it sees inbound frames decoded (pongs), and
             // its writes still pass the encoder.
             let decoder = try options.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+            // The handler writes through the frame encoder's context; without one it would drop every frame
+            // silently, so a pipeline without it fails the session here instead.
+            _ = try options.context(handlerType: WebSocketFrameEncoder.self)
             try options.addHandler(handler, position: .after(decoder))
             let channelOptions = try channel.syncOptions ?? { throw ChannelError.operationUnsupported }()
             if let sendBufferBytes {
