@@ -54,10 +54,7 @@ struct MethodTests {
     func optionsAndHead() async throws {
         let routes = try await routesByPath()
         try await TestServer.withRouter { api in
-            for _ in 0..<50 {
-                if try await api.get("/readyz").status == 200 { break }
-                try await Task.sleep(for: .milliseconds(100))
-            }
+            try await api.waitForReady()
             for (path, methods) in routes {
                 let options = try await api.request(.options, path)
                 #expect(options.status == 204, "OPTIONS \(path) answered \(options.status)")

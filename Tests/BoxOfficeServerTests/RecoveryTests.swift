@@ -39,13 +39,8 @@ struct RecoveryTests {
         }
         // Down until well past the expiry.
         try await Task.sleep(for: .seconds(max(0, expiresAt.timeIntervalSinceNow) + 1.5))
-        try await TestServer.withRouter(options) { api in
-            var ready = try await api.get("/readyz")
-            for _ in 0..<50 where ready.status != 200 {
-                try await Task.sleep(for: .milliseconds(100))
-                ready = try await api.get("/readyz")
-            }
-            #expect(ready.status == 200)
+        try await TestServer.withRouter(options) { api async throws in
+            #expect(try await api.waitForReady().status == 200)
             #expect(try await api.get("/api/bookings/\(bookingId)", token: token).json["bookingStatus"]?.string == "expired")
             #expect(try await api.seatStatuses(showId)["C1"] == "available")
         }
@@ -91,12 +86,7 @@ struct RecoveryTests {
         // Down until every one of the second batch is past its expiry.
         try await Task.sleep(for: .seconds(4))
         try await TestServer.withRouter(options) { api in
-            var ready = try await api.get("/readyz")
-            for _ in 0..<50 where ready.status != 200 {
-                try await Task.sleep(for: .milliseconds(100))
-                ready = try await api.get("/readyz")
-            }
-            #expect(ready.status == 200)
+            #expect(try await api.waitForReady().status == 200)
             for hold in live {
                 #expect(try await api.get("/api/bookings/\(hold.booking)", token: hold.token).json["bookingStatus"]?.string == "pending")
                 let statuses = try await api.seatStatuses(hold.show)

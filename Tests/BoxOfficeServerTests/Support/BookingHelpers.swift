@@ -21,6 +21,17 @@ extension APIClient {
         return result
     }
 
+    /// Polls `/readyz` every 100 ms until it is 200 (start-up recovery done), for at most 5 s; returns the last answer.
+    @discardableResult
+    func waitForReady() async throws -> Reply {
+        var ready = try await get("/readyz")
+        for _ in 0..<50 where ready.status != 200 {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = try await get("/readyz")
+        }
+        return ready
+    }
+
     /// Polls `GET /api/shows/:id` every 50 ms until `seat` has `status`; false if it has not within `limit`.
     func eventuallySeat(_ showId: String, _ seat: String, is status: String, within limit: Duration) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
