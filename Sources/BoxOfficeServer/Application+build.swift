@@ -122,5 +122,5 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
 
 /// `/ws` on the same port: the live seat protocol (Live/, docs/PROTOCOL.md).
 func buildWebSocketRouter(_ parts: AppParts, options: ServerOptions) -> Router<LiveRequestContext> {
-    buildLiveRouter(hub: parts.hub, options: options.live, metrics: parts.hub.metrics)
+    buildLiveRouter(hub: parts.hub, options: options.live)
 }

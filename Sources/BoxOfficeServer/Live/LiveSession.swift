@@ -66,7 +66,7 @@ struct LiveSession {
 }
 
 /// The `/ws` router: the live seat protocol (docs/PROTOCOL.md).
-func buildLiveRouter(hub: SubscriptionHub, options: LiveOptions, metrics: LiveMetrics) -> Router<LiveRequestContext> {
+func buildLiveRouter(hub: SubscriptionHub, options: LiveOptions) -> Router<LiveRequestContext> {
     let router = Router(context: LiveRequestContext.self)
     router.ws("/ws") { inbound, outbound, context in
         try await LiveSession(hub: hub, options: options, channel: context.requestContext.channel)

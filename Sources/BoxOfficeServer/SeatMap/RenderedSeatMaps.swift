@@ -11,7 +11,7 @@ actor RenderedSeatMaps {
     private struct Entry {
         var template: SeatMapTemplate
         var version: Int64
-        var body: ByteBuffer?
+        var body: ByteBuffer
     }
 
     private var entries: [String: Entry] = [:]

@@ -32,6 +32,8 @@ struct LoadResult: Sendable {
     var answered: Int { ok + conflicts }
     var okPerSecond: Double { seconds > 0 ? Double(ok) / seconds : 0 }
     var answersPerSecond: Double { seconds > 0 ? Double(answered) / seconds : 0 }
+    /// The share of answers that were 409s, in percent.
+    var conflictPercent: Double { answered > 0 ? Double(conflicts) / Double(answered) * 100 : 0 }
 }
 
 /// Drives HTTP/1.1 keep-alive connections straight on NIO event loops: one request in flight per connection,

@@ -76,7 +76,7 @@ enum RESTScenarios {
                 result.notes.append(
                     String(
                         format: "%.0f answers/s, %.0f%% 409 seat_unavailable; %d users on %d shows (~%.0f per show), 1–%d seats; %d connections, closed loop",
-                        load.answersPerSecond, load.answered > 0 ? Double(load.conflicts) / Double(load.answered) * 100 : 0, sizes.lockUsers,
+                        load.answersPerSecond, load.conflictPercent, sizes.lockUsers,
                         lockShows.count, crowd, maxSeats, sizes.connections))
                 if load.answered > 0 { okFraction = max(0.2, Double(load.ok) / Double(load.answered)) }
                 results.append(result)
@@ -95,7 +95,7 @@ enum RESTScenarios {
                 result.notes.append(
                     String(
                         format: "open loop at %.0f requests/s (for %.0f 201s/s), latency from each request's scheduled start; %.0f%% 409; %d dropped",
-                        rate, sizes.lockTargetRate, load.answered > 0 ? Double(load.conflicts) / Double(load.answered) * 100 : 0, load.dropped))
+                        rate, sizes.lockTargetRate, load.conflictPercent, load.dropped))
                 results.append(result)
             }
         }
