@@ -3,8 +3,7 @@ import BoxOfficeStore
 import Foundation
 import Hummingbird
 import HummingbirdAuth
-import HummingbirdWSCompression
-import HummingbirdWebSocket
+import HummingbirdCore
 import Logging
 import Prometheus
 
@@ -36,24 +35,10 @@ public func buildApplication(
     let router = buildRouter(parts, options: options)
     let app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: buildWebSocketRouter(parts, options: options),
-            configuration: .init(
-                http1: .init(idleTimeout: .seconds(60)),
-                ws: .init(
-                    maxFrameSize: options.live.maxMessageBytes,
-                    // Offered (API.md), but small: the live feed writes its frames uncompressed (RSV1 = 0, as RFC 7692
-                    // allows), so the server's compressor only exists for the negotiation; a 512-byte window at memLevel 1
-                    // keeps it at a few KiB instead of ~128 KiB a socket. Clients' messages are short JSON: their window
-                    // is capped too when they let the server choose it.
-                    extensions: [
-                        .perMessageDeflate(
-                            clientMaxWindow: 9, serverMaxWindow: 9, memoryLevel: 1,
-                            maxDecompressedFrameSize: options.live.maxMessageBytes)
-                    ],
-                    // The live feed pings its sockets itself, one timer per event loop (`LivePinger`), instead of a
-                    // sleeping task per socket.
-                    autoPing: .disabled))),
+        // HTTP/1.1 and the `/ws` upgrade on one port; a live socket is served in its channel pipeline (LiveHTTPChannel).
+        server: HTTPServerBuilder { responder in
+            LiveHTTPChannel(responder: responder, http1: .init(idleTimeout: .seconds(60)), hub: parts.hub, options: options.live)
+        },
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [
             parts.journal,
@@ -118,9 +103,4 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     // Last, so it runs only where no route matched (see MethodNotAllowedMiddleware).
     router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes.map { ($0.path, $0.method) })))
     return router
-}
-
-/// `/ws` on the same port: the live seat protocol (Live/, docs/PROTOCOL.md).
-func buildWebSocketRouter(_ parts: AppParts, options: ServerOptions) -> Router<LiveRequestContext> {
-    buildLiveRouter(hub: parts.hub, options: options.live)
 }

@@ -1,11 +1,21 @@
 import BoxOffice
 import NIOCore
+import Synchronization
 
 // The hub's bookkeeping: one `HubSession` per socket and one `ShowFeed` per show. Both are reference types owned
 // by the `SubscriptionHub` actor alone (never handed out), so they need no synchronisation of their own.
 
 /// Identifies one WebSocket inside the hub.
 typealias SessionID = UInt64
+
+/// Hands out session ids from any thread: a socket's event loop names it before the hub hears of it.
+final class SessionIDs: Sendable {
+    private let last = Atomic<SessionID>(0)
+
+    func next() -> SessionID {
+        last.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+}
 
 /// What a socket's queue holds: frames to write, or work to do at the moment of writing.
 enum OutboundItem: Sendable {
@@ -50,6 +60,9 @@ final class HubSession {
     var writable = true
     /// A drain (`SubscriptionHub.drain`) is working through `items`; new items queue behind it.
     var draining = false
+    /// Client messages not yet handled, oldest first, and whether a task is handling them (one at a time, in order).
+    var inbox: [Result<LiveRequest, LiveProtocolError>] = []
+    var reading = false
 
     /// The outbound queue: what cannot go straight to the socket (markers to resolve, a backlog while the socket
     /// is not writable, a close). Drained whole by `take`.

@@ -1,18 +1,45 @@
 import NIOCore
 
-/// What the hub holds of one WebSocket: its event loop, its pipeline hook (usable only on that loop), and how to
-/// close it. Made once per connection by `LiveSession`.
+/// What the hub holds of one WebSocket: its id, its event loop and its pipeline handler (usable only on that loop).
+/// Made once per connection when `/ws` is upgraded (`LiveHTTPChannel`).
 final class LiveSocket: Sendable {
+    let id: SessionID
     let eventLoop: any EventLoop
     let handler: NIOLoopBound<LiveSocketHandler>
-    /// Sends a close frame with this code and reason through Hummingbird (which then runs the close handshake).
-    let close: @Sendable (_ code: Int, _ reason: String) -> Void
 
-    init(eventLoop: any EventLoop, handler: NIOLoopBound<LiveSocketHandler>, close: @escaping @Sendable (Int, String) -> Void) {
-        self.eventLoop = eventLoop
+    init(id: SessionID, handler: NIOLoopBound<LiveSocketHandler>) {
+        self.id = id
+        self.eventLoop = handler.eventLoop
         self.handler = handler
-        self.close = close
     }
+
+    /// Sends a close frame with this code and reason; the connection ends when the client answers it, or after
+    /// the close grace period.
+    func close(_ code: Int, _ reason: String) {
+        eventLoop.execute { self.handler.value.closeFromServer(code: code, reason: reason) }
+    }
+
+    /// Drops the connection without a close handshake: for a socket that cannot even take its close frame.
+    func abort() {
+        eventLoop.execute { self.handler.value.abort() }
+    }
+
+    /// The hub has handled one of this socket's messages (see `LiveSocketHandler.read`).
+    func acknowledge() {
+        eventLoop.execute { self.handler.value.acknowledged() }
+    }
+}
+
+/// What the event loops tell the hub about the live sockets, in the order it happened on each socket.
+enum LiveSocketEvent: Sendable {
+    /// A `/ws` upgrade finished: from now on the socket's frames can be written to it.
+    case opened(LiveSocket)
+    /// One client message, parsed (or what was wrong with it).
+    case received(SessionID, Result<LiveRequest, LiveProtocolError>)
+    /// The channel became writable, or stopped being writable.
+    case writability(SessionID, writable: Bool)
+    /// The connection closed.
+    case closed(SessionID)
 }
 
 /// Frames the hub has decided to write, grouped by event loop: one `execute` per loop writes them all into their

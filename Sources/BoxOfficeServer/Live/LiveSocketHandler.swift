@@ -1,31 +1,44 @@
 import NIOCore
 import NIOWebSocket
 
-/// The live feed's hook in one WebSocket's channel pipeline, right after (on the application side of) NIO's
-/// `WebSocketFrameEncoder` and `WebSocketFrameDecoder`. It lives on the channel's event loop and is only touched there.
+/// One live WebSocket, served entirely inside its channel pipeline: no Swift task and no async stream per socket, so
+/// an idle kiosk costs its channel and this object. It sits last, after NIO's frame encoder, decoder and protocol
+/// error handler, and lives on the channel's event loop.
 ///
-/// - `send` writes a frame the hub already encoded for the wire (`LiveFrame.wire`) from the encoder's own
-///   context, so the bytes go straight to the socket: no per-socket framing, copy or Swift task. Hummingbird's own
-///   frames (pong, ping, close) still go through the encoder; all writes happen on this one loop in the order they
-///   are made, whole frames each, so they interleave only at frame boundaries.
-/// - It sees every frame Hummingbird writes: once a close frame went out, nothing more is sent (RFC 6455 §5.5.1).
-/// - It reports the channel's writability changes to the hub, in order, so a socket whose kernel and NIO buffers
-///   are full gets its frames queued (and folded) in the hub instead of piling up in NIO.
-/// - It keeps the peer honest for its loop's `LivePinger`: it sends the pings, checks the pongs going by, and closes
-///   the connection (1001, "Ping timeout") when a ping went unanswered until the next one.
+/// - Inbound: it checks each frame (masked, no unknown RSV bits, whole control frames), joins fragments, inflates a
+///   permessage-deflate message, checks its UTF-8, parses it (`LiveRequest.parse`) and hands it to the hub as a
+///   `LiveSocketEvent`. It stops reading while 16 of its messages wait in the hub, so a client that sends faster than
+///   the hub answers is held back by TCP instead of growing a queue.
+/// - Outbound: `send` writes a frame the hub already encoded for the wire (`LiveFrame.wire`) from the encoder's own
+///   context, so the bytes go straight to the socket: no per-socket framing, copy or task. Control frames (pong,
+///   ping, close) go through the encoder. All writes happen on this loop in the order they are made, whole frames
+///   each; once a close frame went out nothing more is sent (RFC 6455 §5.5.1).
+/// - Closing: a client's close is answered with its code and the connection ends; a close from the server (the hub's
+///   1008/1013, a missed ping's 1001, a shutdown's 1001) waits for the client's answer for the close grace period.
+/// - Keepalive: its loop's `LivePinger` pings it; a ping still unanswered at the next round closes it (1001).
 final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
-    typealias InboundOut = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
+    /// Messages of one socket the hub may hold unanswered before the socket stops being read.
+    static let maxUnacknowledged = 16
+
     let id: SessionID
-    private let writability: AsyncStream<SubscriptionHub.WritabilityEvent>.Continuation
+    private let events: AsyncStream<LiveSocketEvent>.Continuation
+    private let maxMessageBytes: Int
+    private let closeGrace: TimeAmount
+    /// Whether permessage-deflate was negotiated: only then may a message arrive compressed (RSV1).
+    private let deflate: Bool
+
     /// The encoder's context: a write from it goes to the next handler towards the socket, past the encoder.
     private var encoderContext: ChannelHandlerContext?
-    /// This handler's own context: its writes go through the encoder (pings, the ping-timeout close).
+    /// This handler's own context: its writes go through the encoder.
     private var context: ChannelHandlerContext?
     private var closeSent = false
+    private var closeReceived = false
+    /// The client closed, or broke the protocol: nothing more is read.
+    private var inputEnded = false
     private var needsFlush = false
     /// The pinger this socket is registered with, once `LivePinger.add` ran; nil again once removed.
     private var pinger: LivePinger?
@@ -33,16 +46,23 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var unansweredPing: ByteBuffer?
     private var removed = false
 
-    init(id: SessionID, writability: AsyncStream<SubscriptionHub.WritabilityEvent>.Continuation) {
+    /// A message arriving in fragments: what came so far, its opcode, and whether it is compressed.
+    private var fragments: (payload: ByteBuffer, opcode: WebSocketOpcode, compressed: Bool)?
+    /// Messages handed to the hub and not yet acknowledged, and whether a read waits for them to fall.
+    private var unacknowledged = 0
+    private var readHeld = false
+
+    init(id: SessionID, events: AsyncStream<LiveSocketEvent>.Continuation, options: LiveOptions, deflate: Bool) {
         self.id = id
-        self.writability = writability
+        self.events = events
+        self.maxMessageBytes = options.maxMessageBytes
+        self.closeGrace = TimeAmount(options.closeGrace)
+        self.deflate = deflate
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         encoderContext = try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
-        // The hub assumes writable until told otherwise; say so if that is already wrong.
-        if !context.channel.isWritable { writability.yield(.init(session: id, writable: false)) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -51,6 +71,210 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         removed = true
         pinger?.remove(self)
         pinger = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        events.yield(.closed(id))
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        events.yield(.writability(id, writable: context.channel.isWritable))
+        context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            closeFromServer(code: 1001, reason: "Server shutting down")
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // NIO's protocol error handler, before this one, has already sent the close frame (1002, 1009) and closes.
+        if error is NIOWebSocketError {
+            closeSent = true
+            return
+        }
+        context.close(promise: nil)
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard !inputEnded else { return }
+        guard frame.maskKey != nil else { return fail(.protocolError, "Client frames must be masked.") }
+        guard !frame.rsv2, !frame.rsv3 else { return fail(.protocolError, "No extension uses RSV2 or RSV3.") }
+        switch frame.opcode {
+        case .ping, .pong, .connectionClose:
+            guard frame.fin, frame.length <= 125, !frame.rsv1 else {
+                return fail(.protocolError, "Control frames are whole, short and uncompressed.")
+            }
+            control(frame, context: context)
+        case .text, .binary:
+            guard fragments == nil else { return fail(.protocolError, "A message began before the last one ended.") }
+            guard !frame.rsv1 || deflate else { return fail(.protocolError, "RSV1 without permessage-deflate.") }
+            if frame.fin {
+                message(frame.unmaskedData, opcode: frame.opcode, compressed: frame.rsv1)
+            } else {
+                fragments = (frame.unmaskedData, frame.opcode, frame.rsv1)
+            }
+        case .continuation:
+            guard let (started, opcode, compressed) = fragments, !frame.rsv1 else {
+                return fail(.protocolError, "A continuation frame needs a message to continue.")
+            }
+            fragments = nil
+            var payload = started
+            var more = frame.unmaskedData
+            guard payload.readableBytes + more.readableBytes <= maxMessageBytes else {
+                return fail(.messageTooLarge, "Messages are at most \(maxMessageBytes) bytes.")
+            }
+            payload.writeBuffer(&more)
+            if frame.fin {
+                message(payload, opcode: opcode, compressed: compressed)
+            } else {
+                fragments = (payload, opcode, compressed)
+            }
+        default:
+            fail(.protocolError, "Unknown opcode.")
+        }
+    }
+
+    private func control(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        switch frame.opcode {
+        case .ping:
+            guard !closeSent else { return }
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .pong:
+            if let unansweredPing, frame.unmaskedData == unansweredPing { self.unansweredPing = nil }
+        default:
+            closeReceived = true
+            inputEnded = true
+            if closeSent {
+                context.close(promise: nil)  // the answer to our close
+                return
+            }
+            // Answer with the client's code (RFC 6455 §5.5.1), then end the connection.
+            var payload = frame.unmaskedData
+            var answer = context.channel.allocator.buffer(capacity: 2)
+            switch payload.readableBytes {
+            case 0: break
+            case 1: answer.write(webSocketErrorCode: .protocolError)
+            default:
+                let code = payload.readInteger(as: UInt16.self) ?? 0
+                answer.writeInteger(Self.isValidCloseCode(code) ? code : 1002)
+            }
+            closeSent = true
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer)))
+                .whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// A whole data message: inflated if compressed, checked, parsed and handed to the hub.
+    private func message(_ payload: ByteBuffer, opcode: WebSocketOpcode, compressed: Bool) {
+        var payload = payload
+        if compressed {
+            do {
+                payload = try PerMessageDeflate.inflate(payload, maxBytes: maxMessageBytes)
+            } catch .tooLarge {
+                return fail(.messageTooLarge, "Messages are at most \(maxMessageBytes) bytes.")
+            } catch {
+                return fail(.protocolError, "The message is not a deflate stream.")
+            }
+        }
+        let request: Result<LiveRequest, LiveProtocolError>
+        if opcode == .text {
+            guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {
+                return fail(.dataInconsistentWithMessage, "Text messages are UTF-8.")
+            }
+            request = LiveRequest.parse(text)
+        } else {
+            request = .failure(LiveProtocolError("invalid_message", "Messages are JSON in text frames."))
+        }
+        unacknowledged += 1
+        events.yield(.received(id, request))
+    }
+
+    /// Close codes a peer may send (RFC 6455 §7.4).
+    private static func isValidCloseCode(_ code: UInt16) -> Bool {
+        switch code {
+        case 1000...1003, 1007...1011, 3000...4999: true
+        default: false
+        }
+    }
+
+    /// Fails the connection: a close frame with the code, then the connection ends.
+    private func fail(_ code: WebSocketErrorCode, _ reason: String) {
+        guard let context else { return }
+        inputEnded = true
+        var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        payload.write(webSocketErrorCode: code)
+        payload.writeString(reason)
+        if !closeSent {
+            closeSent = true
+            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
+        }
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    // MARK: Read pacing
+
+    func read(context: ChannelHandlerContext) {
+        if unacknowledged >= Self.maxUnacknowledged {
+            readHeld = true
+            return
+        }
+        context.read()
+    }
+
+    /// The hub handled one of this socket's messages: a read held back for it goes ahead.
+    func acknowledged() {
+        unacknowledged -= 1
+        if readHeld, unacknowledged < Self.maxUnacknowledged, let context {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    // MARK: Outbound
+
+    /// Queues one pre-encoded frame on the channel (flushed by `flush`).
+    func send(_ wire: ByteBuffer) {
+        guard !closeSent, let encoderContext else { return }
+        encoderContext.write(NIOAny(wire), promise: nil)
+        needsFlush = true
+    }
+
+    /// Flushes what `send` queued, once however many frames it was.
+    func flush() {
+        guard needsFlush else { return }
+        needsFlush = false
+        encoderContext?.flush()
+    }
+
+    /// Sends a close frame; the connection ends when the client answers, or after the close grace period.
+    func closeFromServer(code: Int, reason: String) {
+        guard let context, !closeSent else { return }
+        closeSent = true
+        var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        payload.writeInteger(UInt16(code))
+        payload.writeString(reason)
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
+        let channel = context.channel
+        if closeReceived {
+            channel.close(promise: nil)
+        } else {
+            context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
+        }
+    }
+
+    /// Drops the connection without a close handshake.
+    func abort() {
+        context?.close(promise: nil)
     }
 
     // MARK: Keepalive
@@ -76,35 +300,5 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         unansweredPing = payload
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .ping, data: payload)), promise: nil)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        if frame.opcode == .pong, let unansweredPing, frame.unmaskedData == unansweredPing { self.unansweredPing = nil }
-        context.fireChannelRead(data)
-    }
-
-    /// Queues one pre-encoded frame on the channel (flushed by `flush`).
-    func send(_ wire: ByteBuffer) {
-        guard !closeSent, let encoderContext else { return }
-        encoderContext.write(NIOAny(wire), promise: nil)
-        needsFlush = true
-    }
-
-    /// Flushes what `send` queued, once however many frames it was.
-    func flush() {
-        guard needsFlush else { return }
-        needsFlush = false
-        encoderContext?.flush()
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if unwrapOutboundIn(data).opcode == .connectionClose { closeSent = true }
-        context.write(data, promise: promise)
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        writability.yield(.init(session: id, writable: context.channel.isWritable))
-        context.fireChannelWritabilityChanged()
     }
 }

@@ -12,6 +12,26 @@ import SeatEngine
 // no deltas (they land in the ring regardless); once the snapshot V is in hand, the ring supplies any deltas > V the
 // hub has already seen, and deltas the hub sees later that are ≤ V are skipped. So the client gets V, then V+1, V+2…
 extension SubscriptionHub {
+    /// A socket's message arrived: it is handled after the ones before it, and acknowledged to the socket once handled
+    /// (which lets the socket read on; see `LiveSocketHandler.read`). Different sockets' messages do not wait for
+    /// each other.
+    func received(_ request: Result<LiveRequest, LiveProtocolError>, from id: SessionID) {
+        guard let session = sessions[id] else { return }
+        session.inbox.append(request)
+        guard !session.reading else { return }
+        session.reading = true
+        Task { await self.readInbox(id) }
+    }
+
+    private func readInbox(_ id: SessionID) async {
+        while let session = sessions[id], !session.inbox.isEmpty {
+            let request = session.inbox.removeFirst()
+            await receive(request, from: id)
+            session.socket?.acknowledge()
+        }
+        sessions[id]?.reading = false
+    }
+
     /// Handles one parsed client message.
     func receive(_ request: Result<LiveRequest, LiveProtocolError>, from id: SessionID) async {
         guard let session = sessions[id], session.isOpen else { return }

@@ -22,9 +22,11 @@ public actor SubscriptionHub: Service {
     let logger: Logger
     let encoder = LiveEncoder()
     private let changes: AsyncStream<SeatChange>
-    /// Channel writability changes, reported from the event loops in the order they happened.
-    private let writabilityEvents: AsyncStream<WritabilityEvent>
-    let writabilityReports: AsyncStream<WritabilityEvent>.Continuation
+    /// What the sockets' event loops report (opened, a message, writability, closed), in order per socket.
+    private let socketEventStream: AsyncStream<LiveSocketEvent>
+    nonisolated let socketEvents: AsyncStream<LiveSocketEvent>.Continuation
+    /// Ids of new sockets, handed out on their event loops.
+    nonisolated let sessionIDs = SessionIDs()
     /// Frames decided on in this turn of the actor, written at its end (`dispatchOutgoing`).
     var outgoing = LiveOutgoing()
     /// `{"type":"pong"}`, made once.
@@ -36,7 +38,6 @@ public actor SubscriptionHub: Service {
     var shows: [String: ShowFeed] = [:]
     /// Watched shows whose counts changed since the last availability round.
     var dirtyAvailability: Set<String> = []
-    private var lastSession: SessionID = 0
     private var lastToken: UInt64 = 0
     /// Deltas added to `outgoing` and not yet counted in the metric.
     private var deltasPushed = 0
@@ -48,13 +49,7 @@ public actor SubscriptionHub: Service {
         self.metrics = metrics
         self.logger = logger
         self.pong = encoder.pong()
-        (writabilityEvents, writabilityReports) = AsyncStream.makeStream(of: WritabilityEvent.self)
-    }
-
-    /// One socket's channel became writable or stopped being writable.
-    struct WritabilityEvent: Sendable {
-        let session: SessionID
-        let writable: Bool
+        (socketEventStream, socketEvents) = AsyncStream.makeStream(of: LiveSocketEvent.self)
     }
 
     // MARK: - Running
@@ -64,7 +59,7 @@ public actor SubscriptionHub: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.consumeChanges() }
-                group.addTask { await self.consumeWritability() }
+                group.addTask { await self.consumeSocketEvents() }
                 group.addTask { await self.every(self.options.availabilityInterval) { await $0.publishAvailability() } }
                 group.addTask { await self.every(.milliseconds(250)) { await $0.sweep() } }
                 await group.next()
@@ -77,8 +72,15 @@ public actor SubscriptionHub: Service {
         for await change in changes { apply(change) }
     }
 
-    private func consumeWritability() async {
-        for await event in writabilityEvents { writabilityChanged(event.session, writable: event.writable) }
+    private func consumeSocketEvents() async {
+        for await event in socketEventStream {
+            switch event {
+            case .opened(let socket): open(socket)
+            case .received(let id, let request): received(request, from: id)
+            case .writability(let id, let writable): writabilityChanged(id, writable: writable)
+            case .closed(let id): disconnect(id)
+            }
+        }
     }
 
     /// Runs `work` on this hub every `interval` until cancelled.
@@ -132,10 +134,17 @@ public actor SubscriptionHub: Service {
     /// Registers a new socket; `abort` drops its connection if it cannot even take a close frame. Until a channel
     /// is attached, everything for it queues.
     func connect(abort: @escaping @Sendable () -> Void) -> SessionID {
-        lastSession += 1
-        sessions[lastSession] = HubSession(id: lastSession, abort: abort)
+        let id = sessionIDs.next()
+        sessions[id] = HubSession(id: id, abort: abort)
         metrics.connections.record(sessions.count)
-        return lastSession
+        return id
+    }
+
+    /// Registers a socket that has just been upgraded, with its channel attached.
+    func open(_ socket: LiveSocket) {
+        sessions[socket.id] = HubSession(id: socket.id, abort: { socket.abort() })
+        metrics.connections.record(sessions.count)
+        attach(socket, to: socket.id)
     }
 
     /// Attaches the socket's channel: from now on its frames are written to it directly.

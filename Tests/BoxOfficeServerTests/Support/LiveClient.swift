@@ -52,7 +52,7 @@ actor LiveClient {
 
     /// Connects and reads until the socket closes. Run it in a child task; `close()` ends it.
     func run(port: Int, deflate: Bool = false) async {
-        let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20, extensions: deflate ? [.perMessageDeflate()] : [])
+        let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20, extensions: deflate ? [.perMessageDeflate(minFrameSizeToCompress: 0)] : [])
         do {
             let close = try await WebSocketClient.connect(
                 url: "ws://127.0.0.1:\(port)/ws", configuration: configuration, logger: Logger(label: "live-test-client")

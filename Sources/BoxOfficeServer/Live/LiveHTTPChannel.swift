@@ -1,0 +1,168 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import NIOWebSocket
+
+/// One connection of the server's port: HTTP/1.1 for the REST API and the pages, or, when its first request is a
+/// WebSocket upgrade of `/ws`, a live socket.
+///
+/// Hummingbird's own WebSocket upgrade runs a Swift task per socket around an async channel for as long as the socket
+/// is open: ~18 KiB of task memory each (measured with heaptrack on 3,000 idle sockets), most of what an idle kiosk
+/// cost. Here an upgraded connection is handed to a `LiveSocketHandler` in its pipeline and the connection's task
+/// ends: an open socket is its NIO channel and that handler, nothing more.
+struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
+    /// What the first request made of the connection.
+    enum Connection: Sendable {
+        case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// An upgrade the server does not do (another path, a bad handshake): answered 400, then closed.
+        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// A live socket, served from now on by its `LiveSocketHandler`.
+        case live
+    }
+
+    struct Value: ServerChildChannelValue {
+        let connection: EventLoopFuture<Connection>
+        let channel: any Channel
+    }
+
+    let responder: HTTPChannelHandler.Responder
+    let http1: HTTP1Channel.Configuration
+    let hub: SubscriptionHub
+    let options: LiveOptions
+
+    init(responder: @escaping HTTPChannelHandler.Responder, http1: HTTP1Channel.Configuration, hub: SubscriptionHub, options: LiveOptions) {
+        self.responder = Self.redirectingLateUpgrades(responder)
+        self.http1 = http1
+        self.hub = hub
+        self.options = options
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let upgradeAsked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
+            let upgrader = NIOTypedWebSocketServerUpgrader<Connection>(
+                maxFrameSize: options.maxMessageBytes,
+                shouldUpgrade: { channel, head in
+                    upgradeAsked.value = true
+                    return channel.eventLoop.makeSucceededFuture(Self.upgradeHeaders(for: head))
+                },
+                upgradePipelineHandler: { channel, head in
+                    channel.eventLoop.makeCompletedFuture {
+                        try startSession(on: channel, deflate: Self.deflateAnswer(to: head) != nil)
+                        return .live
+                    }
+                })
+            let upgrades = NIOTypedHTTPServerUpgradeConfiguration<Connection>(
+                upgraders: [upgrader],
+                notUpgradingCompletionHandler: { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let http = try httpChannel(channel, logger: logger)
+                        return upgradeAsked.value ? .refusedUpgrade(http) : .http(http)
+                    }
+                })
+            var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrades)
+            configuration.enablePipelining = false  // the async channel serves one request at a time
+            configuration.enableErrorHandling = false  // Hummingbird answers parse errors
+            configuration.enableResponseHeaderValidation = false  // HTTPTypes validated them
+            configuration.decoderConfiguration.maxHeaderFieldSize = http1.httpDecoder.maxHeaderFieldSize
+            configuration.decoderConfiguration.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
+            configuration.decoderConfiguration.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
+            let connection = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            return Value(connection: connection, channel: channel)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        do {
+            switch try await value.connection.get() {
+            case .http(let http):
+                await handleHTTP(asyncChannel: http, logger: logger)
+            case .refusedUpgrade(let http):
+                await refuse(http, logger: logger)
+            case .live:
+                // Nothing waits here: the socket lives on in its pipeline, and the server's shutdown reaches it there
+                // (`ChannelShouldQuiesceEvent`), as it reaches HTTP connections.
+                return
+            }
+        } catch {
+            logger.debug("connection ended before its first request was handled", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Live sockets
+
+    /// The 101's extra headers for an upgrade of `/ws` (the permessage-deflate answer, if any); nil refuses it.
+    private static func upgradeHeaders(for head: HTTPRequestHead) -> HTTPHeaders? {
+        guard head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first == "/ws" else { return nil }
+        var headers = HTTPHeaders()
+        if let answer = deflateAnswer(to: head) { headers.add(name: "Sec-WebSocket-Extensions", value: answer) }
+        return headers
+    }
+
+    private static func deflateAnswer(to head: HTTPRequestHead) -> String? {
+        PerMessageDeflate.negotiate(head.headers["Sec-WebSocket-Extensions"])
+    }
+
+    /// Puts the live session in the upgraded pipeline (after NIO's frame encoder, decoder and error handler) and
+    /// tells the hub, on the channel's event loop.
+    private func startSession(on channel: any Channel, deflate: Bool) throws {
+        let handler = LiveSocketHandler(id: hub.sessionIDs.next(), events: hub.socketEvents, options: options, deflate: deflate)
+        // The handler writes frames through the encoder's context; without one it would drop them all silently.
+        _ = try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let channelOptions = try channel.syncOptions ?? { throw ChannelError.operationUnsupported }()
+        if let sendBufferBytes = options.sendBufferBytes {
+            // Bounds what a reader that stopped can pin in the kernel, and makes its backlog show up in the hub's queue.
+            try channelOptions.setOption(ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(sendBufferBytes))
+        }
+        // Clients send short JSON messages: start small.
+        try channelOptions.setOption(
+            ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 64 * 1024))
+        hub.socketEvents.yield(.opened(LiveSocket(id: handler.id, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))))
+        // The hub assumes writable until told otherwise.
+        if !channel.isWritable { hub.socketEvents.yield(.writability(handler.id, writable: false)) }
+    }
+
+    // MARK: HTTP
+
+    /// The pipeline of a connection that stays HTTP, as Hummingbird's `HTTP1Channel` builds it.
+    private func httpChannel(_ channel: any Channel, logger: Logger) throws -> NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart> {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        try pipeline.addHandlers(http1.additionalChannelHandlers())
+        try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: http1.idleTimeout.map { Duration($0) }, logger: logger))
+        return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+    }
+
+    /// 400 and close, for an upgrade the server does not do.
+    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, logger: Logger) async {
+        do {
+            try await http.executeThenClose { _, outbound in
+                try await outbound.write(contentsOf: [
+                    .head(HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])), .end(nil),
+                ])
+            }
+        } catch {
+            logger.trace("could not answer a refused upgrade", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// NIO upgrades only a connection's first request. A WebSocket upgrade that comes later on a kept-alive
+    /// connection is sent back to the same URL with `Connection: close`, so the client retries on a fresh one.
+    private static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
+        struct CloseAfterRedirect: Error {}
+        return { request, writer, channel in
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+                return try await responder(request, writer, channel)
+            }
+            let location = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
+            try await writer.writeResponse(HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: location]))
+            throw CloseAfterRedirect()
+        }
+    }
+}

@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""The live socket's wire protocol against the real binary, byte by byte (RFC 6455, RFC 7692): what a raw client
+sees for the handshake, permessage-deflate, fragments, control frames, every way to break the protocol, and a
+SIGTERM with sockets open.
+
+    python3 tests/live/wire_test.py [path/to/boxoffice]
+
+stdlib only; ends with `live-wire: N passed, M failed`.
+"""
+import base64
+import json
+import os
+import signal
+import socket
+import struct
+import sys
+import tempfile
+import time
+import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
+import crash_test  # noqa: E402
+from crash_test import Server, call, free_port  # noqa: E402
+
+crash_test.BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
+results = []
+
+
+def test(name):
+    def wrap(function):
+        def run(server):
+            try:
+                function(server)
+                results.append((name, None))
+                print(f"ok   {name}")
+            except (AssertionError, OSError) as error:
+                results.append((name, repr(error)))
+                print(f"FAIL {name}: {error!r}")
+        run.__name__ = function.__name__
+        return run
+    return wrap
+
+
+class Socket:
+    """A raw WebSocket client: it frames, masks and compresses by hand, so it can also break every rule."""
+
+    def __init__(self, port, path="/ws", extensions=None, handshake=True):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+        self.buffer = b""
+        self.status = None
+        self.headers = {}
+        if handshake:
+            self.handshake(path, extensions)
+
+    def handshake(self, path="/ws", extensions=None, first=b""):
+        key = base64.b64encode(os.urandom(16)).decode()
+        request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n")
+        if extensions:
+            request += f"Sec-WebSocket-Extensions: {extensions}\r\n"
+        self.sock.sendall(first + (request + "\r\n").encode())
+        self.read_head()
+
+    def read_head(self):
+        while b"\r\n\r\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError("connection closed before the response head")
+            self.buffer += chunk
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        lines = head.decode().split("\r\n")
+        self.status = int(lines[0].split()[1])
+        self.headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in lines[1:]}
+
+    def send_frame(self, opcode, payload, fin=True, rsv1=False, rsv2=False, masked=True):
+        first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | (0x20 if rsv2 else 0) | opcode
+        length = len(payload)
+        if length < 126:
+            header = bytes([first, (0x80 if masked else 0) | length])
+        elif length < 65536:
+            header = bytes([first, (0x80 if masked else 0) | 126]) + struct.pack(">H", length)
+        else:
+            header = bytes([first, (0x80 if masked else 0) | 127]) + struct.pack(">Q", length)
+        if masked:
+            mask = os.urandom(4)
+            payload = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
+            header += mask
+        self.sock.sendall(header + payload)
+
+    def send_text(self, message, **options):
+        self.send_frame(0x1, json.dumps(message).encode() if not isinstance(message, bytes) else message, **options)
+
+    def send_compressed(self, message, split=None):
+        compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+        data = compressor.compress(message if isinstance(message, bytes) else json.dumps(message).encode())
+        data += compressor.flush(zlib.Z_SYNC_FLUSH)
+        assert data.endswith(b"\x00\x00\xff\xff")
+        data = data[:-4]
+        if split is None:
+            self.send_frame(0x1, data, rsv1=True)
+        else:
+            self.send_frame(0x1, data[:split], fin=False, rsv1=True)
+            self.send_frame(0x0, data[split:])
+
+    def read_frame(self, timeout=5):
+        """(opcode, payload), or None when the connection closed."""
+        self.sock.settimeout(timeout)
+        while True:
+            frame = self.parse()
+            if frame:
+                return frame
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+
+    def parse(self):
+        if len(self.buffer) < 2:
+            return None
+        first, second = self.buffer[0], self.buffer[1]
+        assert second & 0x80 == 0, "server frames are never masked"
+        length, offset = second & 0x7F, 2
+        if length == 126:
+            if len(self.buffer) < 4:
+                return None
+            length, offset = struct.unpack(">H", self.buffer[2:4])[0], 4
+        elif length == 127:
+            if len(self.buffer) < 10:
+                return None
+            length, offset = struct.unpack(">Q", self.buffer[2:10])[0], 10
+        if len(self.buffer) < offset + length:
+            return None
+        payload = self.buffer[offset:offset + length]
+        self.buffer = self.buffer[offset + length:]
+        assert first & 0x70 == 0, "the server sends its messages uncompressed, RSV bits clear"
+        return first & 0x0F, payload
+
+    def read_message(self):
+        """The next text message as JSON, skipping control frames."""
+        while True:
+            frame = self.read_frame()
+            assert frame is not None, "closed while waiting for a message"
+            if frame[0] == 0x1:
+                return json.loads(frame[1])
+            assert frame[0] in (0x9, 0xA), f"unexpected frame {frame}"
+
+    def expect_close(self, code):
+        """Reads until the close frame; checks its code and that the server then ends the connection."""
+        while True:
+            frame = self.read_frame()
+            assert frame is not None, f"connection dropped without a close frame (wanted {code})"
+            if frame[0] == 0x8:
+                got = struct.unpack(">H", frame[1][:2])[0] if len(frame[1]) >= 2 else None
+                assert got == code, f"close code {got}, wanted {code}: {frame[1][2:]!r}"
+                break
+        assert self.read_frame() is None, "the server keeps the connection open after its close frame"
+
+    def close(self):
+        self.sock.close()
+
+
+PING = {"op": "ping"}
+
+
+@test("handshake: 101 with no extension unless asked; a permessage-deflate offer is accepted without context takeover")
+def handshake(server):
+    plain = Socket(server.port)
+    assert plain.status == 101, plain.status
+    assert "sec-websocket-extensions" not in plain.headers, plain.headers
+    plain.close()
+    browser = Socket(server.port, extensions="permessage-deflate; client_max_window_bits")
+    answer = browser.headers.get("sec-websocket-extensions", "")
+    params = {part.strip() for part in answer.split(";")}
+    assert {"permessage-deflate", "client_no_context_takeover", "server_no_context_takeover"} <= params, answer
+    browser.close()
+    asked = Socket(server.port, extensions="permessage-deflate; server_max_window_bits=10")
+    assert "server_max_window_bits=10" in asked.headers.get("sec-websocket-extensions", ""), asked.headers
+    asked.close()
+    for offer in ("permessage-deflate; foo=1", "permessage-deflate; server_max_window_bits=20", "x-webkit-deflate-frame"):
+        declined = Socket(server.port, extensions=offer)
+        assert declined.status == 101 and "sec-websocket-extensions" not in declined.headers, (offer, declined.headers)
+        declined.close()
+    second = Socket(server.port, extensions="permessage-deflate; foo, permessage-deflate; client_max_window_bits=9")
+    assert second.headers.get("sec-websocket-extensions", "").startswith("permessage-deflate"), second.headers
+    second.close()
+
+
+@test("compressed messages, whole or in fragments, are inflated and answered; each inflates on its own")
+def compressed(server):
+    client = Socket(server.port, extensions="permessage-deflate; client_max_window_bits")
+    client.send_compressed(PING)
+    assert client.read_message() == {"type": "pong"}
+    client.send_compressed(PING, split=3)
+    assert client.read_message() == {"type": "pong"}
+    client.send_compressed(b'{"op":"subscribe","show":"shw_nope"}')
+    reply = client.read_message()
+    assert reply["type"] == "error" and reply["code"] == "unknown_show", reply
+    client.send_text(PING)  # uncompressed on a deflate socket is fine too
+    assert client.read_message() == {"type": "pong"}
+    client.close()
+
+
+@test("a text message in three fragments with a ping between them: the pong first, then the answer")
+def fragments(server):
+    client = Socket(server.port)
+    data = json.dumps(PING).encode()
+    client.send_frame(0x1, data[:4], fin=False)
+    client.send_frame(0x0, data[4:8], fin=False)
+    client.send_frame(0x9, b"hello")
+    client.send_frame(0x0, data[8:])
+    assert client.read_frame() == (0xA, b"hello")
+    assert client.read_message() == {"type": "pong"}
+    client.close()
+
+
+@test("protocol errors close with 1002: unmasked, RSV1 without deflate, RSV2, stray continuation, new message mid-fragment, long ping")
+def protocol_errors(server):
+    cases = [
+        lambda c: c.send_text(PING, masked=False),
+        lambda c: c.send_text(PING, rsv1=True),
+        lambda c: c.send_text(PING, rsv2=True),
+        lambda c: c.send_frame(0x0, b"{}"),
+        lambda c: (c.send_frame(0x1, b"{", fin=False), c.send_frame(0x1, b"}")),
+        lambda c: c.send_frame(0x9, b"x" * 126),
+        lambda c: c.send_frame(0x3, b"reserved opcode"),
+    ]
+    for index, case in enumerate(cases):
+        client = Socket(server.port)
+        case(client)
+        try:
+            client.expect_close(1002)
+        except AssertionError as error:
+            raise AssertionError(f"case {index}: {error}")
+        client.close()
+
+
+@test("invalid UTF-8 closes with 1007; over 64 KiB, in fragments or inflated, closes with 1009")
+def payload_errors(server):
+    client = Socket(server.port)
+    client.send_text(b'{"op":"\xff\xfe"}')
+    client.expect_close(1007)
+    client.close()
+    client = Socket(server.port)
+    client.send_frame(0x1, b"[" * 40000, fin=False)
+    client.send_frame(0x0, b"[" * 40000)
+    client.expect_close(1009)
+    client.close()
+    bomb = Socket(server.port, extensions="permessage-deflate")
+    bomb.send_compressed(b" " * 300000)  # a few hundred bytes on the wire
+    bomb.expect_close(1009)
+    bomb.close()
+    garbage = Socket(server.port, extensions="permessage-deflate")
+    garbage.send_frame(0x1, b"\xff\xff\xff\xff not deflate", rsv1=True)
+    garbage.expect_close(1002)
+    garbage.close()
+
+
+@test("a client's close is answered with its code and the connection ends; the server still answers others")
+def client_close(server):
+    client = Socket(server.port)
+    client.send_frame(0x8, struct.pack(">H", 1000) + b"bye")
+    client.expect_close(1000)
+    client.close()
+    other = Socket(server.port)
+    other.send_text(PING)
+    assert other.read_message() == {"type": "pong"}
+    other.close()
+
+
+@test("upgrades the server does not do: another path gets 400; an upgrade after a first request gets 307 and close")
+def refused(server):
+    other = Socket(server.port, path="/api/shows")
+    assert other.status == 400, other.status
+    other.close()
+    late = Socket(server.port, handshake=False)
+    late.handshake(first=b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert late.status == 200, late.status  # the /healthz answer first
+    late.buffer = late.buffer[int(late.headers.get("content-length", "0")):]
+    late.read_head()
+    assert late.status == 307 and late.headers.get("location") == "/ws", (late.status, late.headers)
+    late.close()
+
+
+def sigterm(server):
+    """Run last: it stops the server."""
+    name = "SIGTERM with live sockets open: each gets a close frame (1001), and the server exits 0 within 10 s"
+    try:
+        clients = [Socket(server.port) for _ in range(20)]
+        for client in clients:
+            client.send_text(PING)
+            assert client.read_message() == {"type": "pong"}
+        started = time.time()
+        server.process.send_signal(signal.SIGTERM)
+        for client in clients:
+            client.expect_close(1001)
+        code = server.process.wait(timeout=15)
+        assert code == 0, f"exit code {code}"
+        assert time.time() - started < 10, f"took {time.time() - started:.1f} s"
+        results.append((name, None))
+        print(f"ok   {name}")
+    except (AssertionError, OSError) as error:
+        results.append((name, repr(error)))
+        print(f"FAIL {name}: {error!r}")
+
+
+workdir = tempfile.mkdtemp(prefix="boxoffice-wire-")
+server = Server(os.path.join(workdir, "boxoffice.sqlite"), free_port())
+server.start()
+try:
+    for case in (handshake, compressed, fragments, protocol_errors, payload_errors, client_close, refused):
+        case(server)
+    sigterm(server)
+finally:
+    if server.process.poll() is None:
+        server.kill()
+failed = sum(1 for _, error in results if error)
+print(f"live-wire: {len(results) - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
