@@ -176,7 +176,11 @@ def handshake(server):
     asked = Socket(server.port, extensions="permessage-deflate; server_max_window_bits=10")
     assert "server_max_window_bits=10" in asked.headers.get("sec-websocket-extensions", ""), asked.headers
     asked.close()
-    for offer in ("permessage-deflate; foo=1", "permessage-deflate; server_max_window_bits=20", "x-webkit-deflate-frame"):
+    malformed = ("permessage-deflate; foo=1", "permessage-deflate; server_max_window_bits=20", "x-webkit-deflate-frame",
+                 "permessage-deflate;=", "permessage-deflate; ; x", "permessage-deflate; =9",
+                 "permessage-deflate; server_max_window_bits=+10", "permessage-deflate; client_max_window_bits=010",
+                 "permessage-deflate; client_no_context_takeover; client_no_context_takeover")
+    for offer in malformed:
         declined = Socket(server.port, extensions=offer)
         assert declined.status == 101 and "sec-websocket-extensions" not in declined.headers, (offer, declined.headers)
         declined.close()
@@ -185,7 +189,7 @@ def handshake(server):
     second.close()
 
 
-@test("compressed messages, whole or in fragments, are inflated and answered; each inflates on its own")
+@test("compressed messages, whole or in fragments, are inflated and answered; exactly 64 KiB fits, compressed or not")
 def compressed(server):
     client = Socket(server.port, extensions="permessage-deflate; client_max_window_bits")
     client.send_compressed(PING)
@@ -196,6 +200,12 @@ def compressed(server):
     reply = client.read_message()
     assert reply["type"] == "error" and reply["code"] == "unknown_show", reply
     client.send_text(PING)  # uncompressed on a deflate socket is fine too
+    assert client.read_message() == {"type": "pong"}
+    largest = b'{"op":"ping","pad":"' + b"x" * (65536 - 22) + b'"}'
+    assert len(largest) == 65536
+    client.send_compressed(largest)
+    assert client.read_message() == {"type": "pong"}
+    client.send_text(largest)
     assert client.read_message() == {"type": "pong"}
     client.close()
 
@@ -255,19 +265,24 @@ def payload_errors(server):
     garbage.close()
 
 
-@test("a client's close is answered with its code and the connection ends; the server still answers others")
+@test("a client's close is answered with its code (an invalid code with 1002) and the connection ends; so does a FIN")
 def client_close(server):
-    client = Socket(server.port)
-    client.send_frame(0x8, struct.pack(">H", 1000) + b"bye")
-    client.expect_close(1000)
-    client.close()
+    for sent, answered in ((1000, 1000), (4000, 4000), (1005, 1002)):
+        client = Socket(server.port)
+        client.send_frame(0x8, struct.pack(">H", sent) + b"bye")
+        client.expect_close(answered)
+        client.close()
+    half = Socket(server.port)
+    half.sock.shutdown(socket.SHUT_WR)
+    assert half.read_frame(timeout=3) is None, "a client that sent FIN is still connected"
+    half.close()
     other = Socket(server.port)
     other.send_text(PING)
     assert other.read_message() == {"type": "pong"}
     other.close()
 
 
-@test("upgrades the server does not do: another path gets 400; an upgrade after a first request gets 307 and close")
+@test("upgrades the server does not do: another path or a bad key gets 400, another version 426; a late upgrade gets 307")
 def refused(server):
     other = Socket(server.port, path="/api/shows")
     assert other.status == 400, other.status
@@ -279,16 +294,47 @@ def refused(server):
     late.read_head()
     assert late.status == 307 and late.headers.get("location") == "/ws", (late.status, late.headers)
     late.close()
+    good_key = "Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)).decode()
+    bad_handshakes = (
+        (["Sec-WebSocket-Version: 8", good_key], 426),
+        ([good_key], 426),
+        (["Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: short"], 400),
+        (["Sec-WebSocket-Version: 13"], 400),
+    )
+    for headers, status in bad_handshakes:
+        bad = Socket(server.port, handshake=False)
+        lines = ["GET /ws HTTP/1.1", "Host: 127.0.0.1", "Upgrade: websocket", "Connection: Upgrade", *headers]
+        header = headers
+        bad.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        bad.read_head()
+        assert bad.status == status, (header, bad.status, bad.headers)
+        if status == 426:
+            assert bad.headers.get("sec-websocket-version") == "13", bad.headers
+        bad.close()
 
 
 def sigterm(server):
     """Run last: it stops the server."""
-    name = "SIGTERM with live sockets open: each gets a close frame (1001), and the server exits 0 within 10 s"
+    name = ("SIGTERM with live sockets open, one of them stuck (not reading, its close unanswerable): each reading socket"
+            " gets a close frame (1001), and the server exits 0 within 10 s")
     try:
         clients = [Socket(server.port) for _ in range(20)]
         for client in clients:
             client.send_text(PING)
             assert client.read_message() == {"type": "pong"}
+        # A client that stopped reading: ~400 KB of pongs owed to it fill both kernel buffers, and then it closes, so
+        # the server's answering close frame can never be written.
+        stuck = socket.socket()
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stuck.connect(("127.0.0.1", server.port))
+        stuck_client = Socket.__new__(Socket)
+        stuck_client.sock, stuck_client.buffer = stuck, b""
+        stuck_client.handshake()
+        stuck.settimeout(5)
+        for _ in range(3000):
+            stuck_client.send_frame(0x9, b"p" * 125)
+        stuck_client.send_frame(0x8, struct.pack(">H", 1000))
+        time.sleep(0.5)
         started = time.time()
         server.process.send_signal(signal.SIGTERM)
         for client in clients:

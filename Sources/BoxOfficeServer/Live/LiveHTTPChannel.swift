@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
@@ -19,8 +20,9 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     /// What the first request made of the connection.
     enum Connection: Sendable {
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
-        /// An upgrade the server does not do (another path, a bad handshake): answered 400, then closed.
-        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
+        /// An upgrade the server does not do (another path, a bad handshake): answered 400 (426 for a WebSocket
+        /// version other than 13), then closed.
+        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HTTPRequestHead)
         /// A live socket, served from now on by its `LiveSocketHandler`.
         case live
     }
@@ -44,25 +46,24 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            let upgradeAsked = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
-            let upgrader = NIOTypedWebSocketServerUpgrader<Connection>(
-                maxFrameSize: options.maxMessageBytes,
-                shouldUpgrade: { channel, head in
-                    upgradeAsked.value = true
-                    return channel.eventLoop.makeSucceededFuture(Self.upgradeHeaders(for: head))
-                },
-                upgradePipelineHandler: { channel, head in
-                    channel.eventLoop.makeCompletedFuture {
-                        try startSession(on: channel, deflate: Self.deflateAnswer(to: head) != nil)
-                        return .live
-                    }
-                })
+            let upgradeAsked = NIOLoopBoundBox(HTTPRequestHead?.none, eventLoop: channel.eventLoop)
+            let upgrader = CheckedWebSocketUpgrader(
+                upgrader: NIOTypedWebSocketServerUpgrader<Connection>(
+                    maxFrameSize: options.maxMessageBytes,
+                    shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(Self.upgradeHeaders(for: head)) },
+                    upgradePipelineHandler: { channel, head in
+                        channel.eventLoop.makeCompletedFuture {
+                            try startSession(on: channel, deflate: Self.deflateAnswer(to: head) != nil)
+                            return .live
+                        }
+                    }),
+                asked: upgradeAsked)
             let upgrades = NIOTypedHTTPServerUpgradeConfiguration<Connection>(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
                         let http = try httpChannel(channel, logger: logger)
-                        return upgradeAsked.value ? .refusedUpgrade(http) : .http(http)
+                        return upgradeAsked.value.map { .refusedUpgrade(http, $0) } ?? .http(http)
                     }
                 })
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrades)
@@ -82,8 +83,8 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             switch try await value.connection.get() {
             case .http(let http):
                 await handleHTTP(asyncChannel: http, logger: logger)
-            case .refusedUpgrade(let http):
-                await refuse(http, logger: logger)
+            case .refusedUpgrade(let http, let head):
+                await refuse(http, head: head, logger: logger)
             case .live:
                 // Nothing waits here: the socket lives on in its pipeline, and the server's shutdown reaches it there
                 // (`ChannelShouldQuiesceEvent`), as it reaches HTTP connections.
@@ -139,30 +140,74 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
-    /// 400 and close, for an upgrade the server does not do.
-    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, logger: Logger) async {
+    /// 400 (426 and the version we speak, for another WebSocket version) and close, for an upgrade the server does
+    /// not do.
+    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, head: HTTPRequestHead, logger: Logger) async {
+        let response =
+            if head.headers.first(name: "Sec-WebSocket-Version") != "13" {
+                HTTPResponse(status: .upgradeRequired, headerFields: [.connection: "close", .secWebSocketVersion: "13", .contentLength: "0"])
+            } else {
+                HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
+            }
         do {
             try await http.executeThenClose { _, outbound in
-                try await outbound.write(contentsOf: [
-                    .head(HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])), .end(nil),
-                ])
+                try await outbound.write(contentsOf: [.head(response), .end(nil)])
             }
         } catch {
             logger.trace("could not answer a refused upgrade", metadata: ["error": "\(error)"])
         }
     }
 
-    /// NIO upgrades only a connection's first request. A WebSocket upgrade that comes later on a kept-alive
+    /// WebSocket upgrades that reach the HTTP side. NIO upgrades only a connection's first request, and only a valid
+    /// handshake; so here a handshake NIO could not read is refused (RFC 6455 §4.2.2: 426 with the version we speak
+    /// for another version, 400 for a missing or malformed key), and a valid one that came later on a kept-alive
     /// connection is sent back to the same URL with `Connection: close`, so the client retries on a fresh one.
     private static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
-        struct CloseAfterRedirect: Error {}
+        struct CloseAfterAnswer: Error {}
         return { request, writer, channel in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 return try await responder(request, writer, channel)
             }
-            let location = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
-            try await writer.writeResponse(HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: location]))
-            throw CloseAfterRedirect()
+            let key = request.headers[.secWebSocketKey].flatMap { Data(base64Encoded: $0) }
+            let response =
+                if request.headers[.secWebSocketVersion] != "13" {
+                    HTTPResponse(status: .upgradeRequired, headerFields: [.connection: "close", .secWebSocketVersion: "13", .contentLength: "0"])
+                } else if key?.count != 16 {
+                    HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
+                } else {
+                    HTTPResponse(
+                        status: .temporaryRedirect,
+                        headerFields: [.connection: "close", .location: request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path])
+                }
+            try await writer.writeResponse(response)
+            throw CloseAfterAnswer()
         }
+    }
+}
+
+/// NIO's WebSocket upgrader with the handshake checked first. When NIO's own checks refuse an upgrade (a missing
+/// key, another version), the request is lost to the HTTP side and the connection just closes; checked here, the
+/// refusal is noted (`asked`) and answered (`LiveHTTPChannel.refuse`): 426 with `Sec-WebSocket-Version: 13` for
+/// another version, 400 for the rest (RFC 6455 §4.2.2).
+private struct CheckedWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
+    let upgrader: NIOTypedWebSocketServerUpgrader<LiveHTTPChannel.Connection>
+    /// The upgrade request, once one was seen on this connection.
+    let asked: NIOLoopBoundBox<HTTPRequestHead?>
+
+    var supportedProtocol: String { upgrader.supportedProtocol }
+    /// None: every `Upgrade: websocket` request reaches `buildUpgradeResponse`, so that it can be answered.
+    var requiredUpgradeHeaders: [String] { [] }
+
+    func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
+        asked.value = upgradeRequest
+        let key = upgradeRequest.headers.first(name: "Sec-WebSocket-Key").flatMap { Data(base64Encoded: $0) }
+        guard upgradeRequest.headers.first(name: "Sec-WebSocket-Version") == "13", key?.count == 16 else {
+            return channel.eventLoop.makeFailedFuture(NIOWebSocketUpgradeError.invalidUpgradeHeader)
+        }
+        return upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+    }
+
+    func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<LiveHTTPChannel.Connection> {
+        upgrader.upgrade(channel: channel, upgradeRequest: upgradeRequest)
     }
 }

@@ -14,7 +14,8 @@ import NIOWebSocket
 ///   ping, close) go through the encoder. All writes happen on this loop in the order they are made, whole frames
 ///   each; once a close frame went out nothing more is sent (RFC 6455 §5.5.1).
 /// - Closing: a client's close is answered with its code and the connection ends; a close from the server (the hub's
-///   1008/1013, a missed ping's 1001, a shutdown's 1001) waits for the client's answer for the close grace period.
+///   1008/1013, a shutdown's 1001, a protocol error's 1002/1007/1009) waits for the client's answer for the close
+///   grace period, then the connection is closed whatever the client does. A FIN without a close frame closes it too.
 /// - Keepalive: its loop's `LivePinger` pings it; a ping still unanswered at the next round closes it (1001).
 final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
@@ -36,7 +37,6 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// This handler's own context: its writes go through the encoder.
     private var context: ChannelHandlerContext?
     private var closeSent = false
-    private var closeReceived = false
     /// The client closed, or broke the protocol: nothing more is read.
     private var inputEnded = false
     private var needsFlush = false
@@ -84,17 +84,23 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
             closeFromServer(code: 1001, reason: "Server shutting down")
-            return
+        case ChannelEvent.inputClosed:
+            // The client sent FIN without a close frame: nothing more will come, and nobody reads what we send.
+            context.close(promise: nil)
+        default:
+            context.fireUserInboundEventTriggered(event)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // NIO's protocol error handler, before this one, has already sent the close frame (1002, 1009) and closes.
+        // NIO's protocol error handler, before this one, has already sent the close frame (1002, 1009) and closes
+        // once it is written; the grace timer covers a client that never lets it be written.
         if error is NIOWebSocketError {
-            closeSent = true
+            inputEnded = true
+            closeWasSent(context: context)
             return
         }
         context.close(promise: nil)
@@ -150,7 +156,6 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .pong:
             if let unansweredPing, frame.unmaskedData == unansweredPing { self.unansweredPing = nil }
         default:
-            closeReceived = true
             inputEnded = true
             if closeSent {
                 context.close(promise: nil)  // the answer to our close
@@ -166,7 +171,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 let code = payload.readInteger(as: UInt16.self) ?? 0
                 answer.writeInteger(Self.isValidCloseCode(code) ? code : 1002)
             }
-            closeSent = true
+            closeWasSent(context: context)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer)))
                 .whenComplete { _ in channel.close(promise: nil) }
@@ -206,19 +211,28 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Fails the connection: a close frame with the code, then the connection ends.
+    /// Fails the connection: a close frame with the code, then our half of the connection ends (a full close while
+    /// the client's bytes are still unread would reset the connection and could lose the frame); what the client
+    /// still sends is read and ignored until it closes, or the close grace period ends.
     private func fail(_ code: WebSocketErrorCode, _ reason: String) {
         guard let context else { return }
         inputEnded = true
+        guard !closeSent else { return }
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.write(webSocketErrorCode: code)
         payload.writeString(reason)
-        if !closeSent {
-            closeSent = true
-            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
-        }
-        context.flush()
-        context.close(promise: nil)
+        closeWasSent(context: context)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
+            .whenComplete { _ in channel.close(mode: .output, promise: nil) }
+    }
+
+    /// Every close frame the server sends goes with this: nothing is sent after it, and the connection is closed
+    /// after the close grace period whatever happens (a client that stopped reading may never let the frame out).
+    private func closeWasSent(context: ChannelHandlerContext) {
+        closeSent = true
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
     }
 
     // MARK: Read pacing
@@ -259,17 +273,11 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Sends a close frame; the connection ends when the client answers, or after the close grace period.
     func closeFromServer(code: Int, reason: String) {
         guard let context, !closeSent else { return }
-        closeSent = true
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.writeInteger(UInt16(code))
         payload.writeString(reason)
+        closeWasSent(context: context)
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
-        let channel = context.channel
-        if closeReceived {
-            channel.close(promise: nil)
-        } else {
-            context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
-        }
     }
 
     /// Drops the connection without a close handshake.
@@ -289,7 +297,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The pinger's round: ping the peer, or close the connection if it never answered the previous ping.
     func ping(_ payload: ByteBuffer) {
         guard let context, !closeSent else { return }
-        if unansweredPing != nil {
+        // While its reads are held back for the hub, the socket's pongs are not read either: not its fault.
+        if unansweredPing != nil, !readHeld {
             var data = context.channel.allocator.buffer(capacity: 16)
             data.write(webSocketErrorCode: .goingAway)
             data.writeString("Ping timeout")

@@ -20,7 +20,9 @@ enum PerMessageDeflate {
                 var answer = "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
                 // An offered `server_max_window_bits` must be answered (§7.1.2.1); we send nothing compressed, so
                 // its value is kept as is.
-                if let bits = parameters(of: offer)?["server_max_window_bits"], let bits { answer += "; server_max_window_bits=\(bits)" }
+                if let bits = parameters(of: offer)?["server_max_window_bits"], let bits, let value = Int(bits) {
+                    answer += "; server_max_window_bits=\(value)"
+                }
                 return answer
             }
         }
@@ -35,14 +37,20 @@ enum PerMessageDeflate {
             case "server_no_context_takeover", "client_no_context_takeover":
                 if value != nil { return false }
             case "server_max_window_bits":
-                guard let value, let bits = Int(value), (8...15).contains(bits) else { return false }
+                guard let value, isWindowBits(value) else { return false }
             case "client_max_window_bits":
-                if let value { guard let bits = Int(value), (8...15).contains(bits) else { return false } }
+                if let value, !isWindowBits(value) { return false }
             default:
                 return false
             }
         }
         return true
+    }
+
+    /// 8 to 15, written as digits only (RFC 7692 §7.1.2: `1*DIGIT`, no sign, no leading zero).
+    private static func isWindowBits(_ value: String) -> Bool {
+        guard let bits = Int(value), (8...15).contains(bits) else { return false }
+        return value == String(bits)
     }
 
     /// The parameters of a permessage-deflate offer (value nil when it has none; quotes removed), or nil when the
@@ -52,9 +60,10 @@ enum PerMessageDeflate {
         guard parts.first?.lowercased() == "permessage-deflate" else { return nil }
         var parameters: [String: String?] = [:]
         for part in parts.dropFirst() {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let name = pair[0].lowercased()
-            guard parameters[name] == nil else { return nil }
+            // `;;`, `; =1`: not a parameter; a name given twice: not a valid offer.
+            guard !name.isEmpty, parameters[name] == nil else { return nil }
             parameters[name] = pair.count == 2 ? pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : String?.none
         }
         return parameters
@@ -67,7 +76,10 @@ enum PerMessageDeflate {
         do {
             // A window of 2^15 reads any window the client may use (the client chooses it up to 15 bits).
             let decompressor = try ZlibDecompressor(algorithm: .deflate, windowSize: 15)
-            return try input.decompressStream(with: decompressor, maxSize: maxBytes)
+            // One byte over the limit so that a message of exactly `maxBytes` fits (the output stops at `maxSize - 1`).
+            let output = try input.decompressStream(with: decompressor, maxSize: maxBytes + 1)
+            guard output.readableBytes <= maxBytes else { throw CompressNIOError.bufferOverflow }
+            return output
         } catch let error as CompressNIOError where error == .bufferOverflow {
             throw .tooLarge
         } catch {
