@@ -94,13 +94,16 @@ struct LiveKioskTests {
         }
     }
 
-    @Test("watching a city that does not exist is answered with unknown_city")
-    func unknownCity() async throws {
+    @Test("watching a city or a theatre that does not exist is answered with unknown_city or unknown_theatre")
+    func unknownPlace() async throws {
         try await TestServer.withLiveServer { _, port in
             try await withLiveClients(port: port) { clients in
                 try await clients[0].send(#"{"op":"watch","city":"cty_00000000000000000000000000","date":"2026-11-27"}"#)
                 await clients[0].wait("the error") { $0.errors.count == 1 }
                 #expect(await clients[0].errors.first?.code == "unknown_city")
+                try await clients[0].send(#"{"op":"watch","theatre":"thr_00000000000000000000000000"}"#)
+                await clients[0].wait("the second error") { $0.errors.count == 2 }
+                #expect(await clients[0].errors.last?.code == "unknown_theatre")
             }
         }
     }

@@ -29,7 +29,7 @@ public struct LiveSeatService: LiveSeatSource {
     public func runningShows(_ selector: WatchSelector, limit: Int) async throws -> [String] {
         switch selector.place {
         case .theatre(let id):
-            guard Identifier.looksValid(id), try await catalog.theatre(id: id) != nil else { throw LiveSourceError.unknownPlace(selector.place) }
+            guard Identifier.looksValid(id), try await catalog.theatreExists(id: id) else { throw LiveSourceError.unknownPlace(selector.place) }
             return try await store.runningShows(theatreId: id, cityId: nil, date: selector.date, now: clock.now, limit: limit)
         case .city(let id):
             guard Identifier.looksValid(id), try await catalog.city(id: id) != nil else { throw LiveSourceError.unknownPlace(selector.place) }

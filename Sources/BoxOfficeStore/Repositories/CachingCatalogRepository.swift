@@ -67,6 +67,7 @@ public struct CachingCatalogRepository: CatalogRepository {
         try await base.theatres(cityId: cityId, page: page)
     }
     public func theatre(id: String) async throws -> TheatreDetail? { try await base.theatre(id: id) }
+    public func theatreExists(id: String) async throws -> Bool { try await base.theatreExists(id: id) }
     public func insert(_ theatre: TheatreDetail) async throws { try await base.insert(theatre) }
     public func update(_ theatre: Theatre, upserting screens: [Screen]) async throws {
         try await base.update(theatre, upserting: screens)

@@ -21,6 +21,8 @@ public protocol CatalogRepository: Sendable {
     /// Active theatres by name, with their screens; one city when `cityId` is given.
     func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail>
     func theatre(id: String) async throws -> TheatreDetail?
+    /// Whether a theatre with this id exists, without reading its screens (a kiosk's watch asks this).
+    func theatreExists(id: String) async throws -> Bool
     /// Inserts the theatre and its screens in one transaction.
     func insert(_ theatre: TheatreDetail) async throws
     /// Updates the theatre and inserts or replaces the given screens, in one transaction.

@@ -112,6 +112,10 @@ public struct SQLiteCatalogRepository: CatalogRepository {
         }
     }
 
+    public func theatreExists(id: String) async throws -> Bool {
+        try await database.pool.read { db in try Theatre.exists(db, key: id) }
+    }
+
     public func insert(_ detail: TheatreDetail) async throws {
         try await database.pool.write { db in
             try StoreError.mapping(uniqueField: "screens") {
