@@ -21,7 +21,8 @@ public struct LiveFeedRepository: Sendable {
             if let date { conditions.append("showDate = \(date)") }
             let sql: SQL = "SELECT id FROM shows WHERE \(conditions.joined(operator: .and)) ORDER BY startsAt, id LIMIT \(limit)"
             let (statement, arguments) = try sql.build(db)
-            return try String.fetchAll(db, sql: statement, arguments: arguments)
+            // Cached per connection: the SQL text takes a handful of shapes, asked again by every kiosk of a board.
+            return try String.fetchAll(db.cachedStatement(sql: statement), arguments: arguments)
         }
     }
 
@@ -33,7 +34,7 @@ public struct LiveFeedRepository: Sendable {
             let marks = databaseQuestionMarks(count: showIds.count)
             let arguments = StatementArguments(showIds)
             var result = [String: SeatCounts]()
-            for row in try Row.fetchAll(db, sql: "SELECT id, totalSeats FROM shows WHERE id IN (\(marks))", arguments: arguments) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, totalSeats FROM shows WHERE id IN (\(marks))"), arguments: arguments) {
                 let total: Int = row["totalSeats"]
                 result[row["id"]] = SeatCounts(version: 0, available: total, held: 0, booked: 0, total: total)
             }

@@ -113,7 +113,9 @@ public struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     public func theatreExists(id: String) async throws -> Bool {
-        try await database.pool.read { db in try Theatre.exists(db, key: id) }
+        try await database.pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM theatres WHERE id = ?"), arguments: [id]) != nil
+        }
     }
 
     public func insert(_ detail: TheatreDetail) async throws {
