@@ -99,6 +99,14 @@ final class HubSession {
         }
     }
 
+    /// Puts items taken from the queue back at its front, in their order (a drain that has to wait returns the rest
+    /// of its batch, so that what happens meanwhile applies to it).
+    func putBack(_ rest: ArraySlice<OutboundItem>) {
+        guard !rest.isEmpty else { return }
+        items.insert(contentsOf: rest, at: 0)
+        for item in rest { count(item) }
+    }
+
     /// Removes queued items and recounts what stays.
     func removeItems(where shouldRemove: (OutboundItem) -> Bool) {
         items.removeAll(where: shouldRemove)

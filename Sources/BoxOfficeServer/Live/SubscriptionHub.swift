@@ -240,14 +240,19 @@ public actor SubscriptionHub: Service {
     func drain(_ id: SessionID) async {
         defer { dispatchOutgoing() }
         while let session = sessions[id], let socket = session.socket, session.writable, let batch = take(id), !batch.isEmpty {
-            for item in batch {
+            items: for (index, item) in batch.enumerated() {
                 switch item {
                 case .frame(let frame):
                     push(frame, to: socket)
                 case .snapshot(let show):
-                    // Resolving may wait (journal, show actor): what is decided so far goes out first.
+                    // Resolving may wait (journal, show actor): what is decided so far goes out first, and what follows
+                    // goes back to the front of the queue, so that whatever the client does meanwhile (unsubscribe,
+                    // subscribe again with `since`) and a fold apply to it too. Its frames are written after the
+                    // resolved ones: they are taken again on the next round.
                     dispatchOutgoing()
+                    session.putBack(batch[(index + 1)...])
                     for frame in await resolveSnapshot(id, show: show) { push(frame, to: socket) }
+                    break items
                 case .availability(let show):
                     for frame in resolveAvailability(id, show: show) { push(frame, to: socket) }
                 case .close(let code, let reason):
