@@ -37,7 +37,9 @@ public func buildApplication(
         router: router,
         // HTTP/1.1 and the `/ws` upgrade on one port; a live socket is served in its channel pipeline (LiveHTTPChannel).
         server: HTTPServerBuilder { responder in
-            LiveHTTPChannel(responder: responder, http1: .init(idleTimeout: .seconds(60)), hub: parts.hub, options: options.live)
+            LiveHTTPChannel(
+                responder: responder, http1: .init(idleTimeout: .seconds(Int64(options.idleTimeoutSeconds))), hub: parts.hub,
+                options: options.live)
         },
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [

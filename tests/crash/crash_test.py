@@ -35,14 +35,15 @@ def free_port():
 
 
 class Server:
-    def __init__(self, db, port, log=None, args=()):
+    def __init__(self, db, port, log=None, args=(), env=None):
         self.db, self.port, self.process = db, port, None
         self.log = log or db + ".log"
         self.args = list(args)
+        self.env = dict(env or {})
 
     def start(self):
         env = dict(os.environ, BOXOFFICE_BCRYPT_COST="4", BOXOFFICE_RATE_LIMITS="off", BOXOFFICE_LOG_LEVEL="warning",
-                   BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789")
+                   BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789", **self.env)
         self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo", *self.args], env=env,
                                         stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
         deadline = time.time() + 60

@@ -100,6 +100,41 @@ def idle_connections():
         server.kill()
 
 
+@test("idle timeout (2 s here): a silent connection, a half-sent request and an idle keep-alive are closed; a live socket is not")
+def idle_timeout():
+    workdir = tempfile.mkdtemp(prefix="boxoffice-idle-")
+    server = Server(os.path.join(workdir, "boxoffice.sqlite"), free_port(), env={"BOXOFFICE_IDLE_TIMEOUT_SECONDS": "2"})
+    server.start()
+    try:
+        silent = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        half = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        half.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        kept = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        kept.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert kept.recv(4096).startswith(b"HTTP/1.1 200"), "the kept-alive connection got no answer"
+        live = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        live.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        assert live.recv(4096).startswith(b"HTTP/1.1 101"), "no upgrade"
+        started = time.time()
+        for name, connection in (("silent", silent), ("half-sent", half), ("kept-alive", kept)):
+            try:
+                assert connection.recv(4096) == b"", f"the {name} connection got data instead of being closed"
+            except socket.timeout:
+                raise AssertionError(f"the {name} connection was still open after {time.time() - started:.1f} s")
+            elapsed = time.time() - started
+            assert elapsed < 6, f"the {name} connection was closed after {elapsed:.1f} s"
+        live.settimeout(1)
+        try:
+            assert live.recv(4096) != b"", "the live socket was closed by the HTTP idle timeout"
+        except socket.timeout:
+            pass  # still open and quiet: right
+        for connection in (silent, half, kept, live):
+            connection.close()
+    finally:
+        server.kill()
+
+
 @test("boxoffice backup copies the database while the server writes")
 def backup():
     server, token, show = fresh_server()
@@ -117,7 +152,7 @@ def backup():
     server.kill()
 
 
-for case in (graceful_shutdown, idle_connections, backup):
+for case in (graceful_shutdown, idle_connections, idle_timeout, backup):
     case()
 failed = sum(1 for _, error in results if error)
 print(f"lifecycle: {len(results) - failed} passed, {failed} failed")

@@ -26,6 +26,9 @@ public struct ServerOptions: Sendable {
     /// Where the pages live.
     public var publicDirectory: String = "public"
     public var logLevel: Logger.Level = .info
+    /// An HTTP connection with no request for this long is closed, as is one that has not finished its first
+    /// request head by then (`BOXOFFICE_IDLE_TIMEOUT_SECONDS`). Live sockets have their own ping keepalive.
+    public var idleTimeoutSeconds: Int = 60
     /// Limits and timings of the live seat feed (`/ws`).
     public var live = LiveOptions()
 
@@ -60,6 +63,12 @@ public struct ServerOptions: Sendable {
                 throw OptionsError("BOXOFFICE_PAYMENT_LATENCY_MS must be a whole number of milliseconds from 0 to 60000")
             }
             paymentLatencyMilliseconds = value
+        }
+        if let idle = environment["BOXOFFICE_IDLE_TIMEOUT_SECONDS"] {
+            guard let value = Int(idle), (1...3600).contains(value) else {
+                throw OptionsError("BOXOFFICE_IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600")
+            }
+            idleTimeoutSeconds = value
         }
         if let origins = environment["BOXOFFICE_CORS_ORIGINS"] {
             corsOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

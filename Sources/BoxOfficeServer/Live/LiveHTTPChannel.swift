@@ -46,6 +46,10 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            // Until the first request head is read; after it, HTTP's idle timeout or the live socket's pings take over.
+            if let idleTimeout = http1.idleTimeout {
+                try channel.pipeline.syncOperations.addHandler(FirstRequestTimeout(timeout: idleTimeout))
+            }
             let upgradeAsked = NIOLoopBoundBox(HTTPRequestHead?.none, eventLoop: channel.eventLoop)
             let upgrader = CheckedWebSocketUpgrader(
                 upgrader: NIOTypedWebSocketServerUpgrader<Connection>(
@@ -53,6 +57,7 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                     shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(Self.upgradeHeaders(for: head)) },
                     upgradePipelineHandler: { channel, head in
                         channel.eventLoop.makeCompletedFuture {
+                            FirstRequestTimeout.remove(from: channel)
                             try startSession(on: channel, deflate: Self.deflateAnswer(to: head) != nil)
                             return .live
                         }
@@ -62,6 +67,7 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        FirstRequestTimeout.remove(from: channel)
                         let http = try httpChannel(channel, logger: logger)
                         return upgradeAsked.value.map { .refusedUpgrade(http, $0) } ?? .http(http)
                     }
