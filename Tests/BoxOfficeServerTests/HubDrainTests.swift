@@ -86,7 +86,9 @@ struct HubDrainTests {
         SeatChange(show: show, version: version, cause: .lock, seats: [SeatUpdate(seat: "A1", status: .held)], at: Date())
     }
 
-    @Test("a resubscribe with since while the drain waits on another show's snapshot: the queued delta is sent once, not twice")
+    @Test(
+        "a resubscribe with since while the drain waits on another show's snapshot: the queued delta is sent once, not twice",
+        .timeLimit(.minutes(1)))
     func resubscribeDuringSlowSnapshot() async throws {
         let seats = GatedSeats(versions: ["shw_A": 1, "shw_B": 4, "shw_C": 1], gated: ["shw_A", "shw_C"])
         let (hub, id, channel) = try await Self.setUp(seats)
@@ -114,5 +116,6 @@ struct HubDrainTests {
         #expect(forB == ["snapshot@4", "delta@5"], "B's messages in order; v5 exactly once")
         #expect(received.contains { $0["show"] as? String == "shw_A" && $0["type"] as? String == "snapshot" })
         #expect(received.contains { $0["show"] as? String == "shw_C" && $0["type"] as? String == "snapshot" })
+        try await channel.close()
     }
 }

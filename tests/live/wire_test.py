@@ -282,7 +282,7 @@ def client_close(server):
     other.close()
 
 
-@test("upgrades the server does not do: another path or a bad key gets 400, another version 426; a late upgrade gets 307")
+@test("upgrades the server does not do: another path, a bad key or no Connection: Upgrade gets 400, another version 426; a late upgrade 307; h2c is served as HTTP/1.1")
 def refused(server):
     other = Socket(server.port, path="/api/shows")
     assert other.status == 400, other.status
@@ -294,7 +294,19 @@ def refused(server):
     late.read_head()
     assert late.status == 307 and late.headers.get("location") == "/ws", (late.status, late.headers)
     late.close()
+    h2c = Socket(server.port, handshake=False)
+    h2c.sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                     b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n")
+    h2c.read_head()
+    assert h2c.status == 200, f"an h2c upgrade (curl --http2) is served as HTTP/1.1, got {h2c.status}"
+    h2c.close()
     good_key = "Sec-WebSocket-Key: " + base64.b64encode(os.urandom(16)).decode()
+    no_connection = Socket(server.port, handshake=False)
+    no_connection.sock.sendall(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: keep-alive\r\n"
+                                f"{good_key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+    no_connection.read_head()
+    assert no_connection.status == 400, f"an upgrade without Connection: Upgrade is refused, got {no_connection.status}"
+    no_connection.close()
     bad_handshakes = (
         (["Sec-WebSocket-Version: 8", good_key], 426),
         ([good_key], 426),

@@ -80,6 +80,8 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.decoderConfiguration.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
             configuration.decoderConfiguration.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
             let connection = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let upgradeHandler = try channel.pipeline.syncOperations.handler(type: NIOTypedHTTPServerUpgradeHandler<Connection>.self)
+            try channel.pipeline.syncOperations.addHandler(ForeignUpgradeFilter(), position: .before(upgradeHandler))
             return Value(connection: connection, channel: channel)
         }
     }
@@ -207,7 +209,8 @@ private struct CheckedWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
         asked.value = upgradeRequest
         let key = upgradeRequest.headers.first(name: "Sec-WebSocket-Key").flatMap { Data(base64Encoded: $0) }
-        guard upgradeRequest.headers.first(name: "Sec-WebSocket-Version") == "13", key?.count == 16 else {
+        let connection = upgradeRequest.headers[canonicalForm: "Connection"].map { $0.lowercased() }
+        guard upgradeRequest.headers.first(name: "Sec-WebSocket-Version") == "13", key?.count == 16, connection.contains("upgrade") else {
             return channel.eventLoop.makeFailedFuture(NIOWebSocketUpgradeError.invalidUpgradeHeader)
         }
         return upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
@@ -215,5 +218,30 @@ private struct CheckedWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
 
     func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<LiveHTTPChannel.Connection> {
         upgrader.upgrade(channel: channel, upgradeRequest: upgradeRequest)
+    }
+}
+
+/// NIO's upgrade handler loses the request head of an upgrade to a protocol it has no upgrader for (`Upgrade: h2c`
+/// from `curl --http2`, say; swift-nio#2632), and the client gets no answer at all. A server may ignore `Upgrade`
+/// (RFC 9110 §7.8), so for any protocol but WebSocket this strips it from the first request, which is then served as
+/// plain HTTP/1.1. It sits just before the upgrade handler and leaves after the first head.
+final class ForeignUpgradeFilter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(var head) = unwrapInboundIn(data) else {
+            context.fireChannelRead(data)
+            return
+        }
+        let protocols = head.headers[canonicalForm: "Upgrade"].map { $0.lowercased() }
+        if !protocols.isEmpty, !protocols.contains(where: { $0 == "websocket" || $0.hasPrefix("websocket/") }) {
+            head.headers.remove(name: "Upgrade")
+            let connection = head.headers[canonicalForm: "Connection"].filter { $0.lowercased() != "upgrade" }
+            head.headers.remove(name: "Connection")
+            if !connection.isEmpty { head.headers.add(name: "Connection", value: connection.joined(separator: ", ")) }
+        }
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
     }
 }

@@ -45,6 +45,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The payload of the ping not yet answered by a matching pong; nil when none is outstanding.
     private var unansweredPing: ByteBuffer?
     private var removed = false
+    /// Closes the connection when a close frame we sent goes unanswered; cancelled once the channel is gone.
+    private var closeTimer: Scheduled<Void>?
 
     /// A message arriving in fragments: what came so far, its opcode, and whether it is compressed.
     private var fragments: (payload: ByteBuffer, opcode: WebSocketOpcode, compressed: Bool)?
@@ -66,6 +68,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        closeTimer?.cancel()
+        closeTimer = nil
         encoderContext = nil
         self.context = nil
         removed = true
@@ -110,7 +114,11 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        guard !inputEnded else { return }
+        guard !inputEnded else {
+            // After a failure only the client's answering close matters: it ends the connection at once.
+            if frame.opcode == .connectionClose, closeSent { context.close(promise: nil) }
+            return
+        }
         guard frame.maskKey != nil else { return fail(.protocolError, "Client frames must be masked.") }
         guard !frame.rsv2, !frame.rsv3 else { return fail(.protocolError, "No extension uses RSV2 or RSV3.") }
         switch frame.opcode {
@@ -232,7 +240,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func closeWasSent(context: ChannelHandlerContext) {
         closeSent = true
         let channel = context.channel
-        context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
+        closeTimer = context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
     }
 
     // MARK: Read pacing

@@ -31,10 +31,9 @@ public struct LiveFeedRepository: Sendable {
     public func availability(showIds: [String]) async throws -> [String: SeatCounts] {
         guard !showIds.isEmpty else { return [:] }
         return try await database.pool.read { db in
-            let marks = databaseQuestionMarks(count: showIds.count)
-            let arguments = StatementArguments(showIds)
+            let ids = IdList(showIds)
             var result = [String: SeatCounts]()
-            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT id, totalSeats FROM shows WHERE id IN (\(marks))"), arguments: arguments) {
+            for row in try Row.fetchAll(ids.statement("SELECT id, totalSeats FROM shows WHERE id IN (\(ids.marks))", in: db), arguments: ids.arguments) {
                 let total: Int = row["totalSeats"]
                 result[row["id"]] = SeatCounts(version: 0, available: total, held: 0, booked: 0, total: total)
             }
