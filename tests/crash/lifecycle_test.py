@@ -111,7 +111,14 @@ def idle_timeout():
         half.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         kept = socket.create_connection(("127.0.0.1", server.port), timeout=10)
         kept.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert kept.recv(4096).startswith(b"HTTP/1.1 200"), "the kept-alive connection got no answer"
+        answer = b""
+        while b"\r\n\r\n" not in answer:  # the whole answer: head, then Content-Length bytes of body
+            answer += kept.recv(4096)
+        head, body = answer.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 200"), "the kept-alive connection got no answer"
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        while len(body) < length:
+            body += kept.recv(4096)
         live = socket.create_connection(("127.0.0.1", server.port), timeout=10)
         live.sendall(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
