@@ -1,3 +1,4 @@
+import BoxOfficeStore
 import Foundation
 
 /// Tokens whose signature this server already checked, with who they name and when they expire.
@@ -6,25 +7,23 @@ import Foundation
 /// expiry with the clock (every time), and the account behind it is still checked on every request
 /// (`BearerAuthenticator`). This skips the HMAC and the JSON decoding of header and payload per request.
 actor VerifiedTokens {
-    private var entries: [String: (user: AuthenticatedUser, expires: Date)] = [:]
-    private let capacity: Int
+    private var entries: BoundedCache<String, (user: AuthenticatedUser, expires: Date)>
 
     init(capacity: Int = 20_000) {
-        self.capacity = capacity
+        entries = BoundedCache(capacity: capacity)
     }
 
     /// The token's user if it was verified before and has not expired by `now`.
     func user(for token: String, now: Date) -> AuthenticatedUser? {
-        guard let entry = entries[token] else { return nil }
+        guard let entry = entries.value(for: token) else { return nil }
         guard entry.expires > now else {
-            entries[token] = nil
+            entries.removeValue(for: token)
             return nil
         }
         return entry.user
     }
 
     func remember(_ token: String, user: AuthenticatedUser, expires: Date) {
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[token] = (user, expires)
+        entries.set((user, expires), for: token)
     }
 }

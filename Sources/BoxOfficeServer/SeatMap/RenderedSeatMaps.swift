@@ -14,11 +14,10 @@ actor RenderedSeatMaps {
         var body: ByteBuffer
     }
 
-    private var entries: [String: Entry] = [:]
-    private let capacity: Int
+    private var entries: BoundedCache<String, Entry>
 
     init(capacity: Int = 4_000) {
-        self.capacity = capacity
+        entries = BoundedCache(capacity: capacity)
     }
 
     /// The body of `show` at its current durable version.
@@ -41,15 +40,14 @@ actor RenderedSeatMaps {
     }
 
     private func lookup(_ show: String, revision: UInt64, version: Int64) -> (body: ByteBuffer?, template: SeatMapTemplate?) {
-        guard let entry = entries[show], entry.template.revision == revision else { return (nil, nil) }
+        guard let entry = entries.value(for: show), entry.template.revision == revision else { return (nil, nil) }
         return (entry.version == version ? entry.body : nil, entry.template)
     }
 
     private func store(_ show: String, template: SeatMapTemplate, version: Int64, body: ByteBuffer) {
-        if let current = entries[show], current.template.revision == template.revision, current.version > version {
+        if let current = entries.value(for: show), current.template.revision == template.revision, current.version > version {
             return  // a newer body is already here
         }
-        if entries[show] == nil, entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[show] = Entry(template: template, version: version, body: body)
+        entries.set(Entry(template: template, version: version, body: body), for: show)
     }
 }

@@ -4,35 +4,33 @@
 /// write. A read that missed records the cache's generation before reading the row and stores its result only
 /// if no write happened since — so a read racing an admin edit can never put the old row back.
 actor ShowCache {
-    private var entries: [String: LoadedShow] = [:]
+    private var entries: BoundedCache<String, LoadedShow>
     private var generation: UInt64 = 0
     private var nextRevision: UInt64 = 0
-    private let capacity: Int
 
     init(capacity: Int) {
-        self.capacity = capacity
+        entries = BoundedCache(capacity: capacity)
     }
 
     /// The cached show, or the generation a miss must present to `store`.
     func lookup(_ id: String) -> (show: LoadedShow?, generation: UInt64) {
-        (entries[id], generation)
+        (entries.value(for: id), generation)
     }
 
     /// Keeps `show` (read from disk after `lookup` answered `generation`) unless a write happened since;
     /// returns the cached value to use.
     func store(_ show: Show, readAt generation: UInt64) -> LoadedShow {
-        if let current = entries[show.id] { return current }
+        if let current = entries.value(for: show.id) { return current }
         nextRevision += 1
         let loaded = LoadedShow(show: show, revision: nextRevision)
         guard generation == self.generation else { return loaded }
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[show.id] = loaded
+        entries.set(loaded, for: show.id)
         return loaded
     }
 
     /// Forgets a show after its row changed on disk.
     func invalidate(_ id: String) {
         generation += 1
-        entries[id] = nil
+        entries.removeValue(for: id)
     }
 }
