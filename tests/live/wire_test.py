@@ -72,6 +72,20 @@ class Socket:
         self.status = int(lines[0].split()[1])
         self.headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in lines[1:]}
 
+    def read_error_code(self):
+        """The answer's body, which must be the contract's error shape; returns its code."""
+        length = int(self.headers.get("content-length", "0"))
+        while len(self.buffer) < length:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                break
+            self.buffer += chunk
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        error = json.loads(body or b"null")
+        assert isinstance(error, dict) and isinstance(error.get("error"), dict), f"not the error shape: {body!r}"
+        assert error["error"].get("code") and error["error"].get("message"), f"not the error shape: {body!r}"
+        return error["error"]["code"]
+
     def send_frame(self, opcode, payload, fin=True, rsv1=False, rsv2=False, masked=True):
         first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | (0x20 if rsv2 else 0) | opcode
         length = len(payload)
@@ -282,10 +296,11 @@ def client_close(server):
     other.close()
 
 
-@test("upgrades the server does not do: another path, a bad key or no Connection: Upgrade gets 400, another version 426; a late upgrade 307; h2c is served as HTTP/1.1")
+@test("upgrades the server does not do: another path, a bad key or no Connection: Upgrade gets 400, another version 426, each in the error shape; a late upgrade 307; h2c is served as HTTP/1.1")
 def refused(server):
     other = Socket(server.port, path="/api/shows")
     assert other.status == 400, other.status
+    assert other.read_error_code() == "not_a_websocket"
     other.close()
     late = Socket(server.port, handshake=False)
     late.handshake(first=b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
@@ -297,6 +312,20 @@ def refused(server):
     late.read_head()
     assert late.status == 307 and late.headers.get("location") == "/ws", (late.status, late.headers)
     late.close()
+    late_bad = Socket(server.port, handshake=False)
+    late_bad.sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                          b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
+    late_bad.read_head()
+    # The /healthz answer first, then the refusal.
+    length = int(late_bad.headers.get("content-length", "0"))
+    while len(late_bad.buffer) < length:
+        late_bad.buffer += late_bad.sock.recv(65536)
+    late_bad.buffer = late_bad.buffer[length:]
+    late_bad.read_head()
+    assert late_bad.status == 426, f"a late upgrade of another version is refused, got {late_bad.status}"
+    assert late_bad.read_error_code() == "unsupported_websocket_version"
+    late_bad.close()
     h2c = Socket(server.port, handshake=False)
     h2c.sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
                      b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n\r\n")
@@ -309,6 +338,7 @@ def refused(server):
                                 f"{good_key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
     no_connection.read_head()
     assert no_connection.status == 400, f"an upgrade without Connection: Upgrade is refused, got {no_connection.status}"
+    assert no_connection.read_error_code() == "invalid_handshake"
     no_connection.close()
     bad_handshakes = (
         (["Sec-WebSocket-Version: 8", good_key], 426),
@@ -325,6 +355,7 @@ def refused(server):
         assert bad.status == status, (header, bad.status, bad.headers)
         if status == 426:
             assert bad.headers.get("sec-websocket-version") == "13", bad.headers
+        assert bad.read_error_code() == ("unsupported_websocket_version" if status == 426 else "invalid_handshake")
         bad.close()
 
 

@@ -42,11 +42,16 @@ struct ErrorResponse: Encodable {
     static func response(
         status: HTTPResponse.Status, code: String, message: String, details: [String: ErrorDetail]? = nil, headers: HTTPFields = [:]
     ) -> Response {
-        let body = ErrorResponse(error: Body(code: code, message: message, details: details))
-        let data = (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"error"}}"#.utf8)
+        let data = json(code: code, message: message, details: details)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         fields[.contentLength] = String(data.count)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The body alone, for answers written outside the router (a refused WebSocket handshake).
+    static func json(code: String, message: String, details: [String: ErrorDetail]? = nil) -> Data {
+        let body = ErrorResponse(error: Body(code: code, message: message, details: details))
+        return (try? JSONCoding.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"error"}}"#.utf8)
     }
 }

@@ -54,6 +54,7 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrader = CheckedWebSocketUpgrader(
                 upgrader: NIOTypedWebSocketServerUpgrader<Connection>(
                     maxFrameSize: options.maxMessageBytes,
+                    // The handshake and path were checked by `CheckedWebSocketUpgrader`; what is left is the answer.
                     shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(Self.upgradeHeaders(for: head)) },
                     upgradePipelineHandler: { channel, head in
                         channel.eventLoop.makeCompletedFuture {
@@ -105,9 +106,8 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
 
     // MARK: Live sockets
 
-    /// The 101's extra headers for an upgrade of `/ws` (the permessage-deflate answer, if any); nil refuses it.
+    /// The 101's extra headers: the permessage-deflate answer, if any.
     private static func upgradeHeaders(for head: HTTPRequestHead) -> HTTPHeaders? {
-        guard head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first == "/ws" else { return nil }
         var headers = HTTPHeaders()
         if let answer = deflateAnswer(to: head) { headers.add(name: "Sec-WebSocket-Extensions", value: answer) }
         return headers
@@ -148,55 +148,47 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
     }
 
-    /// 400 (426 and the version we speak, for another WebSocket version) and close, for an upgrade the server does
-    /// not do.
+    /// The refusal's answer in the contract's error shape, then close, for an upgrade the server does not do.
     private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, head: HTTPRequestHead, logger: Logger) async {
-        let response =
-            if head.headers.first(name: "Sec-WebSocket-Version") != "13" {
-                HTTPResponse(status: .upgradeRequired, headerFields: [.connection: "close", .secWebSocketVersion: "13", .contentLength: "0"])
-            } else {
-                HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
-            }
+        // Checked again from the head: NIO may also have refused it for its own reasons.
+        let refusal = CheckedWebSocketUpgrader.refusal(of: head) ?? .invalidHandshake
+        let (response, body) = refusal.answer
         do {
             try await http.executeThenClose { _, outbound in
-                try await outbound.write(contentsOf: [.head(response), .end(nil)])
+                try await outbound.write(contentsOf: [.head(response), .body(body), .end(nil)])
             }
         } catch {
             logger.trace("could not answer a refused upgrade", metadata: ["error": "\(error)"])
         }
     }
 
-    /// WebSocket upgrades that reach the HTTP side. NIO upgrades only a connection's first request, and only a valid
-    /// handshake; so here a handshake NIO could not read is refused (RFC 6455 §4.2.2: 426 with the version we speak
-    /// for another version, 400 for a missing or malformed key), and a valid one that came later on a kept-alive
-    /// connection is sent back to the same URL with `Connection: close`, so the client retries on a fresh one.
+    /// WebSocket upgrades that reach the HTTP side. NIO upgrades only a connection's first request, so a valid
+    /// handshake that came later on a kept-alive connection is sent back to the same URL with `Connection: close`,
+    /// and the client retries on a fresh one; an invalid one gets its `HandshakeRefusal`.
     private static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
         struct CloseAfterAnswer: Error {}
         return { request, writer, channel in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 return try await responder(request, writer, channel)
             }
-            let key = request.headers[.secWebSocketKey].flatMap { Data(base64Encoded: $0) }
-            let response =
-                if request.headers[.secWebSocketVersion] != "13" {
-                    HTTPResponse(status: .upgradeRequired, headerFields: [.connection: "close", .secWebSocketVersion: "13", .contentLength: "0"])
-                } else if key?.count != 16 {
-                    HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
-                } else {
-                    HTTPResponse(
-                        status: .temporaryRedirect,
-                        headerFields: [.connection: "close", .location: request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path])
-                }
-            try await writer.writeResponse(response)
+            let refusal = HandshakeRefusal.check(
+                path: request.uri.path, version: request.headers[.secWebSocketVersion], key: request.headers[.secWebSocketKey],
+                connection: request.headers[values: .connection].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+            if let refusal {
+                let (head, body) = refusal.answer
+                try await writer.write(response: head, body: .init(byteBuffer: body))
+            } else {
+                let location = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
+                try await writer.writeResponse(HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: location]))
+            }
             throw CloseAfterAnswer()
         }
     }
 }
 
-/// NIO's WebSocket upgrader with the handshake checked first. When NIO's own checks refuse an upgrade (a missing
-/// key, another version), the request is lost to the HTTP side and the connection just closes; checked here, the
-/// refusal is noted (`asked`) and answered (`LiveHTTPChannel.refuse`): 426 with `Sec-WebSocket-Version: 13` for
-/// another version, 400 for the rest (RFC 6455 §4.2.2).
+/// NIO's WebSocket upgrader with the handshake checked first (`HandshakeRefusal`). When NIO's own checks refuse an
+/// upgrade (a missing key, another version), the request is lost to the HTTP side and the connection just closes;
+/// checked here, the refusal is noted (`asked`) and answered (`LiveHTTPChannel.refuse`).
 private struct CheckedWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     let upgrader: NIOTypedWebSocketServerUpgrader<LiveHTTPChannel.Connection>
     /// The upgrade request, once one was seen on this connection.
@@ -208,12 +200,14 @@ private struct CheckedWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
 
     func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
         asked.value = upgradeRequest
-        let key = upgradeRequest.headers.first(name: "Sec-WebSocket-Key").flatMap { Data(base64Encoded: $0) }
-        let connection = upgradeRequest.headers[canonicalForm: "Connection"].map { $0.lowercased() }
-        guard upgradeRequest.headers.first(name: "Sec-WebSocket-Version") == "13", key?.count == 16, connection.contains("upgrade") else {
-            return channel.eventLoop.makeFailedFuture(NIOWebSocketUpgradeError.invalidUpgradeHeader)
-        }
+        if let refusal = Self.refusal(of: upgradeRequest) { return channel.eventLoop.makeFailedFuture(refusal) }
         return upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+    }
+
+    static func refusal(of head: HTTPRequestHead) -> HandshakeRefusal? {
+        HandshakeRefusal.check(
+            path: head.uri, version: head.headers.first(name: "Sec-WebSocket-Version"), key: head.headers.first(name: "Sec-WebSocket-Key"),
+            connection: head.headers[canonicalForm: "Connection"].map(String.init))
     }
 
     func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<LiveHTTPChannel.Connection> {
