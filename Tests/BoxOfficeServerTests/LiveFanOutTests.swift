@@ -55,8 +55,8 @@ struct LiveFanOutTests {
 
     @Test("deflate and plain clients that ping while 40 deltas stream get every pong and every delta, in order")
     func pingsInterleaveWithDeltas() async throws {
-        // Deltas are written as shared, uncompressed frames straight into each channel; pongs come from Hummingbird's
-        // own writer (through permessage-deflate where negotiated). Both must reach every client, whole and in order.
+        // Deltas are written as shared, uncompressed frames straight into each channel; pongs are replies the hub
+        // queues per socket, and the deflate clients compress their pings. Both must reach every client, whole and in order.
         try await TestServer.withLiveServer { api, port in
             let fixture = try await CatalogFixture.make(api)
             let show = fixture.showId

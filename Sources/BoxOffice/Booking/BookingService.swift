@@ -45,19 +45,13 @@ public final class BookingService: Sendable {
         let show = try await openShow(input.showId)
         let actor = try await showActor(show.show.id)
         let bookingId = Identifier.make("bkg", at: clock.now)
-        // The booking row and the 201 are both written from `show`, read from the show cache just now.
-        let outcome = await ShowJournal.$lockingShow.withValue(show) { () async -> Result<(SeatChange, Hold), SeatEngineError> in
-            do throws(SeatEngineError) {
-                let (change, hold, _) = try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
-                return .success((change, hold))
-            } catch {
-                return .failure(error)
+        do {
+            // The booking row and the 201 are both written from `show`, read from the show cache just now.
+            let (change, hold, _) = try await ShowJournal.$lockingShow.withValue(show) {
+                try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
             }
-        }
-        do throws(SeatEngineError) {
-            let (change, hold) = try outcome.get()
             return Booking(hold: hold, show: show, at: change.at)
-        } catch {
+        } catch let error as SeatEngineError {
             if case .unavailable = error { EngineMetrics.recordConflict() }
             if case .journalFailed = error { EngineMetrics.recordUnavailable() }
             throw BoxOfficeError(error)

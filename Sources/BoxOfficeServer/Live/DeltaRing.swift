@@ -81,18 +81,10 @@ struct DeltaRing {
         }
     }
 
-    /// Puts older frames (from the journal) in front of what is kept: `older` must be contiguous and reach at least
-    /// the version before `first`; otherwise nothing changes. Keeps the newest `capacity`.
-    mutating func prepend(_ older: [(version: Int64, frame: LiveFrame)]) {
-        prepend(entries: older.map { (version: $0.version, entry: .frame($0.frame)) })
-    }
-
-    /// Puts older changes (from the journal) in front of what is kept, unencoded; same rules as for frames.
-    mutating func prepend(_ older: [SeatChange]) {
-        prepend(entries: older.map { (version: $0.version, entry: .change($0)) })
-    }
-
-    private mutating func prepend(entries older: [(version: Int64, entry: Entry)]) {
+    /// Puts older changes (from the journal) in front of what is kept, unencoded: `changes` must be contiguous and
+    /// reach at least the version before `first`; otherwise nothing changes. Keeps the newest `capacity`.
+    mutating func prepend(_ changes: [SeatChange]) {
+        let older = changes.map { (version: $0.version, entry: Entry.change($0)) }
         guard let oldestOlder = older.first?.version else { return }
         let current = (0..<storage.count).map { (version: first + Int64($0), entry: storage[(head + $0) % storage.count]) }
         var merged: [(version: Int64, entry: Entry)]

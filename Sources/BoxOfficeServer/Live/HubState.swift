@@ -21,7 +21,7 @@ final class SessionIDs: Sendable {
 enum OutboundItem: Sendable {
     /// Bytes to write as they are (shared with every other socket that gets them).
     case frame(LiveFrame)
-    /// Make this show's subscription current: the writer asks the hub, at write time, for the replay from the ring
+    /// Make this show's subscription current: the drain asks the hub, at write time, for the replay from the ring
     /// or a fresh snapshot. This is how a first subscribe and a slow reader's folded backlog both get their state.
     case snapshot(show: String)
     /// Send this watched show's latest counts (after a slow reader's backlog was folded).
@@ -95,7 +95,7 @@ final class HubSession {
     func count(_ item: OutboundItem) {
         if case .frame(let frame) = item {
             queuedFrames += 1
-            queuedBytes += frame.bytes.readableBytes
+            queuedBytes += frame.payloadLength
         }
     }
 

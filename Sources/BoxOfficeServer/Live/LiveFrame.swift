@@ -16,22 +16,29 @@ struct LiveFrame: Sendable {
     let kind: Kind
     /// The show the frame is about; unsubscribing drops queued frames of that show.
     let show: String?
-    /// The JSON message.
-    let bytes: ByteBuffer
-    /// The whole WebSocket frame as it goes on the wire: FIN, text opcode, unmasked length, then `bytes`. Server
+    /// The whole WebSocket frame as it goes on the wire: FIN, text opcode, unmasked length, then the JSON. Server
     /// frames are never masked, so these same bytes are written, unchanged and uncopied, to every socket.
     let wire: ByteBuffer
+    /// The length of the frame's header in `wire` (2, 4 or 10 bytes).
+    private let headerLength: Int
 
     init(kind: Kind, show: String?, bytes: ByteBuffer) {
         self.kind = kind
         self.show = show
-        self.bytes = bytes
-        self.wire = Self.wireFrame(bytes)
+        (wire, headerLength) = Self.wireFrame(bytes)
     }
 
-    /// RFC 6455 §5.2 framing of one unfragmented, unmasked text message. RSV1 stays 0, so on a connection that
-    /// negotiated permessage-deflate it is an uncompressed message, which RFC 7692 §6 allows.
-    private static func wireFrame(_ payload: ByteBuffer) -> ByteBuffer {
+    /// The JSON message: a view into `wire`, not a second copy.
+    var bytes: ByteBuffer {
+        wire.getSlice(at: wire.readerIndex + headerLength, length: payloadLength)!
+    }
+
+    /// The JSON message's length in bytes.
+    var payloadLength: Int { wire.readableBytes - headerLength }
+
+    /// RFC 6455 §5.2 framing of one unfragmented, unmasked text message, and its header's length. RSV1 stays 0, so
+    /// on a connection that negotiated permessage-deflate it is an uncompressed message, which RFC 7692 §6 allows.
+    private static func wireFrame(_ payload: ByteBuffer) -> (ByteBuffer, headerLength: Int) {
         let length = payload.readableBytes
         var wire = ByteBuffer()
         wire.reserveCapacity(length + 10)
@@ -45,9 +52,10 @@ struct LiveFrame: Sendable {
             wire.writeInteger(UInt8(127))
             wire.writeInteger(UInt64(length))
         }
+        let headerLength = wire.readableBytes
         var payload = payload
         wire.writeBuffer(&payload)
-        return wire
+        return (wire, headerLength)
     }
 }
 

@@ -16,11 +16,12 @@ enum PerMessageDeflate {
     /// The first permessage-deflate offer whose parameters are all known and well-formed is accepted.
     static func negotiate(_ offers: [String]) -> String? {
         for header in offers {
-            for offer in header.split(separator: ",") where accepts(offer) {
+            for offer in header.split(separator: ",") {
+                guard let parameters = parameters(of: offer), accepts(parameters) else { continue }
                 var answer = "permessage-deflate; server_no_context_takeover; client_no_context_takeover"
                 // An offered `server_max_window_bits` must be answered (§7.1.2.1); we send nothing compressed, so
                 // its value is kept as is.
-                if let bits = parameters(of: offer)?["server_max_window_bits"], let bits, let value = Int(bits) {
+                if let bits = parameters["server_max_window_bits"], let bits, let value = Int(bits) {
                     answer += "; server_max_window_bits=\(value)"
                 }
                 return answer
@@ -29,9 +30,8 @@ enum PerMessageDeflate {
         return nil
     }
 
-    /// Whether an offer is permessage-deflate with only the four parameters of §7.1, each at most once and valid.
-    private static func accepts(_ offer: Substring) -> Bool {
-        guard let parameters = parameters(of: offer) else { return false }
+    /// Whether a permessage-deflate offer has only the four parameters of §7.1, each valid.
+    private static func accepts(_ parameters: [String: String?]) -> Bool {
         for (name, value) in parameters {
             switch name {
             case "server_no_context_takeover", "client_no_context_takeover":

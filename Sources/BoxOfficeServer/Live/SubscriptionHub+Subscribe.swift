@@ -52,7 +52,7 @@ extension SubscriptionHub {
         }
     }
 
-    /// Starts (or restarts) a subscription: queues a marker that the writer resolves into a replay or a snapshot.
+    /// Starts (or restarts) a subscription: queues a marker that the drain resolves into a replay or a snapshot.
     func subscribe(_ session: HubSession, show: String, since: Int64?) {
         guard Identifier.looksValid(show) else {
             reply(encoder.error(LiveProtocolError("unknown_show", "No show has this id.", show: show)), to: session.id)

@@ -131,28 +131,24 @@ public actor SubscriptionHub: Service {
 
     // MARK: - Sessions
 
-    /// Registers a new socket; `abort` drops its connection if it cannot even take a close frame. Until a channel
-    /// is attached, everything for it queues.
-    func connect(abort: @escaping @Sendable () -> Void) -> SessionID {
-        let id = sessionIDs.next()
-        sessions[id] = HubSession(id: id, abort: abort)
-        metrics.connections.record(sessions.count)
-        return id
-    }
-
-    /// Registers a socket that has just been upgraded, with its channel attached.
+    /// Registers a socket that has just been upgraded: its frames are written to its channel, and its loop's pinger
+    /// keeps it alive.
     func open(_ socket: LiveSocket) {
-        sessions[socket.id] = HubSession(id: socket.id, abort: { socket.abort() })
-        metrics.connections.record(sessions.count)
-        attach(socket, to: socket.id)
-    }
-
-    /// Attaches the socket's channel: from now on its frames are written to it directly.
-    func attach(_ socket: LiveSocket, to id: SessionID) {
-        guard let session = sessions[id] else { return }
+        let session = register(HubSession(id: socket.id, abort: { socket.abort() }))
         session.socket = socket
         pinger(for: socket.eventLoop).add(socket.handler)
-        startDrainIfNeeded(session)
+    }
+
+    /// Registers a session with no channel (the hub's tests play its drain with `take`); `abort` drops its
+    /// connection if it cannot even take a close frame.
+    func connect(abort: @escaping @Sendable () -> Void) -> SessionID {
+        register(HubSession(id: sessionIDs.next(), abort: abort)).id
+    }
+
+    private func register(_ session: HubSession) -> HubSession {
+        sessions[session.id] = session
+        metrics.connections.record(sessions.count)
+        return session
     }
 
     /// The loop's keepalive timer, made on first use.
@@ -164,7 +160,7 @@ public actor SubscriptionHub: Service {
         return pinger
     }
 
-    /// Forgets a socket (it closed): it stops receiving anything, and its writer, if waiting, ends.
+    /// Forgets a socket (it closed): it stops receiving anything, and a drain working for it stops.
     func disconnect(_ id: SessionID) {
         guard let session = sessions.removeValue(forKey: id) else { return }
         for show in session.subscriptions.keys { shows[show]?.subscribers.remove(id) }
