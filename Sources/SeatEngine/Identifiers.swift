@@ -8,3 +8,6 @@ public typealias BookingID = String
 
 /// A user's id.
 public typealias UserID = String
+
+/// A payment's id: the attempt that pins a hold while its card is charged.
+public typealias PaymentID = String

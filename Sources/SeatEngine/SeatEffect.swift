@@ -6,8 +6,8 @@ public enum SeatEffect: Sendable, Equatable {
     case released(Hold)
     /// Pending bookings whose time ran out.
     case expired([Hold])
-    /// Payment succeeded: the hold became booked in the same step.
-    case booked(Hold)
+    /// Payment succeeded: the hold became booked in the same step, paid by `charge`.
+    case booked(Hold, charge: Charge)
     /// A confirmed booking cancelled: its seats are available again.
     case cancelled(booking: BookingID, seats: [String])
 }

@@ -16,6 +16,10 @@ public enum SeatEngineError: Error, Sendable, Equatable {
     case holdExpired
     /// The booking holds no booked seats.
     case notBooked
+    /// A payment for this booking is being charged: a second one may not start, and the hold may not be released.
+    case paymentInProgress
+    /// The charge is not for the payment that pinned this hold (or none did): nothing is booked.
+    case paymentNotStarted
     /// The journal could not make the change durable; the change was undone.
     case journalFailed
 }

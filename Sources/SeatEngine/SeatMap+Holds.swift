@@ -66,9 +66,10 @@ extension SeatMap {
         return (finish(undo, cause: .lock, now: now), hold, replaced)
     }
 
-    /// Cancels a pending booking at its user's request: its seats become available.
+    /// Cancels a pending booking at its user's request: its seats become available. Not while its card is charged.
     public mutating func release(booking: BookingID, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
         guard let hold = liveHolds[booking] else { throw .holdNotFound }
+        guard pins[booking] == nil else { throw .paymentInProgress }
         var undo = SeatUndo()
         removeHold(hold, recording: &undo)
         return (finish(undo, cause: .release, now: now), .released(hold))

@@ -5,37 +5,42 @@ import Foundation
 #endif
 
 // Paying for a hold, and cancelling what was paid for. A payment pins its hold: while the card is charged the hold
-// cannot expire or be replaced, so a successful charge always finds its seats.
+// cannot expire, be replaced or be released, so a successful charge always finds its seats. A hold is pinned by at most
+// one payment at a time, so a booking is never charged twice.
 
 extension SeatMap {
-    /// Pins the live hold of `booking` for a payment attempt; throws if it is gone or its time is up. No version change.
+    /// Pins the live hold of `booking` for `payment`; throws if it is gone, its time is up, or another charge of
+    /// this booking (or this same payment) is in progress. No version change.
     @discardableResult
-    public mutating func beginPayment(booking: BookingID, now: Date) throws(SeatEngineError) -> Hold {
+    public mutating func beginPayment(booking: BookingID, payment: PaymentID, now: Date) throws(SeatEngineError) -> Hold {
         guard let hold = liveHolds[booking] else { throw .holdNotFound }
+        guard pins[booking] == nil else { throw .paymentInProgress }
         guard hold.expiresAt > now else { throw .holdExpired }
-        pins[booking, default: 0] += 1
+        pins[booking] = payment
         return hold
     }
 
-    /// Unpins after a failed charge (the hold may then expire at once); does nothing if nothing is pinned. No version change.
-    public mutating func endPayment(booking: BookingID) {
-        guard let count = pins[booking] else { return }
-        pins[booking] = count > 1 ? count - 1 : nil
+    /// Unpins after a failed charge (the hold may then expire at once); does nothing unless `payment` pinned it.
+    /// No version change.
+    public mutating func endPayment(booking: BookingID, payment: PaymentID) {
+        guard pins[booking] == payment else { return }
+        pins[booking] = nil
     }
 
-    /// Turns the hold of `booking` into booked seats after a successful charge; a pinned hold books even past its expiry.
-    public mutating func book(booking: BookingID, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
+    /// Turns the hold of `booking` into booked seats after `charge` succeeded; the hold must be pinned by the charged
+    /// payment, and then books even past its expiry.
+    public mutating func book(booking: BookingID, charge: Charge, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
         guard let hold = liveHolds[booking] else { throw .holdNotFound }
-        guard pins[booking] != nil || hold.expiresAt > now else { throw .holdExpired }
+        guard pins[booking] == charge.payment else { throw .paymentNotStarted }
         var undo = SeatUndo()
         for seat in hold.seats {
             guard let position = index[seat] else { continue }
             setSeat(position, .booked, owner: booking, recording: &undo)
         }
         setHold(nil, for: booking, recording: &undo)
-        setPins(nil, for: booking, recording: &undo)
+        setPin(nil, for: booking, recording: &undo)
         setBooked(hold.seats, for: booking, recording: &undo)
-        return (finish(undo, cause: .book, now: now), .booked(hold))
+        return (finish(undo, cause: .book, now: now), .booked(hold, charge: charge))
     }
 
     /// Cancels a confirmed booking: its booked seats become available.

@@ -17,7 +17,7 @@ struct SeatUndo: Sendable {
     var seats: [Int: Prior<SeatOwnership>] = [:]
     var holds: [BookingID: Prior<Hold>] = [:]
     var booked: [BookingID: Prior<[String]>] = [:]
-    var pins: [BookingID: Prior<Int>] = [:]
+    var pins: [BookingID: Prior<PaymentID>] = [:]
     /// The version the change produced; set when the change is finished.
     var version: Int64 = 0
 }
@@ -54,9 +54,9 @@ extension SeatMap {
         bookedSeats[booking] = seats
     }
 
-    mutating func setPins(_ count: Int?, for booking: BookingID, recording undo: inout SeatUndo) {
+    mutating func setPin(_ payment: PaymentID?, for booking: BookingID, recording undo: inout SeatUndo) {
         if undo.pins[booking] == nil { undo.pins[booking] = Prior(value: pins[booking]) }
-        pins[booking] = count
+        pins[booking] = payment
     }
 
     /// Drops a hold and its pin and frees its seats.
@@ -66,7 +66,7 @@ extension SeatMap {
             setSeat(position, .available, owner: nil, recording: &undo)
         }
         setHold(nil, for: hold.booking, recording: &undo)
-        setPins(nil, for: hold.booking, recording: &undo)
+        setPin(nil, for: hold.booking, recording: &undo)
     }
 
     /// Closes a step: bumps the version, keeps the undo record, and describes every touched seat in layout order.

@@ -25,8 +25,8 @@ public struct SeatMap: Sendable {
     var ownerAt: [BookingID?]
     var liveHolds: [BookingID: Hold]
     var bookedSeats: [BookingID: [String]]
-    /// Payments in progress per booking: a pinned hold never expires and is never replaced.
-    var pins: [BookingID: Int]
+    /// The payment in progress per booking (at most one): a pinned hold never expires, is never replaced or released.
+    var pins: [BookingID: PaymentID]
     var undoLog: [SeatUndo]
 
     /// A map of `seats` (layout order) seeded with `state`; throws when the seed contradicts itself or the layout.
@@ -132,6 +132,11 @@ public struct SeatMap: Sendable {
     /// Whether a payment for `booking` is in progress, so its hold cannot expire.
     public func isPinned(_ booking: BookingID) -> Bool {
         pins[booking] != nil
+    }
+
+    /// The payment being charged for `booking`, if one is.
+    public func payment(pinning booking: BookingID) -> PaymentID? {
+        pins[booking]
     }
 
     /// The earliest expiry among holds that can expire (those not pinned for payment): when the timer must fire.

@@ -92,27 +92,28 @@ public actor ShowActor {
         return step.change
     }
 
-    /// Pins the hold of `booking` while its card is charged, so it cannot expire; throws if it is gone or its time is up.
+    /// Pins the hold of `booking` for `payment` while its card is charged, so it cannot expire; throws if it is gone,
+    /// its time is up, or a charge of this booking is already in progress.
     @discardableResult
-    public func beginPayment(booking: BookingID) throws(SeatEngineError) -> Hold {
+    public func beginPayment(booking: BookingID, payment: PaymentID) throws(SeatEngineError) -> Hold {
         let now = touch()
-        let hold = try map.beginPayment(booking: booking, now: now)
+        let hold = try map.beginPayment(booking: booking, payment: payment, now: now)
         rearmTimer()
         return hold
     }
 
-    /// Unpins after a failed charge; a hold whose time ran out meanwhile expires at once.
-    public func endPayment(booking: BookingID) {
+    /// Unpins after a failed charge of `payment`; a hold whose time ran out meanwhile expires at once.
+    public func endPayment(booking: BookingID, payment: PaymentID) {
         touch()
-        map.endPayment(booking: booking)
+        map.endPayment(booking: booking, payment: payment)
         rearmTimer()
     }
 
-    /// Turns the (pinned) hold of `booking` into booked seats after a successful charge.
+    /// Turns the hold of `booking`, pinned by the charged payment, into booked seats.
     @discardableResult
-    public func book(booking: BookingID) async throws(SeatEngineError) -> SeatChange {
+    public func book(booking: BookingID, charge: Charge) async throws(SeatEngineError) -> SeatChange {
         let now = touch()
-        let step = try map.book(booking: booking, now: now)
+        let step = try map.book(booking: booking, charge: charge, now: now)
         try await record(step.change, effect: step.effect)
         return step.change
     }

@@ -13,7 +13,7 @@ struct BoxOfficeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "boxoffice",
         abstract: "A self-hosted box-office server: live seat maps, holds, bookings and payments over HTTP and WebSocket.",
-        subcommands: [Serve.self, Backup.self],
+        subcommands: [Serve.self, Backup.self, Check.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -70,5 +70,23 @@ struct Backup: ParsableCommand {
         let source = try BoxOfficeDatabase(path: database)
         try source.backup(to: file)
         print("backed up \(database) to \(file)")
+    }
+}
+
+/// `boxoffice check`: the money rules over the database (every confirmed booking paid exactly once, refunds matched);
+/// prints what breaks them and exits 1, or prints `ok`. Safe while the server runs.
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check that bookings and payments agree (exit 1 if not).")
+
+    @Option(name: .customLong("db"), help: "The SQLite database file to check.") var database = "./data/boxoffice.sqlite"
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
+        let violations = try await LedgerCheck.violations(in: BoxOfficeDatabase(path: database))
+        guard violations.isEmpty else {
+            for line in violations { print(line) }
+            throw ExitCode(1)
+        }
+        print("ok")
     }
 }

@@ -74,6 +74,15 @@ struct CatalogReadTests {
             #expect(Array(seen.prefix(200)) == all)
             let big = try #require(try await api.get("/api/movies?limit=100000").json["items"]?.array)
             #expect(big.count == 12, "a limit above 200 is treated as 200")
+            for huge in ["99999999999999999999999999", "0000000000000000000300", "9223372036854775808"] {
+                let answer = try await api.get("/api/shows?limit=\(huge)")
+                #expect(answer.status == 200, "limit=\(huge): \(answer.status)")
+                #expect(answer.json["items"]?.array?.count == 200, "limit=\(huge) is treated as 200")
+            }
+            for bad in ["-5", "1e3", "+7", " 7", "000"] {
+                let answer = try await api.get("/api/shows?limit=\(bad.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? bad)")
+                #expect(answer.status == 400 && answer.json.errorField == "limit", "limit=\(bad)")
+            }
         }
     }
 

@@ -14,7 +14,7 @@ struct RecoveryQueryPlanTests {
             ("last version", RecoveryQueries.lastVersion, ["shw_x"], "sqlite_autoindex_seatChanges_1"),
             ("live seats", RecoveryQueries.liveSeats, ["shw_x"], "bookingSeats_live"),
             ("shows with live holds", RecoveryQueries.showsWithLiveHolds, [], "bookings_pending"),
-            ("interrupted payments", RecoveryQueries.interruptedPayments, [], "payments_processing"),
+            ("interrupted payments", RecoveryQueries.interruptedPayments, ["2026-01-01 00:00:00.000"], "payments_processing"),
         ]
         for query in queries {
             let plan = try await database.pool.read { db in

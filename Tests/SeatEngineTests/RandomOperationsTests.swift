@@ -11,9 +11,9 @@ import Foundation
 enum RandomStep: CustomStringConvertible {
     case lock(BookingID, UserID, [String], TimeInterval)
     case release(BookingID)
-    case beginPayment(BookingID)
-    case endPayment(BookingID)
-    case book(BookingID)
+    case beginPayment(BookingID, PaymentID)
+    case endPayment(BookingID, PaymentID)
+    case book(BookingID, PaymentID)
     case cancel(BookingID)
     case advance(TimeInterval)
     case expire
@@ -22,9 +22,9 @@ enum RandomStep: CustomStringConvertible {
         switch self {
         case .lock(let booking, let user, let seats, let seconds): "lock \(booking) by \(user) of \(seats) for \(seconds) s"
         case .release(let booking): "release \(booking)"
-        case .beginPayment(let booking): "beginPayment \(booking)"
-        case .endPayment(let booking): "endPayment \(booking)"
-        case .book(let booking): "book \(booking)"
+        case .beginPayment(let booking, let payment): "beginPayment \(booking) with \(payment)"
+        case .endPayment(let booking, let payment): "endPayment \(booking) of \(payment)"
+        case .book(let booking, let payment): "book \(booking) charged to \(payment)"
         case .cancel(let booking): "cancel \(booking)"
         case .advance(let seconds): "advance clock \(seconds) s"
         case .expire: "expireDue"
@@ -73,17 +73,17 @@ struct RandomOperationsTests {
                     predicted = replay.predictRelease(booking: booking)
                     changes = true
                     try await actor.release(booking: booking)
-                case .beginPayment(let booking):
+                case .beginPayment(let booking, let payment):
                     predicted = replay.predictBeginPayment(booking: booking, now: now)
-                    try await actor.beginPayment(booking: booking)
-                    replay.pins[booking, default: 0] += 1
-                case .endPayment(let booking):
-                    await actor.endPayment(booking: booking)
-                    if let count = replay.pins[booking] { replay.pins[booking] = count > 1 ? count - 1 : nil }
-                case .book(let booking):
-                    predicted = replay.predictBook(booking: booking, now: now)
+                    try await actor.beginPayment(booking: booking, payment: payment)
+                    replay.pins[booking] = payment
+                case .endPayment(let booking, let payment):
+                    await actor.endPayment(booking: booking, payment: payment)
+                    if replay.pins[booking] == payment { replay.pins[booking] = nil }
+                case .book(let booking, let payment):
+                    predicted = replay.predictBook(booking: booking, payment: payment)
                     changes = true
-                    try await actor.book(booking: booking)
+                    try await actor.book(booking: booking, charge: Charge(payment: payment, transaction: "txn-\(payment)"))
                 case .cancel(let booking):
                     predicted = replay.predictCancel(booking: booking)
                     changes = true
@@ -147,6 +147,8 @@ struct RandomOperationsTests {
             if !preferred.isEmpty, random.chance(0.75) { return preferred.randomElement(using: &random)! }
             return bookingCount == 0 || random.chance(0.05) ? "ghost" : "b\(Int.random(in: 0..<bookingCount, using: &random))"
         }
+        // Two payments per booking, so a second charge of a booking being paid for is tried too.
+        func payment() -> PaymentID { random.chance(0.5) ? "p1" : "p2" }
         let roll = Int.random(in: 0..<100, using: &random)
         let held = replay.holds.keys.sorted()
         switch roll {
@@ -166,9 +168,9 @@ struct RandomOperationsTests {
             let user = users.randomElement(using: &random)!
             return .lock("b\(bookingCount - 1)", user, wanted, TimeInterval(Int.random(in: 10...120, using: &random)))
         case 35..<45: return .release(known(preferring: held))
-        case 45..<57: return .beginPayment(known(preferring: held))
-        case 57..<65: return .endPayment(known(preferring: replay.pins.keys.sorted()))
-        case 65..<77: return .book(known(preferring: replay.pins.keys.sorted() + held))
+        case 45..<57: return .beginPayment(known(preferring: held), payment())
+        case 57..<65: return .endPayment(known(preferring: replay.pins.keys.sorted()), payment())
+        case 65..<77: return .book(known(preferring: replay.pins.keys.sorted() + held), payment())
         case 77..<85: return .cancel(known(preferring: replay.booked.keys.sorted()))
         case 85..<95: return .advance(TimeInterval(Int.random(in: 1...40, using: &random)))
         default: return .expire

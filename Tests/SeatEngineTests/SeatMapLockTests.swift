@@ -62,7 +62,7 @@ struct SeatMapLockTests {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A2"], expiresAt: later, now: t0)
         _ = try map.lock(booking: "b2", user: "u2", seats: ["A4"], expiresAt: later, now: t0)
-        _ = try map.book(booking: "b2", now: t0)
+        _ = try map.pay(booking: "b2", now: t0)
         #expect(throws: SeatEngineError.unavailable(seats: ["A4", "A2"])) {
             try map.lock(booking: "b3", user: "u3", seats: ["A1", "A4", "A3", "A2"], expiresAt: later, now: t0)
         }
@@ -111,7 +111,7 @@ struct SeatMapLockTests {
     func pinnedBookingIsNotReplaced() throws {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: later, now: t0)
-        try map.beginPayment(booking: "b1", now: t0)
+        try map.beginPayment(booking: "b1", payment: "p1", now: t0)
         let before = MapFingerprint(map)
         #expect(throws: SeatEngineError.unavailable(seats: ["A2", "A1"])) {
             try map.lock(booking: "b2", user: "u1", seats: ["A2", "B1"], expiresAt: later, now: t0)

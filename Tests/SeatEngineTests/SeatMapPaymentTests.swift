@@ -9,48 +9,68 @@ import Foundation
 
 @Suite("SeatMap: payment, booking, cancelling")
 struct SeatMapPaymentTests {
-    @Test("beginPayment pins a live hold without a version change; gone or expired holds are refused")
+    @Test("beginPayment pins a live hold for one payment without a version change; gone or expired holds are refused")
     func beginPayment() throws {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
-        #expect(throws: SeatEngineError.holdNotFound) { try map.beginPayment(booking: "nope", now: t0) }
-        #expect(throws: SeatEngineError.holdExpired) { try map.beginPayment(booking: "b1", now: t0 + 60) }
+        #expect(throws: SeatEngineError.holdNotFound) { try map.beginPayment(booking: "nope", payment: "p1", now: t0) }
+        #expect(throws: SeatEngineError.holdExpired) { try map.beginPayment(booking: "b1", payment: "p1", now: t0 + 60) }
         #expect(!map.isPinned("b1"))
-        let hold = try map.beginPayment(booking: "b1", now: t0 + 59)
-        #expect(hold.booking == "b1" && map.isPinned("b1") && map.version == 1)
+        let hold = try map.beginPayment(booking: "b1", payment: "p1", now: t0 + 59)
+        #expect(hold.booking == "b1" && map.payment(pinning: "b1") == "p1" && map.version == 1)
+    }
+
+    @Test("one charge per booking at a time: a second payment, or the same one again, is paymentInProgress")
+    func oneChargeAtATime() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        try map.beginPayment(booking: "b1", payment: "p1", now: t0)
+        #expect(throws: SeatEngineError.paymentInProgress) { try map.beginPayment(booking: "b1", payment: "p2", now: t0) }
+        #expect(throws: SeatEngineError.paymentInProgress) { try map.beginPayment(booking: "b1", payment: "p1", now: t0) }
+        #expect(throws: SeatEngineError.paymentInProgress) { try map.release(booking: "b1", now: t0) }
+        map.endPayment(booking: "b1", payment: "p2")
+        #expect(map.payment(pinning: "b1") == "p1", "only the pinning payment unpins")
+        #expect(throws: SeatEngineError.paymentNotStarted) { try map.book(booking: "b1", charge: Charge(payment: "p2", transaction: "t"), now: t0) }
+        #expect(map.status(of: "A1") == .held && map.version == 1)
+        map.endPayment(booking: "b1", payment: "p1")
+        try map.beginPayment(booking: "b1", payment: "p2", now: t0)
+        _ = try map.book(booking: "b1", charge: Charge(payment: "p2", transaction: "t2"), now: t0)
+        #expect(map.status(of: "A1") == .booked)
     }
 
     @Test("a pinned hold does not expire, and books even after its expiresAt")
     func pinnedHoldBooksAfterExpiry() throws {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A2", "A1"], expiresAt: t0 + 60, now: t0)
-        try map.beginPayment(booking: "b1", now: t0 + 59)
+        try map.beginPayment(booking: "b1", payment: "p1", now: t0 + 59)
         let nothing = map.expire(now: t0 + 120)
         #expect(nothing == nil)
-        let (change, effect) = try map.book(booking: "b1", now: t0 + 120)
+        let charge = Charge(payment: "p1", transaction: "txn-1")
+        let (change, effect) = try map.book(booking: "b1", charge: charge, now: t0 + 120)
         #expect(
             change
                 == SeatChange(
                     show: "show-1", version: 2, cause: .book,
                     seats: [.init(seat: "A1", status: .booked), .init(seat: "A2", status: .booked)],
                     at: t0 + 120))
-        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60)))
+        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60), charge: charge))
         #expect(map.hold(for: "b1") == nil && !map.isPinned("b1"))
         #expect(map.booked == ["b1": ["A1", "A2"]])
         #expect(invariantViolations(of: map).isEmpty)
     }
 
-    @Test("book: a live unpinned hold books; an unpinned expired hold is holdExpired; no hold is holdNotFound")
+    @Test("book: only a hold pinned by the charged payment books; no hold is holdNotFound")
     func bookErrors() throws {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
         _ = try map.lock(booking: "b2", user: "u2", seats: ["A2"], expiresAt: t0 + 60, now: t0)
         let before = MapFingerprint(map)
-        #expect(throws: SeatEngineError.holdExpired) { try map.book(booking: "b1", now: t0 + 60) }
-        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "nope", now: t0) }
+        #expect(throws: SeatEngineError.paymentNotStarted) { try map.book(booking: "b1", charge: Charge(payment: "p1", transaction: "t"), now: t0) }
+        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "nope", charge: Charge(payment: "p1", transaction: "t"), now: t0) }
         #expect(MapFingerprint(map) == before)
-        _ = try map.book(booking: "b2", now: t0 + 59)
-        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "b2", now: t0) }
+        try map.beginPayment(booking: "b2", payment: "p2", now: t0)
+        _ = try map.book(booking: "b2", charge: Charge(payment: "p2", transaction: "t"), now: t0 + 59)
+        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "b2", charge: Charge(payment: "p2", transaction: "t"), now: t0) }
         #expect(map.status(of: "A2") == .booked)
     }
 
@@ -58,12 +78,9 @@ struct SeatMapPaymentTests {
     func endPaymentUnpins() throws {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
-        try map.beginPayment(booking: "b1", now: t0)
-        try map.beginPayment(booking: "b1", now: t0)
-        map.endPayment(booking: "b1")
-        #expect(map.isPinned("b1"), "two attempts in progress need two ends")
-        map.endPayment(booking: "b1")
-        map.endPayment(booking: "b1")
+        try map.beginPayment(booking: "b1", payment: "p1", now: t0)
+        map.endPayment(booking: "b1", payment: "p1")
+        map.endPayment(booking: "b1", payment: "p1")
         #expect(!map.isPinned("b1") && map.version == 1)
         let expired = map.expire(now: t0 + 60)
         #expect(expired?.change.cause == .expire)
@@ -75,7 +92,7 @@ struct SeatMapPaymentTests {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["C4", "C3"], expiresAt: t0 + 60, now: t0)
         _ = try map.lock(booking: "b2", user: "u2", seats: ["A1"], expiresAt: t0 + 60, now: t0)
-        _ = try map.book(booking: "b1", now: t0)
+        _ = try map.pay(booking: "b1", now: t0)
         let before = MapFingerprint(map)
         #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "b2", now: t0) }
         #expect(throws: SeatEngineError.notBooked) { try map.cancel(booking: "nope", now: t0) }
@@ -99,9 +116,9 @@ struct SeatMapPaymentTests {
         versions.append(try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 9, now: t0).change.version)
         versions.append(try map.lock(booking: "b2", user: "u1", seats: ["A2"], expiresAt: t0 + 9, now: t0).change.version)
         _ = try? map.lock(booking: "b3", user: "u3", seats: ["A2"], expiresAt: t0 + 9, now: t0)
-        try map.beginPayment(booking: "b2", now: t0)
-        map.endPayment(booking: "b2")
-        versions.append(try map.book(booking: "b2", now: t0).change.version)
+        try map.beginPayment(booking: "b2", payment: "p0", now: t0)
+        map.endPayment(booking: "b2", payment: "p0")
+        versions.append(try map.pay(booking: "b2", now: t0).change.version)
         versions.append(try map.cancel(booking: "b2", now: t0).change.version)
         versions.append(try map.lock(booking: "b4", user: "u4", seats: ["B1"], expiresAt: t0 + 9, now: t0).change.version)
         versions.append(try map.release(booking: "b4", now: t0).change.version)

@@ -30,7 +30,7 @@ struct SeatMapReleaseExpireTests {
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
         _ = try map.release(booking: "b1", now: t0)
         _ = try map.lock(booking: "b2", user: "u1", seats: ["A2"], expiresAt: t0 + 60, now: t0)
-        _ = try map.book(booking: "b2", now: t0)
+        _ = try map.pay(booking: "b2", now: t0)
         let before = MapFingerprint(map)
         for booking in ["nope", "b1", "b2"] {
             #expect(throws: SeatEngineError.holdNotFound) { try map.release(booking: booking, now: t0) }
@@ -45,7 +45,7 @@ struct SeatMapReleaseExpireTests {
         _ = try map.lock(booking: "due2", user: "u2", seats: ["B2", "B1"], expiresAt: t0 + 20, now: t0)
         _ = try map.lock(booking: "paying", user: "u3", seats: ["C1"], expiresAt: t0 + 5, now: t0)
         _ = try map.lock(booking: "later", user: "u4", seats: ["C2"], expiresAt: t0 + 21, now: t0)
-        try map.beginPayment(booking: "paying", now: t0)
+        try map.beginPayment(booking: "paying", payment: "p1", now: t0)
         #expect(map.earliestExpiry == t0 + 10, "a pinned hold is not the timer's concern")
 
         let expiry = map.expire(now: t0 + 20)

@@ -13,9 +13,9 @@ struct SeatMapUndoTests {
     func busyMap() throws -> SeatMap {
         var map = smallMap()
         _ = try map.lock(booking: "k1", user: "u9", seats: ["C1", "C2"], expiresAt: t0 + 60, now: t0)
-        _ = try map.book(booking: "k1", now: t0)
+        _ = try map.pay(booking: "k1", now: t0)
         _ = try map.lock(booking: "p1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60, now: t0)
-        try map.beginPayment(booking: "p1", now: t0)
+        try map.beginPayment(booking: "p1", payment: "pay-p1", now: t0)
         _ = try map.lock(booking: "h1", user: "u2", seats: ["B1", "B2"], expiresAt: t0 + 30, now: t0)
         map.settle(through: map.version)
         return map
@@ -26,9 +26,8 @@ struct SeatMapUndoTests {
         let steps: [(String, (inout SeatMap) throws -> Void)] = [
             ("lock with replacement", { _ = try $0.lock(booking: "h2", user: "u2", seats: ["B2", "B3"], expiresAt: t0 + 90, now: t0) }),
             ("release", { _ = try $0.release(booking: "h1", now: t0) }),
-            ("release of a pinned hold", { _ = try $0.release(booking: "p1", now: t0) }),
             ("expire", { _ = $0.expire(now: t0 + 30) }),
-            ("book of a pinned hold", { _ = try $0.book(booking: "p1", now: t0) }),
+            ("book of a pinned hold", { _ = try $0.book(booking: "p1", charge: Charge(payment: "pay-p1", transaction: "t"), now: t0) }),
             ("cancel", { _ = try $0.cancel(booking: "k1", now: t0) }),
         ]
         for (name, step) in steps {
@@ -51,7 +50,7 @@ struct SeatMapUndoTests {
         let settled = MapFingerprint(map)
         _ = try map.lock(booking: "n1", user: "u3", seats: ["B1", "B4"], expiresAt: t0 + 5, now: t0)
         _ = try map.lock(booking: "n2", user: "u3", seats: ["B4", "C3"], expiresAt: t0 + 5, now: t0)
-        _ = try map.book(booking: "p1", now: t0)
+        _ = try map.book(booking: "p1", charge: Charge(payment: "pay-p1", transaction: "t"), now: t0)
         let expired = map.expire(now: t0 + 5)
         #expect(expired != nil)
         #expect(map.unsettledVersions.count == 4)

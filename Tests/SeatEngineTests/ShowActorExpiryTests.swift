@@ -52,12 +52,12 @@ struct ShowActorExpiryTests {
         var feed = journal.publishedChanges.makeAsyncIterator()
         let actor = try await ShowActor(show: "s", seats: seats, journal: journal, clock: clock)
         try await actor.lock(booking: "b1", user: "u1", seats: ["A1"], holdFor: .seconds(60))
-        try await actor.beginPayment(booking: "b1")
+        try await actor.beginPayment(booking: "b1", payment: "p1")
         clock.advance(by: 120)
         // Give a wrongly armed timer every chance to fire.
         try await Task.sleep(for: .milliseconds(100))
         #expect(await actor.hold(for: "b1") != nil)
-        try await actor.book(booking: "b1")
+        try await actor.book(booking: "b1", charge: Charge(payment: "p1", transaction: "t1"))
         let published = await take(2, from: &feed)
         #expect(published.map(\.cause) == [.lock, .book])
         #expect(await actor.snapshot().booked == ["A1"])
@@ -70,13 +70,13 @@ struct ShowActorExpiryTests {
         var feed = journal.publishedChanges.makeAsyncIterator()
         let actor = try await ShowActor(show: "s", seats: seats, journal: journal, clock: clock)
         try await actor.lock(booking: "b1", user: "u1", seats: ["A1"], holdFor: .seconds(60))
-        try await actor.beginPayment(booking: "b1")
+        try await actor.beginPayment(booking: "b1", payment: "p1")
         clock.advance(by: 120)
-        await actor.endPayment(booking: "b1")
+        await actor.endPayment(booking: "b1", payment: "p1")
         let published = await take(2, from: &feed)
         #expect(published.map(\.cause) == [.lock, .expire])
         #expect(await actor.holds.isEmpty)
-        await #expect(throws: SeatEngineError.holdNotFound) { try await actor.book(booking: "b1") }
+        await #expect(throws: SeatEngineError.holdNotFound) { try await actor.book(booking: "b1", charge: Charge(payment: "p1", transaction: "t1")) }
     }
 
     @Test("an expiry the journal refuses is undone and retried about a second later")

@@ -142,7 +142,7 @@ def idle_timeout():
         server.kill()
 
 
-@test("boxoffice backup copies the database while the server writes")
+@test("boxoffice backup copies the database while the server writes, readable by its owner only")
 def backup():
     server, token, show = fresh_server()
     status, booking = call("POST", server.port, "/api/bookings/lock-seats", {"showId": show, "seats": [SEATS[3]]}, token)
@@ -151,6 +151,10 @@ def backup():
     import subprocess
     result = subprocess.run([BIN, "backup", "--db", server.db, target], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+    import os, stat
+    for path in (target, server.db):
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        assert mode == 0o600, f"{path} is mode {oct(mode)}; it holds password hashes, so it must be 0600"
     with sqlite3.connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT bookingStatus FROM bookings WHERE id = ?", (booking["id"],)).fetchone()[0] == "pending"

@@ -41,7 +41,7 @@ public struct AccountService: Sendable {
 
     /// The account for these credentials; 401 `invalid_credentials` for a wrong email or password alike.
     public func login(_ input: LoginInput) async throws -> UserRecord {
-        let user = input.email.utf8.count <= 254 ? try await users.user(email: input.email.trimmingCharacters(in: .whitespaces)) : nil
+        let user = input.email.utf8.count <= 1024 ? try await users.user(email: input.email) : nil
         // Verify against a real hash even for an unknown email, so timing does not tell which emails exist.
         let hash = user?.passwordHash ?? Self.decoyHash
         let matches = input.password.utf8.count <= 1024 ? try await hasher.verify(input.password, against: hash) : false
@@ -57,9 +57,10 @@ public struct AccountService: Sendable {
         return user
     }
 
-    /// Whether the account behind a verified token still exists and is active (read on every request: no stale window).
-    public func isActive(id: String) async throws -> Bool {
-        try await users.isActive(id: id)
+    /// The role of the account behind a verified token, if it still exists and is active. Read on every request, so a
+    /// demotion or deactivation takes effect at once: the token's own role claim is never trusted.
+    public func activeRole(id: String) async throws -> Role? {
+        try await users.activeRole(id: id)
     }
 
     /// Makes sure an admin account with this email exists and has this password (start-up, from the environment).

@@ -20,6 +20,10 @@ extension BoxOfficeError {
             self.init(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
         case .notBooked:
             self.init(.conflict, "booking_not_confirmed", "This booking holds no booked seats.")
+        case .paymentInProgress:
+            self.init(.conflict, "payment_in_progress", "A payment for this booking is being processed; try again when it has finished.")
+        case .paymentNotStarted:
+            self.init(.conflict, "payment_not_started", "No payment of this booking is being processed under that id.")
         case .journalFailed:
             self.init(.unavailable, "unavailable", "The change could not be saved; nothing was changed. Try again shortly.")
         }

@@ -42,9 +42,9 @@ struct ShowJournal: SeatJournal {
             entry = JournalEntry(show: change.show, version: change.version) { db in
                 try BookingWrites.release(ids, as: .expired, change: change, in: db)
             }
-        case .booked(let hold):
+        case .booked(let hold, let charge):
             entry = JournalEntry(show: change.show, version: change.version) { db in
-                try BookingWrites.book(hold.booking, change: change, in: db)
+                try BookingWrites.book(hold.booking, charge: charge, change: change, in: db)
             }
         case .cancelled(let booking, _):
             entry = JournalEntry(show: change.show, version: change.version) { db in

@@ -40,11 +40,14 @@ enum Validate {
 
     /// A plausible email address: one `@`, something before it, a dot in the domain, no spaces.
     static func email(_ value: String) throws -> String {
-        let email = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = EmailIdentity.display(value)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        // No white space, control or invisible format characters (a zero-width space would make a lookalike address).
+        let invisible: Set<Unicode.GeneralCategory> = [.control, .format, .unassigned, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator]
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-            !email.contains(where: { $0.isWhitespace || $0.isNewline })
+            !email.contains(where: { $0.isWhitespace || $0.isNewline }),
+            !email.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) })
         else {
             throw BoxOfficeError.invalid("email", "email must look like name@example.com")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import BoxOfficeStore
 import SeatEngine
 
 /// Sliding-window limits: at most `limit` events per key within `window`.
@@ -83,17 +84,17 @@ public struct RateLimits: Sendable {
 
     /// 429 while the account has 10 failed logins within 15 minutes.
     public func checkAccount(_ email: String) async throws {
-        if let wait = await limiter.blocked("failed:" + email.lowercased(), limit: Self.failedLogins.limit, window: Self.failedLogins.window) {
+        if let wait = await limiter.blocked("failed:" + EmailIdentity.key(email), limit: Self.failedLogins.limit, window: Self.failedLogins.window) {
             throw Self.tooMany(wait, message: "Too many failed logins for this account; try again later.")
         }
     }
 
     public func loginFailed(_ email: String) async {
-        await limiter.record("failed:" + email.lowercased(), window: Self.failedLogins.window, keep: Self.failedLogins.limit)
+        await limiter.record("failed:" + EmailIdentity.key(email), window: Self.failedLogins.window, keep: Self.failedLogins.limit)
     }
 
     public func loginSucceeded(_ email: String) async {
-        await limiter.reset("failed:" + email.lowercased())
+        await limiter.reset("failed:" + EmailIdentity.key(email))
     }
 
     public func lockSeats(user: String) async throws {

@@ -3,15 +3,24 @@ import Foundation
 import Logging
 import SeatEngine
 
-/// Initiates and processes payments. A success confirms the booking and books its seats in one durable step;
-/// the hold is pinned while the card is charged, so it cannot expire in between.
+/// Initiates and processes payments. A success confirms the booking and books its seats in one durable step.
+///
+/// A booking's payment is a state machine with one owner: the show's actor pins the booking's hold for exactly one
+/// payment at a time (`beginPayment`), so while one attempt is charged every other `process` call for that booking
+/// answers 409 `payment_in_progress` and charges nothing; the hold cannot expire or be released meanwhile. On disk each
+/// attempt moves `initiated → processing` before the card is charged, then to `failed`, or to `completed` in the same
+/// transaction that confirms the booking naming it — each step only from the status it leaves, and a unique index
+/// lets one booking have one completed payment. A crash mid-charge leaves `processing`, which start-up voids.
 public struct PaymentService: Sendable {
     let booking: BookingService
     let gateway: any PaymentGateway
+    /// Attempts still `processing` from before this moment were interrupted by a stop: start-up voids them.
+    let startedAt: Date
 
     public init(booking: BookingService, gateway: any PaymentGateway) {
         self.booking = booking
         self.gateway = gateway
+        self.startedAt = booking.clock.now
     }
 
     var journal: Journal { booking.journal }
@@ -24,7 +33,7 @@ public struct PaymentService: Sendable {
                 "paymentMethod", "paymentMethod must be one of \(PaymentMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let target = try await booking.ownBooking(userId: userId, bookingId: input.bookingId)
-        try Self.ensurePayable(target, now: clock.now)
+        try await ensurePayable(target)
         let now = clock.now
         let payment = Payment(
             id: Identifier.make("pay", at: now), bookingId: target.id, userId: userId, amount: target.totalAmount, currency: target.currency,
@@ -34,110 +43,153 @@ public struct PaymentService: Sendable {
     }
 
     /// Charges the payment. 200 with the completed payment (booking confirmed); 402 on a decline (the hold
-    /// stays, try again); 409 `hold_expired` if the hold ran out (no money taken).
+    /// stays, try again); 409 `hold_expired` if the hold ran out (no money taken), `payment_in_progress` while
+    /// another attempt of the booking is charged, `already_paid` once another attempt paid it.
     public func process(userId: String, paymentId: String, _ input: ProcessPaymentInput) async throws -> Payment {
         guard Identifier.looksValid(paymentId), let payment = try await booking.bookings.payment(id: paymentId), payment.userId == userId else {
             throw BoxOfficeError.notFound("payment", id: paymentId)
         }
-        switch payment.paymentStatus {
-        case .completed, .refunded:
-            return payment  // processing twice changes nothing
-        case .failed:
-            throw BoxOfficeError(
-                .conflict, "payment_failed", "This payment failed (\(payment.failureCode ?? "failed")); start a new one.",
-                details: ["payment": .value(EncodableValue(payment.view, identity: payment.id))])
-        case .processing:
-            throw BoxOfficeError(.conflict, "payment_in_progress", "This payment is being processed.")
-        case .initiated:
-            break
-        }
+        guard payment.paymentStatus == .initiated else { return try Self.settled(payment) }
         if payment.paymentMethod.needsCard {
             guard let card = input.card else { throw BoxOfficeError.invalid("card", "card details are required for \(payment.paymentMethod.rawValue)") }
             if let problem = card.problem(now: clock.now) { throw BoxOfficeError.invalid(problem.field, problem.message) }
         }
         let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
+        try await ensurePayable(target, for: payment)
         let actor = try await booking.showActor(target.showId)
         do {
-            _ = try await actor.beginPayment(booking: target.id)
+            _ = try await actor.beginPayment(booking: target.id, payment: payment.id)
+        } catch .paymentInProgress {
+            throw Self.inProgress
         } catch {
-            try await fail(payment, code: "hold_expired", response: nil)
-            throw BoxOfficeError(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
+            // The hold ended between the read and the pin (paid by another attempt, cancelled, expired): say which.
+            return try await answerSettled(payment, userId: userId)
+        }
+        // This call now owns the booking's payment until it books the seats or unpins them.
+        do {
+            try await journal.append(.startCharge(payment: payment.id, at: clock.now))
+        } catch {
+            await actor.endPayment(booking: target.id, payment: payment.id)
+            if error is PaymentWriteError { return try await answerSettled(payment, userId: userId) }
+            throw Self.notSaved
         }
         let decision: GatewayDecision
         do {
             decision = try await gateway.charge(
                 amount: payment.amount, currency: payment.currency, method: payment.paymentMethod.rawValue, card: input.card, reference: payment.id)
         } catch {
-            await actor.endPayment(booking: target.id)
-            _ = try? await fail(payment, code: "gateway_unavailable", response: "\(error)")
+            _ = try? await fail(payment.id, code: "gateway_unavailable", response: "\(error)")
+            await actor.endPayment(booking: target.id, payment: payment.id)
             throw BoxOfficeError(.unavailable, "unavailable", "The payment processor did not answer; no money was taken. Try again.")
         }
         switch decision {
         case .declined(let code, let message):
-            await actor.endPayment(booking: target.id)
-            let failed = try await fail(payment, code: code, response: message)
-            throw BoxOfficeError(.paymentFailed, code, message, details: ["payment": .value(EncodableValue(failed.view, identity: failed.id))])
+            let failed = try? await fail(payment.id, code: code, response: message)
+            await actor.endPayment(booking: target.id, payment: payment.id)
+            var shown = payment
+            if let failed { shown = failed } else if let current = try await booking.bookings.payment(id: payment.id) { shown = current }
+            throw BoxOfficeError(.paymentFailed, code, message, details: ["payment": .value(EncodableValue(shown.view, identity: shown.id))])
         case .approved(let transactionId):
-            var charged = payment
-            charged.paymentStatus = .processing
-            charged.transactionId = transactionId
-            charged.gatewayResponse = "approved"
-            charged.updatedAt = clock.now
             do {
-                try await write(.update(charged))
-                _ = try await actor.book(booking: target.id)
+                _ = try await actor.book(booking: target.id, charge: Charge(payment: payment.id, transaction: transactionId))
             } catch {
                 // Not confirmed: the authorisation is voided, so no money is taken.
-                await actor.endPayment(booking: target.id)
-                _ = try? await fail(charged, code: "not_confirmed", response: "\(error)")
-                if let engineError = error as? SeatEngineError, engineError != .journalFailed { throw BoxOfficeError(engineError) }
+                _ = try? await fail(payment.id, code: "not_confirmed", response: "\(error)")
+                await actor.endPayment(booking: target.id, payment: payment.id)
+                if error != .journalFailed { throw BoxOfficeError(error) }
                 throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
             }
-            return try await booking.bookings.payment(id: payment.id) ?? charged
+            guard let completed = try await booking.bookings.payment(id: payment.id) else { throw Self.notSaved }
+            return completed
         }
     }
 
-    /// Marks a payment failed, durably, and returns it.
+    /// Marks an attempt that was not captured `failed`, durably, and returns it; throws when it is already settled.
     @discardableResult
-    func fail(_ payment: Payment, code: String, response: String?) async throws -> Payment {
-        var failed = payment
-        failed.paymentStatus = .failed
-        failed.failureCode = code
-        failed.gatewayResponse = response
-        failed.updatedAt = clock.now
-        try await write(.update(failed))
-        return failed
+    func fail(_ paymentId: String, code: String, response: String?) async throws -> Payment? {
+        try await journal.append(.fail(payment: paymentId, code: code, response: response, at: clock.now))
+        return try await booking.bookings.payment(id: paymentId)
     }
 
     func write(_ entry: JournalEntry) async throws {
         do {
             try await journal.append(entry)
         } catch {
-            throw BoxOfficeError(.unavailable, "unavailable", "The payment could not be saved; nothing was charged. Try again shortly.")
+            throw Self.notSaved
         }
     }
 
-    static func ensurePayable(_ booking: Booking, now: Date) throws {
-        switch booking.bookingStatus {
-        case .pending:
-            guard booking.expiresAt > now else {
-                throw BoxOfficeError(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
-            }
-        case .expired:
-            throw BoxOfficeError(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
-        case .confirmed:
-            throw BoxOfficeError(.conflict, "booking_confirmed", "This booking is already paid and confirmed.")
-        case .cancelled:
-            throw BoxOfficeError(.conflict, "booking_cancelled", "This booking was cancelled.")
+    // MARK: Answers
+
+    static let inProgress = BoxOfficeError(
+        .conflict, "payment_in_progress", "A payment for this booking is being processed; nothing more was charged.")
+    static let alreadyPaid = BoxOfficeError(
+        .conflict, "already_paid", "This booking is already paid by another payment; nothing more was charged.")
+    static let holdExpired = BoxOfficeError(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
+    static let notSaved = BoxOfficeError(.unavailable, "unavailable", "The payment could not be saved; nothing was charged. Try again shortly.")
+
+    /// The answer for an attempt that is no longer `initiated`: a captured one is returned as it is (processing
+    /// twice changes nothing); a failed one is 409 `payment_failed`; one being charged is `payment_in_progress`.
+    static func settled(_ payment: Payment) throws -> Payment {
+        switch payment.paymentStatus {
+        case .completed, .refunded:
+            return payment
+        case .failed:
+            throw BoxOfficeError(
+                .conflict, "payment_failed", "This payment failed (\(payment.failureCode ?? "failed")); start a new one.",
+                details: ["payment": .value(EncodableValue(payment.view, identity: payment.id))])
+        case .processing, .initiated:
+            throw inProgress
         }
+    }
+
+    /// The hold could not be pinned, or the attempt was not `initiated` when its charge was to start: read both again
+    /// and answer what happened.
+    private func answerSettled(_ payment: Payment, userId: String) async throws -> Payment {
+        let current = try await booking.bookings.payment(id: payment.id) ?? payment
+        if current.paymentStatus != .initiated { return try Self.settled(current) }
+        let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
+        try await ensurePayable(target, for: current)
+        // Pending, yet its hold is gone or due: it expired (the expiry's write is on its way).
+        _ = try? await fail(current.id, code: "hold_expired", response: nil)
+        throw Self.holdExpired
+    }
+
+    /// Whether `target` may be paid now: a pending booking whose hold has time left and whose show is open.
+    /// Paid, cancelled and expired bookings answer what happened; with `payment`, an expired hold also fails that
+    /// attempt (no money was taken), while the other refusals store nothing.
+    func ensurePayable(_ target: Booking, for payment: Payment? = nil) async throws {
+        switch target.bookingStatus {
+        case .pending:
+            if target.expiresAt <= clock.now { break }
+            _ = try await booking.openShow(target.showId)
+            return
+        case .expired:
+            break
+        case .confirmed:
+            throw Self.alreadyPaid
+        case .cancelled:
+            throw BoxOfficeError(.conflict, "booking_cancelled", "This booking was cancelled; nothing was charged.")
+        }
+        if let payment { _ = try? await fail(payment.id, code: "hold_expired", response: nil) }
+        throw Self.holdExpired
     }
 }
 
 extension PaymentService {
-    /// Payments a crash left between the charge and the confirmation were never captured: mark them failed.
+    /// Payments a stop left between the charge and the confirmation were never captured: mark them failed.
+    /// Only those last touched before this server started, so no charge of this run is voided mid-way.
     public func voidInterrupted() async throws -> Int {
-        let interrupted = try await booking.bookings.interruptedPayments()
-        for payment in interrupted { try await fail(payment, code: "interrupted", response: "the server stopped before confirming") }
-        return interrupted.count
+        let interrupted = try await booking.bookings.interruptedPayments(before: startedAt)
+        var voided = 0
+        for payment in interrupted {
+            do {
+                try await fail(payment.id, code: "interrupted", response: "the server stopped before confirming")
+                voided += 1
+            } catch is PaymentWriteError {
+                continue  // settled meanwhile
+            }
+        }
+        return voided
     }
 }

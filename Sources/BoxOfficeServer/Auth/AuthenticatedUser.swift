@@ -3,6 +3,6 @@ import BoxOfficeStore
 /// The caller behind a verified token.
 public struct AuthenticatedUser: Sendable, Equatable {
     public var id: String
-    /// From the verified token only, never from anything else the client sends.
+    /// The account's role as stored, read on every request (never the token's claim, nor anything the client sends).
     public var role: Role
 }

@@ -15,12 +15,14 @@ struct BearerAuthenticator: AuthenticatorMiddleware {
         guard let bearer = request.headers.bearer else {
             throw BoxOfficeError(.unauthorized, "invalid_token", "The Authorization header must be `Bearer <token>`.")
         }
-        guard let user = await tokens.verify(bearer.token) else {
+        guard var user = await tokens.verify(bearer.token) else {
             throw BoxOfficeError(.unauthorized, "invalid_token", "The token is malformed, wrongly signed or expired.")
         }
-        guard try await accounts.isActive(id: user.id) else {
+        // The account's role as it is now, not as the token says: a demotion takes effect on the next request.
+        guard let role = try await accounts.activeRole(id: user.id) else {
             throw BoxOfficeError(.unauthorized, "invalid_token", "The token's account no longer exists or is deactivated.")
         }
+        user.role = role
         _ = header
         return user
     }

@@ -9,10 +9,12 @@ extension Request {
     func pageRequest() throws -> PageRequest {
         var limit = PageRequest.defaultLimit
         if let text = uri.queryParameters.get("limit") {
-            guard let value = Int(text), value >= 1 else {
+            // Digits only: any whole number above the maximum, however many digits (past Int's range too), is the maximum.
+            let digits = text.utf8.drop { $0 == UInt8(ascii: "0") }
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), !digits.isEmpty else {
                 throw BoxOfficeError.badParameter("limit", "limit must be a whole number from 1 to \(PageRequest.maxLimit)")
             }
-            limit = min(value, PageRequest.maxLimit)
+            limit = digits.count > 9 ? PageRequest.maxLimit : min(Int(Substring(digits))!, PageRequest.maxLimit)
         }
         var after: Cursor?
         if let text = uri.queryParameters.get("cursor"), !text.isEmpty {

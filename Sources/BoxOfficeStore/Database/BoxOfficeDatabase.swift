@@ -25,6 +25,8 @@ public final class BoxOfficeDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
         }
         self.path = path
+        // Password hashes and personal data: a new file is its owner's only (SQLite gives its WAL the same mode).
+        _ = try? OwnerOnlyFile.create(at: path)
         self.pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)
     }
@@ -46,8 +48,9 @@ public final class BoxOfficeDatabase: Sendable {
 
 extension BoxOfficeDatabase {
     /// Copies the database into a new file with SQLite's online backup; safe while the server writes.
+    /// The copy is readable by its owner only (mode 0600), like the JWT secret: it holds password hashes and personal data.
     public func backup(to file: String) throws {
-        guard !FileManager.default.fileExists(atPath: file) else { throw BackupError.targetExists(file) }
+        guard try OwnerOnlyFile.create(at: file) else { throw BackupError.targetExists(file) }
         let target = try DatabaseQueue(path: file)
         try pool.backup(to: target)
         try target.close()

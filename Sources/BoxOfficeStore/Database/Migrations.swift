@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The schema's history. Migrations are named and never edited once released: add a new one.
@@ -168,6 +169,52 @@ enum Migrations {
             try db.create(
                 index: "payments_processing", on: "payments", columns: ["paymentStatus"],
                 condition: Column("paymentStatus") == "processing")
+        }
+        // A booking is charged at most once: at most one attempt per booking is being charged or has been captured.
+        // Earlier versions could charge a booking twice; repair that first, as a payments desk would.
+        migrator.registerMigration("v4-one-charge-per-booking", foreignKeyChecks: .immediate) { db in
+            let now = Date()
+            // Attempts a crash left processing were never captured (start-up voids them too).
+            try db.execute(
+                sql: """
+                    UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted',
+                        gatewayResponse = 'the server stopped before confirming', updatedAt = ?
+                    WHERE paymentStatus = 'processing'
+                    """, arguments: [now])
+            // A confirmed booking that names an attempt which did not complete is paid by its earliest completed one.
+            try db.execute(
+                sql: """
+                    UPDATE bookings SET paymentId = (
+                        SELECT p.id FROM payments p WHERE p.bookingId = bookings.id AND p.paymentStatus = 'completed'
+                        ORDER BY p.createdAt, p.id LIMIT 1)
+                    WHERE bookingStatus = 'confirmed'
+                      AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = bookings.paymentId AND p.paymentStatus = 'completed')
+                      AND EXISTS (SELECT 1 FROM payments p WHERE p.bookingId = bookings.id AND p.paymentStatus = 'completed')
+                    """)
+            // Every other captured charge paid for nothing: refund it.
+            try db.execute(
+                sql: """
+                    UPDATE payments SET paymentStatus = 'refunded', refundedAt = ?, updatedAt = ?,
+                        gatewayResponse = 'duplicate charge refunded on upgrade'
+                    WHERE paymentStatus = 'completed'
+                      AND id NOT IN (SELECT paymentId FROM bookings WHERE bookingStatus = 'confirmed' AND paymentId IS NOT NULL)
+                    """, arguments: [now, now])
+            try db.execute(
+                sql: "CREATE UNIQUE INDEX payments_one_charge ON payments(bookingId) WHERE paymentStatus IN ('processing', 'completed')")
+        }
+        // Emails are one identity after NFKC and case folding (`EmailIdentity`); SQLite's NOCASE folds ASCII only.
+        migrator.registerMigration("v5-email-identity", foreignKeyChecks: .immediate) { db in
+            try db.alter(table: "users") { t in t.add(column: "emailKey", .text).notNull().defaults(to: "") }
+            var taken = Set<String>()
+            for row in try Row.fetchAll(db, sql: "SELECT id, email FROM users ORDER BY createdAt, id") {
+                let id: String = row["id"]
+                var key = EmailIdentity.key(row["email"])
+                // Lookalike spellings once made separate accounts: the earliest keeps the address, later ones no longer
+                // match any login (their owners can be helped by an admin).
+                if !taken.insert(key).inserted { key = "duplicate:\(id):\(key)" }
+                try db.execute(sql: "UPDATE users SET emailKey = ? WHERE id = ?", arguments: [key, id])
+            }
+            try db.create(index: "users_emailKey", on: "users", columns: ["emailKey"], unique: true)
         }
         return migrator
     }

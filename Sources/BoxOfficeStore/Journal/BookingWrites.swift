@@ -49,37 +49,45 @@ public enum BookingWrites {
         for booking in bookings { try end(booking, as: status, at: change.at, in: db) }
     }
 
-    /// Payment succeeded: the booking is confirmed, its seats booked and its processing payment completed, together.
-    public static func book(_ bookingId: String, change: SeatChange, in db: Database) throws {
+    /// `charge` succeeded: its payment is completed (with the processor's transaction), the booking confirmed naming
+    /// that payment, and the seats booked, together. Only the payment being charged completes: one that is not
+    /// `processing` for this booking fails the entry, so nothing is confirmed on another attempt's money.
+    public static func book(_ bookingId: String, charge: Charge, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
-        let processing = try db.cachedStatement(
-            sql: "SELECT id FROM payments WHERE bookingId = ? AND paymentStatus = 'processing' ORDER BY createdAt DESC LIMIT 1")
-        guard let paymentId = try String.fetchOne(processing, arguments: [bookingId]) else {
-            throw BookingWriteError.noProcessingPayment(bookingId)
-        }
+        let at = StorageDate.databaseValue(change.at)
         try run(
-            "UPDATE payments SET paymentStatus = 'completed', paidAt = ?, updatedAt = ? WHERE id = ?", [change.at, change.at, paymentId], in: db)
+            """
+            UPDATE payments SET paymentStatus = 'completed', transactionId = ?, gatewayResponse = 'approved', paidAt = ?, updatedAt = ?
+            WHERE id = ? AND bookingId = ? AND paymentStatus = 'processing'
+            """,
+            [charge.transaction, at, at, charge.payment, bookingId], in: db)
+        guard db.changesCount == 1 else { throw BookingWriteError.paymentNotProcessing(charge.payment) }
         try run(
             """
             UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = ?, updatedAt = ?
             WHERE id = ? AND bookingStatus = 'pending'
             """,
-            [paymentId, change.at, bookingId], in: db)
+            [charge.payment, at, bookingId], in: db)
         guard db.changesCount == 1 else { throw BookingWriteError.notPending(bookingId) }
         try run("UPDATE bookingSeats SET state = 'booked' WHERE bookingId = ?", [bookingId], in: db)
     }
 
-    /// A confirmed booking is cancelled before its show: refunded, and its seats freed.
+    /// A confirmed booking is cancelled before its show: the payment that paid for it is refunded, and its seats freed.
     public static func cancelConfirmed(_ bookingId: String, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
-        try db.execute(
-            sql: "UPDATE payments SET paymentStatus = 'refunded', refundedAt = ?, updatedAt = ? WHERE bookingId = ? AND paymentStatus = 'completed'",
-            arguments: [change.at, change.at, bookingId])
-        try db.execute(
-            sql: "UPDATE bookings SET bookingStatus = 'cancelled', paymentStatus = 'refunded', updatedAt = ? WHERE id = ? AND bookingStatus = 'confirmed'",
-            arguments: [change.at, bookingId])
+        let at = StorageDate.databaseValue(change.at)
+        try run(
+            """
+            UPDATE payments SET paymentStatus = 'refunded', refundedAt = ?, updatedAt = ?
+            WHERE id = (SELECT paymentId FROM bookings WHERE id = ? AND bookingStatus = 'confirmed') AND paymentStatus = 'completed'
+            """,
+            [at, at, bookingId], in: db)
+        guard db.changesCount == 1 else { throw BookingWriteError.noCompletedPayment(bookingId) }
+        try run(
+            "UPDATE bookings SET bookingStatus = 'cancelled', paymentStatus = 'refunded', updatedAt = ? WHERE id = ? AND bookingStatus = 'confirmed'",
+            [at, bookingId], in: db)
         guard db.changesCount == 1 else { throw BookingWriteError.notConfirmed(bookingId) }
-        try db.execute(sql: "DELETE FROM bookingSeats WHERE bookingId = ?", arguments: [bookingId])
+        try run("DELETE FROM bookingSeats WHERE bookingId = ?", [bookingId], in: db)
     }
 
     static func end(_ bookingId: String, as status: BookingStatus, at: Date, in db: Database) throws {
@@ -93,7 +101,10 @@ public enum BookingWrites {
 
 /// A booking write found the rows in a state the engine did not expect: the batch entry fails loudly.
 public enum BookingWriteError: Error, Sendable, Equatable {
-    case noProcessingPayment(String)
+    /// The charged payment is not `processing` for this booking.
+    case paymentNotProcessing(String)
+    /// A confirmed booking without the completed payment its `paymentId` names.
+    case noCompletedPayment(String)
     case notPending(String)
     case notConfirmed(String)
 }

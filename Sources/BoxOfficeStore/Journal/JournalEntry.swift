@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// One durable write handed to the journal: the rows of one change, applied inside a group transaction.
@@ -37,12 +38,17 @@ public enum JournalError: Error, Sendable, Equatable {
 extension JournalEntry {
     /// Records a new payment attempt.
     public static func insert(_ payment: Payment) -> JournalEntry {
-        JournalEntry { db in try payment.insert(db) }
+        JournalEntry { db in try PaymentWrites.insert(payment, in: db) }
     }
 
-    /// Saves a payment attempt's new state (attempts are updated, never deleted).
-    public static func update(_ payment: Payment) -> JournalEntry {
-        JournalEntry { db in try payment.update(db) }
+    /// Moves a payment attempt from `initiated` to `processing` before its card is charged.
+    public static func startCharge(payment: String, at: Date) -> JournalEntry {
+        JournalEntry { db in try PaymentWrites.startCharge(payment, at: at, in: db) }
+    }
+
+    /// Marks a payment attempt that was not captured `failed` (attempts are updated, never deleted).
+    public static func fail(payment: String, code: String, response: String?, at: Date) -> JournalEntry {
+        JournalEntry { db in try PaymentWrites.fail(payment, code: code, response: response, at: at, in: db) }
     }
 
     /// Stores the answer to an idempotent request.

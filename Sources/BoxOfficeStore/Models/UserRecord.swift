@@ -13,8 +13,10 @@ public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
 
     public var id: String
     public var name: String
-    /// Stored as typed; unique without regard to case.
+    /// Stored as typed (trimmed, NFKC); shown to its owner.
     public var email: String
+    /// `EmailIdentity.key(email)`: what look-ups compare; unique.
+    public var emailKey: String
     public var passwordHash: String
     public var phone: String?
     public var role: Role
@@ -29,6 +31,7 @@ public struct UserRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
         self.id = id
         self.name = name
         self.email = email
+        self.emailKey = EmailIdentity.key(email)
         self.passwordHash = passwordHash
         self.phone = phone
         self.role = role

@@ -93,9 +93,11 @@ public struct BookingRepository: Sendable {
         }
     }
 
-    /// Payments left `processing` by a crash: their charges were never captured.
-    public func interruptedPayments() async throws -> [Payment] {
-        try await database.pool.read { db in try Payment.fetchAll(db, sql: RecoveryQueries.interruptedPayments) }
+    /// Payments left `processing` by a stop before `cutoff`: their charges were never captured.
+    public func interruptedPayments(before cutoff: Date) async throws -> [Payment] {
+        try await database.pool.read { db in
+            try Payment.fetchAll(db, sql: RecoveryQueries.interruptedPayments, arguments: [StorageDate.databaseValue(cutoff)])
+        }
     }
 
     // MARK: Idempotency

@@ -15,5 +15,5 @@ enum RecoveryQueries {
     static let showsWithLiveHolds = "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending'"
 
     /// Payments a crash left `processing`: the partial index payments_processing (migration v3).
-    static let interruptedPayments = "SELECT * FROM payments WHERE paymentStatus = 'processing'"
+    static let interruptedPayments = "SELECT * FROM payments WHERE paymentStatus = 'processing' AND updatedAt < ?"
 }

@@ -6,16 +6,17 @@ public protocol UserRepository: Sendable {
     /// Inserts a new account; throws `StoreError.duplicate(field: "email")` when the email is taken.
     func insert(_ user: UserRecord) async throws
     func user(id: String) async throws -> UserRecord?
-    /// Case-insensitive lookup.
+    /// The account known by this address, compared as `EmailIdentity.key` (white space, NFKC and case do not matter).
     func user(email: String) async throws -> UserRecord?
     func update(_ user: UserRecord) async throws
-    /// Whether the account exists and is active: the per-request check behind a token.
-    func isActive(id: String) async throws -> Bool
+    /// The role of the account if it exists and is active: the per-request check behind a token.
+    func activeRole(id: String) async throws -> Role?
 }
 
 extension UserRepository {
-    public func isActive(id: String) async throws -> Bool {
-        try await user(id: id)?.isActive ?? false
+    public func activeRole(id: String) async throws -> Role? {
+        guard let user = try await user(id: id), user.isActive else { return nil }
+        return user.role
     }
 }
 
@@ -37,19 +38,20 @@ public struct SQLiteUserRepository: UserRepository {
         try await database.pool.read { db in try UserRecord.fetchOne(db, key: id) }
     }
 
-    /// One indexed integer read through a cached prepared statement: no record decoding. It reads the row every
-    /// time on purpose: accounts are deactivated by a write to `users` (from any connection or process), and a
-    /// token must stop working at once, so no in-memory copy may answer for it.
-    public func isActive(id: String) async throws -> Bool {
+    /// One indexed read through a cached prepared statement: no record decoding. It reads the row every time on
+    /// purpose: accounts are deactivated and roles changed by a write to `users` (from any connection or process),
+    /// and a token must lose its rights at once, so no in-memory copy may answer for it.
+    public func activeRole(id: String) async throws -> Role? {
         try await database.pool.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT isActive FROM users WHERE id = ?")
-            return try Bool.fetchOne(statement, arguments: [id]) ?? false
+            let statement = try db.cachedStatement(sql: "SELECT role FROM users WHERE id = ? AND isActive")
+            return try String.fetchOne(statement, arguments: [id]).flatMap(Role.init(rawValue:))
         }
     }
 
     public func user(email: String) async throws -> UserRecord? {
-        try await database.pool.read { db in
-            try UserRecord.filter(sql: "email = ? COLLATE NOCASE", arguments: [email]).fetchOne(db)
+        let key = EmailIdentity.key(email)
+        return try await database.pool.read { db in
+            try UserRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE emailKey = ?"), arguments: [key])
         }
     }
 

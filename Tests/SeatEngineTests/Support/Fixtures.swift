@@ -54,3 +54,22 @@ func take(_ count: Int, from feed: inout AsyncStream<SeatChange>.Iterator) async
     while changes.count < count, let change = await feed.next() { changes.append(change) }
     return changes
 }
+
+extension SeatMap {
+    /// Pays for a hold as the payment service does: pins it for one payment, then books it with that payment's charge.
+    mutating func pay(booking: BookingID, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
+        let payment = "pay-\(booking)"
+        try beginPayment(booking: booking, payment: payment, now: now)
+        return try book(booking: booking, charge: Charge(payment: payment, transaction: "txn-\(booking)"), now: now)
+    }
+}
+
+extension ShowActor {
+    /// Pays for a hold as the payment service does: pins it for one payment, then books it with that payment's charge.
+    @discardableResult
+    func pay(booking: BookingID) async throws(SeatEngineError) -> SeatChange {
+        let payment = "pay-\(booking)"
+        try beginPayment(booking: booking, payment: payment)
+        return try await book(booking: booking, charge: Charge(payment: payment, transaction: "txn-\(booking)"))
+    }
+}

@@ -13,7 +13,7 @@ struct ReplayedShow {
     var statuses: [String: SeatStatus]
     var holds: [BookingID: Hold] = [:]
     var booked: [BookingID: [String]] = [:]
-    var pins: [BookingID: Int] = [:]
+    var pins: [BookingID: PaymentID] = [:]
     var version: Int64 = 0
 
     init(seats: [String]) {
@@ -52,7 +52,7 @@ struct ReplayedShow {
                 holds[hold.booking] = nil
                 for seat in hold.seats { expected[seat] = .available }
             }
-        case .booked(let hold):
+        case .booked(let hold, _):
             if change.cause != .book { problems.append("cause \(change.cause) for a booking") }
             holds[hold.booking] = nil
             pins[hold.booking] = nil
@@ -98,17 +98,19 @@ struct ReplayedShow {
     }
 
     func predictRelease(booking: BookingID) -> SeatEngineError? {
-        holds[booking] == nil ? .holdNotFound : nil
+        if holds[booking] == nil { return .holdNotFound }
+        return pins[booking] != nil ? .paymentInProgress : nil
     }
 
     func predictBeginPayment(booking: BookingID, now: Date) -> SeatEngineError? {
         guard let hold = holds[booking] else { return .holdNotFound }
+        if pins[booking] != nil { return .paymentInProgress }
         return hold.expiresAt <= now ? .holdExpired : nil
     }
 
-    func predictBook(booking: BookingID, now: Date) -> SeatEngineError? {
-        guard let hold = holds[booking] else { return .holdNotFound }
-        return pins[booking] == nil && hold.expiresAt <= now ? .holdExpired : nil
+    func predictBook(booking: BookingID, payment: PaymentID) -> SeatEngineError? {
+        guard holds[booking] != nil else { return .holdNotFound }
+        return pins[booking] == payment ? nil : .paymentNotStarted
     }
 
     func predictCancel(booking: BookingID) -> SeatEngineError? {
@@ -126,6 +128,9 @@ struct ReplayedShow {
         if map.booked != booked { problems.append("booked \(map.booked.keys.sorted()), replay \(booked.keys.sorted())") }
         let actualPins = Set(map.holds.map(\.booking).filter { map.isPinned($0) })
         if actualPins != Set(pins.keys) { problems.append("pinned \(actualPins.sorted()), replay \(pins.keys.sorted())") }
+        for (booking, payment) in pins where map.payment(pinning: booking) != payment {
+            problems.append("\(booking) pinned by \(String(describing: map.payment(pinning: booking))), replay \(payment)")
+        }
         return problems
     }
 }
