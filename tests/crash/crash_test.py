@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Crash test: book under load, kill -9 the real server, restart it on the same file, and check that
-every acknowledged hold and booking is still there, exactly as acknowledged, and no seat is sold twice.
+"""Crash test: book and pay under load (double clicks, two payments of one booking, refunds), kill -9 the real
+server, restart it on the same file, and check that every acknowledged hold and booking is still there, exactly
+as acknowledged, no seat is sold twice, and the money agrees: every confirmed booking paid by exactly one
+completed payment (its paymentId), every refund matched, no completed payment without its booking.
 
     python3 tests/crash/crash_test.py [path/to/boxoffice] [--cycles N]
 
@@ -42,7 +44,9 @@ class Server:
         self.env = dict(env or {})
 
     def start(self):
+        # A slow gateway widens the window between a charge and its confirmation, so kills land inside it.
         env = dict(os.environ, BOXOFFICE_BCRYPT_COST="4", BOXOFFICE_RATE_LIMITS="off", BOXOFFICE_LOG_LEVEL="warning",
+                   BOXOFFICE_PAYMENT_LATENCY_MS=os.environ.get("BOXOFFICE_PAYMENT_LATENCY_MS", "40"),
                    BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789", **self.env)
         self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo", *self.args], env=env,
                                         stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
@@ -116,15 +120,78 @@ def load(port, users, shows, seats_by_show, ledger, stop, rng_seed):
             return  # the server was killed
         if status == 201:
             ledger.record(body["id"], token=user["token"], show=show, seats=sorted(seats), state="pending", expiresAt=body["expiresAt"])
-            if rng.random() < 0.5:
+            if rng.random() < 0.6:
                 try:
-                    status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": body["id"], "paymentMethod": "upi"}, user["token"])
-                    if status == 201:
-                        status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, user["token"])
-                        if status == 200:
-                            ledger.record(body["id"], state="confirmed")
+                    if not pay(port, user["token"], body["id"], ledger, rng):
+                        return
                 except OSError:
                     return
+
+
+def pay(port, token, booking_id, ledger, rng):
+    """Pays as unlucky users do: one or two payments of the booking, each sent once or twice at the same moment
+    (a double click); sometimes cancels the confirmed booking (a refund). False when the server is gone."""
+    payments = []
+    for method in ("upi", "wallet")[: rng.choice((1, 2))]:
+        status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking_id, "paymentMethod": method}, token)
+        if status != 201:
+            return True
+        payments.append(payment["id"])
+    calls = [p for p in payments for _ in range(rng.choice((1, 2)))]
+    replies = [None] * len(calls)
+
+    def process(index):
+        try:
+            replies[index] = call("POST", port, f"/api/payments/{calls[index]}/process", {}, token)
+        except OSError:
+            replies[index] = (None, None)
+
+    threads = [threading.Thread(target=process, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=15)
+    paid_by = {reply[1]["id"] for reply in replies if reply and reply[0] == 200}
+    for reply in replies:
+        if reply and reply[0] not in (None, 200, 409, 503):
+            ledger.record(booking_id, problem=f"process answered {reply[0]}: {reply[1]}")
+    if len(paid_by) > 1:
+        ledger.record(booking_id, problem=f"charged by two payments: {sorted(paid_by)}")
+    if paid_by:
+        ledger.record(booking_id, state="confirmed", paid_by=min(paid_by))
+        if rng.random() < 0.25:
+            # Sent but not yet answered, a cancel may or may not have happened when the server dies.
+            ledger.record(booking_id, state="cancelling")
+            status, cancelled = call("POST", port, f"/api/bookings/{booking_id}/cancel", {}, token)
+            ledger.record(booking_id, state="cancelled" if status == 200 else "confirmed")
+    return all(reply and reply[0] is not None for reply in replies)
+
+
+# The money rules, read straight from the file after every restart (stdlib sqlite3, not the server's code).
+LEDGER_RULES = {
+    "confirmed booking not paid by its completed paymentId": """
+        SELECT b.id FROM bookings b LEFT JOIN payments p ON p.id = b.paymentId
+        WHERE b.bookingStatus = 'confirmed' AND (p.id IS NULL OR p.paymentStatus <> 'completed' OR p.bookingId <> b.id)""",
+    "booking with more than one completed payment": """
+        SELECT bookingId FROM payments WHERE paymentStatus = 'completed' GROUP BY bookingId HAVING COUNT(*) > 1""",
+    "refunded booking without its refunded payment": """
+        SELECT b.id FROM bookings b LEFT JOIN payments p ON p.id = b.paymentId
+        WHERE b.paymentStatus = 'refunded' AND (p.id IS NULL OR p.paymentStatus <> 'refunded')""",
+    "completed payment without a confirmed booking naming it": """
+        SELECT p.id FROM payments p LEFT JOIN bookings b ON b.id = p.bookingId
+        WHERE p.paymentStatus = 'completed' AND (b.id IS NULL OR b.bookingStatus <> 'confirmed' OR b.paymentId <> p.id)""",
+    "payment still processing after the restart": "SELECT id FROM payments WHERE paymentStatus = 'processing'",
+}
+
+
+def check_ledger(db, failures):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        for rule, sql in LEDGER_RULES.items():
+            for (row_id,) in connection.execute(sql).fetchall()[:10]:
+                failures.append(f"{rule}: {row_id}")
+    result = subprocess.run([BIN, "check", "--db", db], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        failures.append("boxoffice check: " + (result.stdout + result.stderr).strip()[:500])
 
 
 def check(port, users, shows, ledger, failures):
@@ -137,8 +204,17 @@ def check(port, users, shows, ledger, failures):
         seats = sorted(s["seatNumber"] for s in booking["seats"])
         if seats != expected["seats"]:
             failures.append(f"{booking_id}: seats {seats} != acknowledged {expected['seats']}")
-        if expected["state"] == "confirmed" and booking["bookingStatus"] != "confirmed":
-            failures.append(f"{booking_id}: paid and acknowledged, but {booking['bookingStatus']}")
+        if "problem" in expected:
+            failures.append(f"{booking_id}: {expected['problem']}")
+        if expected["state"] == "cancelling" and booking["bookingStatus"] == "cancelled":
+            expected = dict(expected, state="cancelled")
+        if expected["state"] in ("confirmed", "cancelling"):
+            if booking["bookingStatus"] != "confirmed":
+                failures.append(f"{booking_id}: paid and acknowledged, but {booking['bookingStatus']}")
+            elif booking["paymentId"] != expected["paid_by"]:
+                failures.append(f"{booking_id}: paid by {expected['paid_by']}, but names {booking['paymentId']}")
+        if expected["state"] == "cancelled" and (booking["bookingStatus"], booking["paymentStatus"]) != ("cancelled", "refunded"):
+            failures.append(f"{booking_id}: cancel acknowledged, but {booking['bookingStatus']}/{booking['paymentStatus']}")
         if expected["state"] == "pending":
             if booking["bookingStatus"] not in ("pending", "confirmed"):
                 failures.append(f"{booking_id}: acknowledged hold is {booking['bookingStatus']}")
@@ -198,8 +274,9 @@ def main():
         server.start()
         failures = [] if integrity == "ok" else [f"integrity_check: {integrity}"]
         check(port, users, shows, ledger, failures)
+        check_ledger(db, failures)
         acknowledged = len(ledger.bookings)
-        confirmed = sum(1 for b in ledger.bookings.values() if b["state"] == "confirmed")
+        confirmed = sum(1 for b in ledger.bookings.values() if b["state"] != "pending")
         if failures:
             failed += 1
             print(f"cycle {cycle + 1}: FAILED after {acknowledged} acknowledged bookings ({confirmed} paid)")
