@@ -21,7 +21,7 @@ public enum LedgerCheck {
                 """),
         Rule(
             name: "booking charged more than once",
-            sql: "SELECT bookingId FROM payments WHERE paymentStatus IN ('completed', 'processing') GROUP BY bookingId HAVING COUNT(*) > 1"),
+            sql: "SELECT bookingId FROM payments WHERE paymentStatus = 'completed' GROUP BY bookingId HAVING COUNT(*) > 1"),
         Rule(
             name: "refunded booking whose paymentId is not a refunded payment",
             sql: """
