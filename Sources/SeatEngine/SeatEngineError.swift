@@ -20,6 +20,8 @@ public enum SeatEngineError: Error, Sendable, Equatable {
     case paymentInProgress
     /// The charge is not for the payment that pinned this hold (or none did): nothing is booked.
     case paymentNotStarted
+    /// The booking's hold became booked seats (its payment succeeded; the commit may still be in flight).
+    case alreadyBooked
     /// The journal could not make the change durable; the change was undone.
     case journalFailed
 }

@@ -68,7 +68,7 @@ extension SeatMap {
 
     /// Cancels a pending booking at its user's request: its seats become available. Not while its card is charged.
     public mutating func release(booking: BookingID, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
-        guard let hold = liveHolds[booking] else { throw .holdNotFound }
+        guard let hold = liveHolds[booking] else { throw bookedSeats[booking] != nil ? .alreadyBooked : .holdNotFound }
         guard pins[booking] == nil else { throw .paymentInProgress }
         var undo = SeatUndo()
         removeHold(hold, recording: &undo)

@@ -13,7 +13,7 @@ extension SeatMap {
     /// this booking (or this same payment) is in progress. No version change.
     @discardableResult
     public mutating func beginPayment(booking: BookingID, payment: PaymentID, now: Date) throws(SeatEngineError) -> Hold {
-        guard let hold = liveHolds[booking] else { throw .holdNotFound }
+        guard let hold = liveHolds[booking] else { throw bookedSeats[booking] != nil ? .alreadyBooked : .holdNotFound }
         guard pins[booking] == nil else { throw .paymentInProgress }
         guard hold.expiresAt > now else { throw .holdExpired }
         pins[booking] = payment
@@ -30,7 +30,7 @@ extension SeatMap {
     /// Turns the hold of `booking` into booked seats after `charge` succeeded; the hold must be pinned by the charged
     /// payment, and then books even past its expiry.
     public mutating func book(booking: BookingID, charge: Charge, now: Date) throws(SeatEngineError) -> (change: SeatChange, effect: SeatEffect) {
-        guard let hold = liveHolds[booking] else { throw .holdNotFound }
+        guard let hold = liveHolds[booking] else { throw bookedSeats[booking] != nil ? .alreadyBooked : .holdNotFound }
         guard pins[booking] == charge.payment else { throw .paymentNotStarted }
         var undo = SeatUndo()
         for seat in hold.seats {

@@ -74,7 +74,7 @@ struct Backup: ParsableCommand {
 }
 
 /// `boxoffice check`: the money rules over the database (every confirmed booking paid exactly once, refunds matched);
-/// prints what breaks them and exits 1, or prints `ok`. Safe while the server runs.
+/// prints what breaks them and exits 1, or prints `ok`. Read-only and never migrates: safe while the server runs.
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check that bookings and payments agree (exit 1 if not).")
 
@@ -82,7 +82,7 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
-        let violations = try await LedgerCheck.violations(in: BoxOfficeDatabase(path: database))
+        let violations = try await LedgerCheck.violations(in: BoxOfficeDatabase(readingExisting: database))
         guard violations.isEmpty else {
             for line in violations { print(line) }
             throw ExitCode(1)

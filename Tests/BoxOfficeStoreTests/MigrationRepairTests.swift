@@ -20,9 +20,11 @@ struct MigrationRepairTests {
             try db.execute(sql: """
                 INSERT INTO users (id, name, email, passwordHash, role, isActive, createdAt, updatedAt)
                 VALUES ('usr_1', 'A', 'Kim@Example.com', 'x', 'user', 1, '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000'),
-                       ('usr_2', 'B', 'kim@example.com ', 'x', 'user', 1, '2026-01-02 00:00:00.000', '2026-01-02 00:00:00.000')
+                       ('usr_2', 'B', 'kim@example.com ', 'x', 'user', 1, '2026-01-02 00:00:00.000', '2026-01-02 00:00:00.000'),
+                       ('usr_3', 'Squatter', '\u{FF4A}o@example.com', 'x', 'user', 1, '2025-12-01 00:00:00.000', '2025-12-01 00:00:00.000'),
+                       ('usr_4', 'Jo', 'jo@example.com', 'x', 'user', 1, '2026-01-03 00:00:00.000', '2026-01-03 00:00:00.000')
                 """)
-            for (booking, paymentId) in [("bkg_1", "pay_1b"), ("bkg_2", "pay_2a")] {
+            for (booking, paymentId) in [("bkg_1", "pay_1b"), ("bkg_2", "pay_2a"), ("bkg_3", "pay_3a")] {
                 try db.execute(sql: """
                     INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
                                           paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
@@ -35,12 +37,15 @@ struct MigrationRepairTests {
             for (id, booking, status, created) in [
                 ("pay_1a", "bkg_1", "completed", "01"), ("pay_1b", "bkg_1", "completed", "02"),
                 ("pay_2a", "bkg_2", "failed", "01"), ("pay_2b", "bkg_2", "completed", "02"), ("pay_2c", "bkg_2", "processing", "03"),
+                ("pay_3a", "bkg_3", "failed", "04"),
             ] {
                 try db.execute(sql: """
                     INSERT INTO payments (id, bookingId, userId, amount, currency, paymentMethod, paymentStatus, createdAt, updatedAt)
                     VALUES (?, ?, 'usr_1', 100, 'INR', 'upi', ?, ?, ?)
                     """, arguments: [id, booking, status, "2026-01-01 00:00:\(created).000", "2026-01-01 00:00:\(created).000"])
             }
+            // bkg_3's only attempt was approved (it has a transaction) and then overwritten as failed by a stale copy.
+            try db.execute(sql: "UPDATE payments SET transactionId = 'txn_3a' WHERE id = 'pay_3a'")
         }
         try old.close()
 
@@ -49,12 +54,18 @@ struct MigrationRepairTests {
         let statuses = try await database.pool.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, paymentStatus FROM payments").map { ($0["id"] as String, $0["paymentStatus"] as String) })
         }
-        #expect(statuses == ["pay_1a": "refunded", "pay_1b": "completed", "pay_2a": "failed", "pay_2b": "completed", "pay_2c": "failed"])
+        #expect(
+            statuses == [
+                "pay_1a": "refunded", "pay_1b": "completed", "pay_2a": "failed", "pay_2b": "completed", "pay_2c": "failed",
+                "pay_3a": "completed",
+            ])
         let paidBy = try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT paymentId FROM bookings WHERE id = 'bkg_2'") }
         #expect(paidBy == "pay_2b")
         // The earliest account keeps the address; the lookalike no longer matches it.
         let owner = try await SQLiteUserRepository(database: database).user(email: "KIM@example.com")
         #expect(owner?.id == "usr_1")
+        // A lookalike registered first does not take the address from the account that typed it plainly.
+        #expect(try await SQLiteUserRepository(database: database).user(email: "jo@example.com")?.id == "usr_4")
         // From now on the database itself refuses a second completed payment for a booking.
         await #expect(throws: DatabaseError.self) {
             try await database.pool.write { db in try db.execute(sql: "UPDATE payments SET paymentStatus = 'completed' WHERE id = 'pay_1a'") }

@@ -70,7 +70,7 @@ struct SeatMapPaymentTests {
         #expect(MapFingerprint(map) == before)
         try map.beginPayment(booking: "b2", payment: "p2", now: t0)
         _ = try map.book(booking: "b2", charge: Charge(payment: "p2", transaction: "t"), now: t0 + 59)
-        #expect(throws: SeatEngineError.holdNotFound) { try map.book(booking: "b2", charge: Charge(payment: "p2", transaction: "t"), now: t0) }
+        #expect(throws: SeatEngineError.alreadyBooked) { try map.book(booking: "b2", charge: Charge(payment: "p2", transaction: "t"), now: t0) }
         #expect(map.status(of: "A2") == .booked)
     }
 

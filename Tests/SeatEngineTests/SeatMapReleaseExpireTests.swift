@@ -24,7 +24,7 @@ struct SeatMapReleaseExpireTests {
         #expect(map.holds.isEmpty && map.counts.available == 12)
     }
 
-    @Test("release of an unknown, released or booked booking is holdNotFound and changes nothing")
+    @Test("release of an unknown or released booking is holdNotFound, of a booked one alreadyBooked, and changes nothing")
     func releaseErrors() throws {
         var map = smallMap()
         _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
@@ -32,9 +32,11 @@ struct SeatMapReleaseExpireTests {
         _ = try map.lock(booking: "b2", user: "u1", seats: ["A2"], expiresAt: t0 + 60, now: t0)
         _ = try map.pay(booking: "b2", now: t0)
         let before = MapFingerprint(map)
-        for booking in ["nope", "b1", "b2"] {
+        for booking in ["nope", "b1"] {
             #expect(throws: SeatEngineError.holdNotFound) { try map.release(booking: booking, now: t0) }
         }
+        #expect(throws: SeatEngineError.alreadyBooked) { try map.release(booking: "b2", now: t0) }
+        #expect(throws: SeatEngineError.alreadyBooked) { try map.beginPayment(booking: "b2", payment: "p9", now: t0) }
         #expect(MapFingerprint(map) == before)
     }
 

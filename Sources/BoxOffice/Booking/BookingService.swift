@@ -69,6 +69,11 @@ public final class BookingService: Sendable {
                 _ = try await actor.release(booking: booking.id)
             } catch .holdNotFound {
                 // It expired (or was replaced) in the meantime: report what it is now.
+            } catch .alreadyBooked {
+                // Its payment succeeded meanwhile; once that is durable the booking is cancelled as a confirmed one.
+                let now = try await ownBooking(userId: userId, bookingId: bookingId)
+                guard now.bookingStatus == .confirmed else { throw BoxOfficeError(SeatEngineError.paymentInProgress) }
+                return try await cancel(userId: userId, bookingId: bookingId)
             } catch {
                 throw BoxOfficeError(error)
             }

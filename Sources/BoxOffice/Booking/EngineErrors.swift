@@ -22,6 +22,8 @@ extension BoxOfficeError {
             self.init(.conflict, "booking_not_confirmed", "This booking holds no booked seats.")
         case .paymentInProgress:
             self.init(.conflict, "payment_in_progress", "A payment for this booking is being processed; try again when it has finished.")
+        case .alreadyBooked:
+            self.init(.conflict, "already_paid", "This booking is paid; its seats are booked.")
         case .paymentNotStarted:
             self.init(.conflict, "payment_not_started", "No payment of this booking is being processed under that id.")
         case .journalFailed:

@@ -39,6 +39,9 @@ enum Validate {
     }
 
     /// A plausible email address: one `@`, something before it, a dot in the domain, no spaces.
+    /// Marks that combine with what comes before them: an address may not start with one.
+    static let combiningMarks: Set<Unicode.GeneralCategory> = [.nonspacingMark, .spacingMark, .enclosingMark]
+
     static func email(_ value: String) throws -> String {
         let email = EmailIdentity.display(value)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
@@ -47,7 +50,8 @@ enum Validate {
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
             !email.contains(where: { $0.isWhitespace || $0.isNewline }),
-            !email.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) })
+            !email.unicodeScalars.contains(where: { invisible.contains($0.properties.generalCategory) || $0.properties.isDefaultIgnorableCodePoint }),
+            email.unicodeScalars.first.map({ !Self.combiningMarks.contains($0.properties.generalCategory) }) ?? false
         else {
             throw BoxOfficeError.invalid("email", "email must look like name@example.com")
         }

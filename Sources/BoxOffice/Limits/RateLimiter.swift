@@ -83,18 +83,24 @@ public struct RateLimits: Sendable {
     }
 
     /// 429 while the account has 10 failed logins within 15 minutes.
+    /// The failed-login counter of the account an address names (`EmailIdentity`, so every spelling shares one).
+    /// An address longer than any account's shares one counter and is not normalised: it names no account.
+    static func failedLoginKey(_ email: String) -> String {
+        email.utf8.count <= 1024 ? "failed:" + EmailIdentity.key(email) : "failed:oversized"
+    }
+
     public func checkAccount(_ email: String) async throws {
-        if let wait = await limiter.blocked("failed:" + EmailIdentity.key(email), limit: Self.failedLogins.limit, window: Self.failedLogins.window) {
+        if let wait = await limiter.blocked(Self.failedLoginKey(email), limit: Self.failedLogins.limit, window: Self.failedLogins.window) {
             throw Self.tooMany(wait, message: "Too many failed logins for this account; try again later.")
         }
     }
 
     public func loginFailed(_ email: String) async {
-        await limiter.record("failed:" + EmailIdentity.key(email), window: Self.failedLogins.window, keep: Self.failedLogins.limit)
+        await limiter.record(Self.failedLoginKey(email), window: Self.failedLogins.window, keep: Self.failedLogins.limit)
     }
 
     public func loginSucceeded(_ email: String) async {
-        await limiter.reset("failed:" + EmailIdentity.key(email))
+        await limiter.reset(Self.failedLoginKey(email))
     }
 
     public func lockSeats(user: String) async throws {

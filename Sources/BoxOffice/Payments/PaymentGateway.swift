@@ -21,6 +21,11 @@ public enum GatewayDecision: Sendable, Equatable {
 
 /// A card processor. The default is simulated (`SimulatedGateway`); a real one implements the same protocol.
 public protocol PaymentGateway: Sendable {
-    /// Charges `amount` (minor units); `reference` is our payment id, so a retried call never charges twice.
+    /// Authorises `amount` (minor units); `reference` is our payment id, so a retried call never charges twice.
+    /// The authorisation is captured when the booking is confirmed; until then `void` releases it.
     func charge(amount: Int, currency: String, method: String, card: CardDetails?, reference: String) async throws -> GatewayDecision
+
+    /// Releases the authorisation made for `reference`, if there is one (idempotent): no money is taken for it.
+    /// Called when an approved charge could not confirm its booking, and when a charge's outcome is unknown.
+    func void(reference: String) async throws
 }

@@ -55,46 +55,49 @@ public struct PaymentService: Sendable {
             if let problem = card.problem(now: clock.now) { throw BoxOfficeError.invalid(problem.field, problem.message) }
         }
         let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
-        try await ensurePayable(target, for: payment)
+        try await ensurePayable(target, refusing: payment)
         let actor = try await booking.showActor(target.showId)
         do {
             _ = try await actor.beginPayment(booking: target.id, payment: payment.id)
-        } catch .paymentInProgress {
-            throw Self.inProgress
         } catch {
-            // The hold ended between the read and the pin (paid by another attempt, cancelled, expired): say which.
-            return try await answerSettled(payment, userId: userId)
+            // Another attempt is being charged, or the hold ended between the read and the pin: say which.
+            return try await answerUnpinned(payment, userId: userId, because: error)
         }
         // This call now owns the booking's payment until it books the seats or unpins them.
         do {
             try await journal.append(.startCharge(payment: payment.id, at: clock.now))
         } catch {
             await actor.endPayment(booking: target.id, payment: payment.id)
-            if error is PaymentWriteError { return try await answerSettled(payment, userId: userId) }
+            if error is PaymentWriteError, let current = try await booking.bookings.payment(id: payment.id) { return try Self.settled(current) }
             throw Self.notSaved
         }
         let decision: GatewayDecision
         do {
-            decision = try await gateway.charge(
-                amount: payment.amount, currency: payment.currency, method: payment.paymentMethod.rawValue, card: input.card, reference: payment.id)
+            decision = try await charge(payment, card: input.card)
         } catch {
-            _ = try? await fail(payment.id, code: "gateway_unavailable", response: "\(error)")
+            // The outcome is unknown: release whatever may have been authorised before the attempt is failed.
+            let voided = (try? await gateway.void(reference: payment.id)) != nil
+            try? await failCharge(payment.id, code: "gateway_unavailable", response: "\(error)", transactionId: nil)
             await actor.endPayment(booking: target.id, payment: payment.id)
-            throw BoxOfficeError(.unavailable, "unavailable", "The payment processor did not answer; no money was taken. Try again.")
+            throw BoxOfficeError(
+                .unavailable, "unavailable",
+                voided
+                    ? "The payment processor did not answer; the attempt was voided, so no money was taken. Try again."
+                    : "The payment processor did not answer; the attempt was failed and will not be captured. Try again.")
         }
         switch decision {
         case .declined(let code, let message):
-            let failed = try? await fail(payment.id, code: code, response: message)
+            try? await failCharge(payment.id, code: code, response: message, transactionId: nil)
             await actor.endPayment(booking: target.id, payment: payment.id)
-            var shown = payment
-            if let failed { shown = failed } else if let current = try await booking.bookings.payment(id: payment.id) { shown = current }
+            let shown = try await booking.bookings.payment(id: payment.id) ?? payment
             throw BoxOfficeError(.paymentFailed, code, message, details: ["payment": .value(EncodableValue(shown.view, identity: shown.id))])
         case .approved(let transactionId):
             do {
                 _ = try await actor.book(booking: target.id, charge: Charge(payment: payment.id, transaction: transactionId))
             } catch {
-                // Not confirmed: the authorisation is voided, so no money is taken.
-                _ = try? await fail(payment.id, code: "not_confirmed", response: "\(error)")
+                // Not confirmed: the authorisation is released, so no money is taken; the attempt keeps its transaction.
+                try? await gateway.void(reference: payment.id)
+                try? await failCharge(payment.id, code: "not_confirmed", response: "\(error)", transactionId: transactionId)
                 await actor.endPayment(booking: target.id, payment: payment.id)
                 if error != .journalFailed { throw BoxOfficeError(error) }
                 throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
@@ -104,11 +107,30 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// Marks an attempt that was not captured `failed`, durably, and returns it; throws when it is already settled.
-    @discardableResult
-    func fail(_ paymentId: String, code: String, response: String?) async throws -> Payment? {
-        try await journal.append(.fail(payment: paymentId, code: code, response: response, at: clock.now))
-        return try await booking.bookings.payment(id: paymentId)
+    /// The gateway's answer for `payment`, or a thrown `GatewayTimeout` after `chargeTimeout`: a processor that
+    /// never answers must not keep the hold pinned (and every other attempt of the booking refused) for ever.
+    private func charge(_ payment: Payment, card: CardDetails?) async throws -> GatewayDecision {
+        try await withThrowingTaskGroup(of: GatewayDecision?.self) { group in
+            group.addTask {
+                try await gateway.charge(
+                    amount: payment.amount, currency: payment.currency, method: payment.paymentMethod.rawValue, card: card, reference: payment.id)
+            }
+            group.addTask {
+                try await Task.sleep(for: chargeTimeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let decision = try await group.next() ?? nil else { throw GatewayTimeout() }
+            return decision
+        }
+    }
+
+    /// How long a charge may take before it is given up (and voided).
+    var chargeTimeout: Duration { .seconds(30) }
+
+    /// Fails the attempt this call is charging (`processing` → `failed`), durably.
+    func failCharge(_ paymentId: String, code: String, response: String?, transactionId: String?) async throws {
+        try await journal.append(.fail(payment: paymentId, code: code, response: response, transactionId: transactionId, at: clock.now))
     }
 
     func write(_ entry: JournalEntry) async throws {
@@ -143,22 +165,30 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// The hold could not be pinned, or the attempt was not `initiated` when its charge was to start: read both again
-    /// and answer what happened.
-    private func answerSettled(_ payment: Payment, userId: String) async throws -> Payment {
+    /// The hold could not be pinned for `payment`: answer what happened, from the engine's reason and the rows as
+    /// they are now.
+    private func answerUnpinned(_ payment: Payment, userId: String, because reason: SeatEngineError) async throws -> Payment {
         let current = try await booking.bookings.payment(id: payment.id) ?? payment
         if current.paymentStatus != .initiated { return try Self.settled(current) }
         let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
-        try await ensurePayable(target, for: current)
-        // Pending, yet its hold is gone or due: it expired (the expiry's write is on its way).
-        _ = try? await fail(current.id, code: "hold_expired", response: nil)
-        throw Self.holdExpired
+        switch reason {
+        case .paymentInProgress:
+            throw Self.inProgress
+        case .alreadyBooked:
+            // Paid by another attempt; until that commit is durable the booking still reads pending.
+            throw target.bookingStatus == .confirmed ? Self.alreadyPaid : Self.inProgress
+        default:
+            try await ensurePayable(target, refusing: current)
+            // Pending, yet its hold is gone or due: it expired (the expiry's write is on its way).
+            _ = try? await journal.append(.refuse(payment: current.id, code: "hold_expired", at: clock.now))
+            throw Self.holdExpired
+        }
     }
 
-    /// Whether `target` may be paid now: a pending booking whose hold has time left and whose show is open.
-    /// Paid, cancelled and expired bookings answer what happened; with `payment`, an expired hold also fails that
-    /// attempt (no money was taken), while the other refusals store nothing.
-    func ensurePayable(_ target: Booking, for payment: Payment? = nil) async throws {
+    /// Throws unless `target` may be paid now: a pending booking whose hold has time left and whose show is open.
+    /// Paid, cancelled and expired bookings answer what happened. An expired hold also refuses `payment` (kept as a
+    /// failed attempt: it can never succeed); the other refusals store nothing.
+    func ensurePayable(_ target: Booking, refusing payment: Payment? = nil) async throws {
         switch target.bookingStatus {
         case .pending:
             if target.expiresAt <= clock.now { break }
@@ -171,9 +201,14 @@ public struct PaymentService: Sendable {
         case .cancelled:
             throw BoxOfficeError(.conflict, "booking_cancelled", "This booking was cancelled; nothing was charged.")
         }
-        if let payment { _ = try? await fail(payment.id, code: "hold_expired", response: nil) }
+        if let payment { _ = try? await journal.append(.refuse(payment: payment.id, code: "hold_expired", at: clock.now)) }
         throw Self.holdExpired
     }
+}
+
+/// The processor did not answer within the charge timeout.
+struct GatewayTimeout: Error, CustomStringConvertible {
+    var description: String { "the payment processor did not answer in time" }
 }
 
 extension PaymentService {
@@ -184,7 +219,8 @@ extension PaymentService {
         var voided = 0
         for payment in interrupted {
             do {
-                try await fail(payment.id, code: "interrupted", response: "the server stopped before confirming")
+                try? await gateway.void(reference: payment.id)
+                try await failCharge(payment.id, code: "interrupted", response: "the server stopped before confirming", transactionId: nil)
                 voided += 1
             } catch is PaymentWriteError {
                 continue  // settled meanwhile

@@ -22,6 +22,12 @@ public struct SimulatedGateway: PaymentGateway {
         }
         return .approved(transactionId: Identifier.make("txn"))
     }
+
+    /// The simulator keeps no authorisations (nothing it approves is ever taken from anyone), so a void has nothing to
+    /// release; it answers after the same round trip as a real processor would.
+    public func void(reference: String) async throws {
+        if latency > .zero { try await Task.sleep(for: latency) }
+    }
 }
 
 extension CardDetails {

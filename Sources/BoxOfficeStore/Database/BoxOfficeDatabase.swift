@@ -31,6 +31,19 @@ public final class BoxOfficeDatabase: Sendable {
         try Migrations.migrator.migrate(pool)
     }
 
+    /// Opens an existing database read-only, without migrating it: for checks that must not change a file another
+    /// process (of perhaps another version) is serving. Throws unless its schema is exactly this version's.
+    public init(readingExisting path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(10)
+        self.path = path
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = Migrations.migrator
+        let current = try pool.read { db in try migrator.hasCompletedMigrations(db) && !migrator.hasBeenSuperseded(db) }
+        guard current else { throw SchemaMismatch(path: path) }
+    }
+
     /// True when a trivial read succeeds: the file is reachable.
     public func isReachable() async -> Bool {
         do {
@@ -66,4 +79,11 @@ public enum BackupError: Error, CustomStringConvertible {
         case .targetExists(let file): "\(file) exists; a backup never overwrites a file"
         }
     }
+}
+
+/// The database was written by another version of BoxOffice: check it with that version's binary.
+public struct SchemaMismatch: Error, CustomStringConvertible {
+    public let path: String
+
+    public var description: String { "\(path) has another schema version than this binary; use the binary that serves it" }
 }

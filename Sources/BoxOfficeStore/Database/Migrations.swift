@@ -170,7 +170,8 @@ enum Migrations {
                 index: "payments_processing", on: "payments", columns: ["paymentStatus"],
                 condition: Column("paymentStatus") == "processing")
         }
-        // A booking is charged at most once: at most one attempt per booking is being charged or has been captured.
+        // A booking is charged at most once: at most one completed (captured) attempt per booking. That two attempts are
+        // never charged at once is the show actor's pin; a leftover `processing` row is failed by the next startCharge.
         // Earlier versions could charge a booking twice; repair that first, as a payments desk would.
         migrator.registerMigration("v4-one-charge-per-booking", foreignKeyChecks: .immediate) { db in
             let now = Date()
@@ -180,6 +181,23 @@ enum Migrations {
                     UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted',
                         gatewayResponse = 'the server stopped before confirming', updatedAt = ?
                     WHERE paymentStatus = 'processing'
+                    """, arguments: [now])
+            // An attempt the processor approved (it has a transaction) that a confirmed booking names, but that a stale
+            // overwrite marked otherwise, was charged: it is that booking's completed payment when it has no other.
+            try db.execute(
+                sql: """
+                    UPDATE payments SET paymentStatus = 'completed', paidAt = COALESCE(paidAt, updatedAt), updatedAt = ?
+                    WHERE paymentStatus <> 'completed' AND transactionId IS NOT NULL
+                      AND id IN (SELECT paymentId FROM bookings WHERE bookingStatus = 'confirmed' AND paymentId IS NOT NULL)
+                      AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.bookingId = payments.bookingId AND q.paymentStatus = 'completed')
+                    """, arguments: [now])
+            // Likewise a refunded booking's approved attempt was refunded.
+            try db.execute(
+                sql: """
+                    UPDATE payments SET paymentStatus = 'refunded', refundedAt = COALESCE(refundedAt, updatedAt), updatedAt = ?
+                    WHERE paymentStatus <> 'refunded' AND transactionId IS NOT NULL
+                      AND id IN (SELECT paymentId FROM bookings WHERE paymentStatus = 'refunded' AND paymentId IS NOT NULL)
+                      AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.bookingId = payments.bookingId AND q.paymentStatus = 'refunded')
                     """, arguments: [now])
             // A confirmed booking that names an attempt which did not complete is paid by its earliest completed one.
             try db.execute(
@@ -200,19 +218,23 @@ enum Migrations {
                       AND id NOT IN (SELECT paymentId FROM bookings WHERE bookingStatus = 'confirmed' AND paymentId IS NOT NULL)
                     """, arguments: [now, now])
             try db.execute(
-                sql: "CREATE UNIQUE INDEX payments_one_charge ON payments(bookingId) WHERE paymentStatus IN ('processing', 'completed')")
+                sql: "CREATE UNIQUE INDEX payments_one_charge ON payments(bookingId) WHERE paymentStatus = 'completed'")
         }
         // Emails are one identity after NFKC and case folding (`EmailIdentity`); SQLite's NOCASE folds ASCII only.
         migrator.registerMigration("v5-email-identity", foreignKeyChecks: .immediate) { db in
             try db.alter(table: "users") { t in t.add(column: "emailKey", .text).notNull().defaults(to: "") }
+            // Lookalike spellings once made separate accounts. The address goes to the account that typed it plainly
+            // (already trimmed and normalised), the earliest such; the others keep their rows but no longer match a
+            // login (an admin can help their owners), so a squatter's fullwidth copy cannot take over the real one.
+            let accounts = try Row.fetchAll(db, sql: "SELECT id, email FROM users ORDER BY createdAt, id").map { row in
+                (id: row["id"] as String, email: row["email"] as String)
+            }
+            let plainFirst = accounts.filter { EmailIdentity.display($0.email) == $0.email } + accounts.filter { EmailIdentity.display($0.email) != $0.email }
             var taken = Set<String>()
-            for row in try Row.fetchAll(db, sql: "SELECT id, email FROM users ORDER BY createdAt, id") {
-                let id: String = row["id"]
-                var key = EmailIdentity.key(row["email"])
-                // Lookalike spellings once made separate accounts: the earliest keeps the address, later ones no longer
-                // match any login (their owners can be helped by an admin).
-                if !taken.insert(key).inserted { key = "duplicate:\(id):\(key)" }
-                try db.execute(sql: "UPDATE users SET emailKey = ? WHERE id = ?", arguments: [key, id])
+            for account in plainFirst {
+                var key = EmailIdentity.key(account.email)
+                if !taken.insert(key).inserted { key = "duplicate:\(account.id):\(key)" }
+                try db.execute(sql: "UPDATE users SET emailKey = ? WHERE id = ?", arguments: [key, account.id])
             }
             try db.create(index: "users_emailKey", on: "users", columns: ["emailKey"], unique: true)
         }

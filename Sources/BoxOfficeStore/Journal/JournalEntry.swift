@@ -46,9 +46,14 @@ extension JournalEntry {
         JournalEntry { db in try PaymentWrites.startCharge(payment, at: at, in: db) }
     }
 
-    /// Marks a payment attempt that was not captured `failed` (attempts are updated, never deleted).
-    public static func fail(payment: String, code: String, response: String?, at: Date) -> JournalEntry {
-        JournalEntry { db in try PaymentWrites.fail(payment, code: code, response: response, at: at, in: db) }
+    /// Refuses a payment attempt that never reached the processor (attempts are updated, never deleted).
+    public static func refuse(payment: String, code: String, at: Date) -> JournalEntry {
+        JournalEntry { db in try PaymentWrites.refuse(payment, code: code, at: at, in: db) }
+    }
+
+    /// Marks a charge that was not captured `failed`.
+    public static func fail(payment: String, code: String, response: String?, transactionId: String?, at: Date) -> JournalEntry {
+        JournalEntry { db in try PaymentWrites.fail(payment, code: code, response: response, transactionId: transactionId, at: at, in: db) }
     }
 
     /// Stores the answer to an idempotent request.

@@ -11,22 +11,41 @@ public enum PaymentWrites {
     }
 
     /// The attempt is about to be charged: `initiated` → `processing`. A crash from here until the booking is
-    /// confirmed leaves it `processing`, which start-up voids (the charge was never captured).
+    /// confirmed leaves it `processing`, which start-up voids (the charge was never captured). Only the call that
+    /// pinned the booking's hold gets here, so any other attempt of the booking still `processing` is a leftover
+    /// whose failure could not be written: it is marked failed now.
     public static func startCharge(_ paymentId: String, at: Date, in db: Database) throws {
+        let when = StorageDate.databaseValue(at)
         try BookingWrites.run(
             "UPDATE payments SET paymentStatus = 'processing', updatedAt = ? WHERE id = ? AND paymentStatus = 'initiated'",
-            [StorageDate.databaseValue(at), paymentId], in: db)
+            [when, paymentId], in: db)
         guard db.changesCount == 1 else { throw PaymentWriteError.notInitiated(paymentId) }
-    }
-
-    /// The attempt failed before anything was captured: `initiated` or `processing` → `failed`.
-    public static func fail(_ paymentId: String, code: String, response: String?, at: Date, in db: Database) throws {
         try BookingWrites.run(
             """
-            UPDATE payments SET paymentStatus = 'failed', failureCode = ?, gatewayResponse = ?, updatedAt = ?
-            WHERE id = ? AND paymentStatus IN ('initiated', 'processing')
+            UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted', updatedAt = ?
+            WHERE bookingId = (SELECT bookingId FROM payments WHERE id = ?) AND paymentStatus = 'processing' AND id <> ?
             """,
-            [code, response, StorageDate.databaseValue(at), paymentId], in: db)
+            [when, paymentId, paymentId], in: db)
+    }
+
+    /// An attempt that never reached the processor is refused (its hold expired first): `initiated` → `failed`.
+    /// Any call may do this; one being charged is not touched.
+    public static func refuse(_ paymentId: String, code: String, at: Date, in db: Database) throws {
+        try BookingWrites.run(
+            "UPDATE payments SET paymentStatus = 'failed', failureCode = ?, updatedAt = ? WHERE id = ? AND paymentStatus = 'initiated'",
+            [code, StorageDate.databaseValue(at), paymentId], in: db)
+        guard db.changesCount == 1 else { throw PaymentWriteError.alreadySettled(paymentId) }
+    }
+
+    /// A charge that was not captured (declined, voided, or cut short by a stop): `processing` → `failed`, keeping
+    /// the processor's transaction id when there was one. Only the call that pinned the hold, or start-up, does this.
+    public static func fail(_ paymentId: String, code: String, response: String?, transactionId: String?, at: Date, in db: Database) throws {
+        try BookingWrites.run(
+            """
+            UPDATE payments SET paymentStatus = 'failed', failureCode = ?, gatewayResponse = ?, transactionId = ?, updatedAt = ?
+            WHERE id = ? AND paymentStatus = 'processing'
+            """,
+            [code, response, transactionId, StorageDate.databaseValue(at), paymentId], in: db)
         guard db.changesCount == 1 else { throw PaymentWriteError.alreadySettled(paymentId) }
     }
 }

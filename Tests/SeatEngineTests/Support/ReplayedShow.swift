@@ -98,19 +98,24 @@ struct ReplayedShow {
     }
 
     func predictRelease(booking: BookingID) -> SeatEngineError? {
-        if holds[booking] == nil { return .holdNotFound }
+        if holds[booking] == nil { return gone(booking) }
         return pins[booking] != nil ? .paymentInProgress : nil
     }
 
     func predictBeginPayment(booking: BookingID, now: Date) -> SeatEngineError? {
-        guard let hold = holds[booking] else { return .holdNotFound }
+        guard let hold = holds[booking] else { return gone(booking) }
         if pins[booking] != nil { return .paymentInProgress }
         return hold.expiresAt <= now ? .holdExpired : nil
     }
 
     func predictBook(booking: BookingID, payment: PaymentID) -> SeatEngineError? {
-        guard holds[booking] != nil else { return .holdNotFound }
+        guard holds[booking] != nil else { return gone(booking) }
         return pins[booking] == payment ? nil : .paymentNotStarted
+    }
+
+    /// Why a booking without a hold cannot be released or paid: its seats were booked, or it is gone.
+    func gone(_ booking: BookingID) -> SeatEngineError {
+        booked[booking] != nil ? .alreadyBooked : .holdNotFound
     }
 
     func predictCancel(booking: BookingID) -> SeatEngineError? {
