@@ -33,13 +33,25 @@ public func buildApplication(
     logger.logLevel = options.logLevel
     let parts = try await buildParts(options, registry: registry, logger: logger)
     let router = buildRouter(parts, options: options)
+    let limits = ConnectionLimits(openFiles: OpenFileLimit.current ?? ConnectionLimits.unknownOpenFiles, maxLiveSockets: options.maxConnections)
+    if let asked = limits.asked {
+        logger.warning(
+            "BOXOFFICE_MAX_CONNECTIONS is more than the open-file limit leaves room for; using the room",
+            metadata: ["asked": "\(asked)", "liveSockets": "\(limits.liveSockets)", "openFiles": "\(limits.openFiles)"])
+    }
+    logger.info(
+        "connection limits",
+        metadata: ["liveSockets": "\(limits.liveSockets)", "connections": "\(limits.connections)", "openFiles": "\(limits.openFiles)"])
+    let counts = ConnectionCounts(limits: limits, metrics: PrometheusMetricsFactory(registry: registry))
+    let http1 = HTTP1Channel.Configuration(
+        idleTimeout: .seconds(Int64(options.idleTimeoutSeconds)),
+        httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: HTTPLimits.headerBytes, maxHeaderListSize: HTTPLimits.headerBytes, maxHeaderFieldCount: HTTPLimits.headerFields))
     let app = Application(
         router: router,
         // HTTP/1.1 and the `/ws` upgrade on one port; a live socket is served in its channel pipeline (LiveHTTPChannel).
         server: HTTPServerBuilder { responder in
-            LiveHTTPChannel(
-                responder: responder, http1: .init(idleTimeout: .seconds(Int64(options.idleTimeoutSeconds))), hub: parts.hub,
-                options: options.live)
+            LiveHTTPChannel(responder: responder, http1: http1, hub: parts.hub, options: options.live, counts: counts)
         },
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
         services: [

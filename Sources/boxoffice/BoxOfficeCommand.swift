@@ -53,6 +53,8 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        // Every connection is a file descriptor: take all the hard limit allows (ConnectionLimits is made from it).
+        OpenFileLimit.raiseToHard()
         let app = try await buildApplication(options, registry: registry)
         try await app.runService()
     }

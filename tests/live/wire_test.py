@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The live socket's wire protocol against the real binary, byte by byte (RFC 6455, RFC 7692): what a raw client
 sees for the handshake, permessage-deflate, fragments, control frames, every way to break the protocol, and a
-SIGTERM with sockets open.
+SIGTERM with sockets open; and HTTP/1.1 that the server cannot parse or will not read, answered and closed.
 
     python3 tests/live/wire_test.py [path/to/boxoffice]
 
@@ -359,6 +359,131 @@ def refused(server):
         bad.close()
 
 
+def raw_exchange(port, data, timeout=3):
+    """Sends raw bytes; returns (status, headers, body, closed, seconds): the whole answer, whether the server closed the
+    connection after it, and how long that took. Reads at most `timeout` seconds."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    started = time.time()
+    try:
+        sock.sendall(data)
+        received, closed = b"", False
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                closed = True
+                break
+            if not chunk:
+                closed = True
+                break
+            received += chunk
+        elapsed = time.time() - started
+    finally:
+        sock.close()
+    assert b"\r\n\r\n" in received, f"no answer within {timeout} s: {received[:200]!r}"
+    head, body = received.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {line.split(":", 1)[0].strip().lower(): line.split(":", 1)[1].strip() for line in lines[1:]}
+    return int(lines[0].split()[1]), headers, body, closed, elapsed
+
+
+def expect_refusal(port, data, status, code, name):
+    """The answer to `data` is `status` with the error `code` in the contract's shape, JSON, `Connection: close`, and
+    the connection is closed at once (not after the 60 s idle timeout)."""
+    got, headers, body, closed, elapsed = raw_exchange(port, data)
+    assert got == status, f"{name}: status {got}, wanted {status}: {body[:200]!r}"
+    assert headers.get("content-type", "").startswith("application/json"), f"{name}: {headers}"
+    assert headers.get("connection", "").lower() == "close", f"{name}: no Connection: close: {headers}"
+    assert int(headers.get("content-length", "-1")) == len(body), f"{name}: body {len(body)} bytes, Content-Length {headers}"
+    error = json.loads(body)
+    assert isinstance(error.get("error"), dict) and error["error"].get("message"), f"{name}: not the error shape: {body!r}"
+    assert error["error"].get("code") == code, f"{name}: code {error['error'].get('code')}, wanted {code}"
+    assert closed and elapsed < 2, f"{name}: connection closed={closed} after {elapsed:.1f} s"
+
+
+LOGIN = b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+
+
+@test("HTTP the decoder cannot parse is answered in the error shape with Connection: close and closed at once: a request "
+      "line or a header over 80 KiB or over 100 fields 431; Content-Length with Transfer-Encoding, two Content-Lengths, bare "
+      "LF line endings, a NUL in the path, the HTTP/2 preface, a TLS ClientHello 400")
+def unparsable_http(server):
+    client_hello = bytes.fromhex("16030100c4010000c00303") + os.urandom(32) + bytes.fromhex("000002130101000095")
+    cases = [
+        ("request line over the limit", b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 431, "headers_too_large"),
+        ("header over the limit", b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n", 431,
+         "headers_too_large"),
+        ("too many headers", b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"".join(b"X-%d: a\r\n" % i for i in range(200))
+         + b"\r\n", 431, "headers_too_large"),
+        ("Content-Length and Transfer-Encoding", LOGIN + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+         "malformed_request"),
+        ("two Content-Lengths", LOGIN + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}x", 400, "malformed_request"),
+        ("bare LF line endings", b"GET /healthz HTTP/1.1\nHost: 127.0.0.1\n\n", 400, "malformed_request"),
+        ("NUL in the path", b"GET /heal\x00thz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "malformed_request"),
+        ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 400, "malformed_request"),
+        ("TLS ClientHello", client_hello, 400, "malformed_request"),
+    ]
+    for name, data, status, code in cases:
+        expect_refusal(server.port, data, status, code, name)
+    # The server is unharmed.
+    status, _ = call("GET", server.port, "/healthz")
+    assert status == 200, status
+
+
+@test("requests the server will not read: a huge Content-Length with Expect: 100-continue is 413 at once (no 100 first), "
+      "without Expect too; a chunk size of FFFFFFFFFFFFFFFFF1 is 400 (not 500); %00 in a static path is 400; HTTP/1.1 "
+      "without Host is 400; each closed")
+def refused_requests(server):
+    expect_refusal(server.port, LOGIN + b"Expect: 100-continue\r\nContent-Length: 10000000000\r\n\r\n", 413, "payload_too_large",
+                   "Expect with a huge Content-Length")
+    expect_refusal(server.port, LOGIN + b"Content-Length: 2000000\r\n\r\n" + b"x" * 1000, 413, "payload_too_large",
+                   "Content-Length over 1 MiB")
+    expect_refusal(server.port, LOGIN + b"Transfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF1\r\n{}\r\n0\r\n\r\n", 400,
+                   "malformed_request", "chunk size FFFFFFFFFFFFFFFFF1")
+    expect_refusal(server.port, b"GET /index.html%00.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "malformed_request",
+                   "%00 in a static path")
+    expect_refusal(server.port, b"GET /css/app.css%00.js HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 400, "malformed_request",
+                   "%00 at the end of a static path")
+    expect_refusal(server.port, b"GET /healthz HTTP/1.1\r\n\r\n", 400, "malformed_request", "HTTP/1.1 without Host")
+    # A Content-Length of exactly the limit is read (and refused only for its content).
+    status, _, body, _, _ = raw_exchange(server.port, LOGIN + b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
+    assert status == 422, (status, body)
+
+
+@test("Expect: 100-continue within the limit gets 100 Continue, then the answer; HTTP/1.0 without keep-alive is closed "
+      "after its answer, with keep-alive it stays; a bad second request on a kept-alive connection is answered after the first")
+def http_keepalive_and_continue(server):
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=3)
+    sock.sendall(LOGIN + b"Expect: 100-continue\r\nContent-Length: 2\r\n\r\n")
+    interim = sock.recv(65536)
+    assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+    sock.sendall(b"{}")
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 422"), answer[:100]
+    sock.close()
+    status, headers, body, closed, elapsed = raw_exchange(server.port, b"GET /healthz HTTP/1.0\r\n\r\n")
+    assert status == 200 and closed and elapsed < 2, (status, headers, closed, elapsed)
+    kept = socket.create_connection(("127.0.0.1", server.port), timeout=3)
+    kept.sendall(b"GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+    data = b""
+    while b'{"status":"ok"}' not in data:
+        data += kept.recv(65536)
+    kept.settimeout(1)
+    try:
+        assert kept.recv(1) != b"", "an HTTP/1.0 keep-alive connection was closed"
+    except socket.timeout:
+        pass
+    kept.close()
+    status, headers, body, closed, _ = raw_exchange(
+        server.port, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad : 1\r\n\r\n")
+    assert status == 200, status
+    assert b"HTTP/1.1 400" in body and b"malformed_request" in body and closed, (body[:400], closed)
+
+
 def sigterm(server):
     """Run last: it stops the server."""
     name = ("SIGTERM with live sockets open, one of them stuck (not reading, its close unanswerable): each reading socket"
@@ -399,7 +524,8 @@ workdir = tempfile.mkdtemp(prefix="boxoffice-wire-")
 server = Server(os.path.join(workdir, "boxoffice.sqlite"), free_port())
 server.start()
 try:
-    for case in (handshake, compressed, fragments, protocol_errors, payload_errors, client_close, refused):
+    for case in (handshake, compressed, fragments, protocol_errors, payload_errors, client_close, refused, unparsable_http,
+                 refused_requests, http_keepalive_and_continue):
         case(server)
     sigterm(server)
 finally:

@@ -29,6 +29,8 @@ public struct ServerOptions: Sendable {
     /// An HTTP connection with no request for this long is closed, as is one that has not finished its first
     /// request head by then (`BOXOFFICE_IDLE_TIMEOUT_SECONDS`). Live sockets have their own ping keepalive.
     public var idleTimeoutSeconds: Int = 60
+    /// Live sockets at once (`BOXOFFICE_MAX_CONNECTIONS`); nil for what the open-file limit leaves (`ConnectionLimits`).
+    public var maxConnections: Int?
     /// Limits and timings of the live seat feed (`/ws`).
     public var live = LiveOptions()
 
@@ -69,6 +71,12 @@ public struct ServerOptions: Sendable {
                 throw OptionsError("BOXOFFICE_IDLE_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 3600")
             }
             idleTimeoutSeconds = value
+        }
+        if let connections = environment["BOXOFFICE_MAX_CONNECTIONS"], !connections.isEmpty {
+            guard let value = Int(connections), (1...10_000_000).contains(value) else {
+                throw OptionsError("BOXOFFICE_MAX_CONNECTIONS must be a whole number from 1 to 10000000")
+            }
+            maxConnections = value
         }
         if let origins = environment["BOXOFFICE_CORS_ORIGINS"] {
             corsOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

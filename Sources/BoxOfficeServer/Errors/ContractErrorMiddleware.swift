@@ -3,6 +3,7 @@ import BoxOfficeStore
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Turns every failure into the contract's error shape, so no client ever sees a bare status or a dropped connection.
 struct ContractErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -16,6 +17,10 @@ struct ContractErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as NIOTooManyBytesError {
             _ = error
             return Self.tooLarge
+        } catch let error as HTTPParserError {
+            // The body broke off mid-request (a bad chunk size, say): the connection ends after this answer
+            // (HTTPRequestGuard).
+            return RequestRefusal.unparsable(error).response
         } catch let error as any HTTPResponseError {
             return Self.response(for: error, request: request)
         } catch where StorageFailure.isStorageFailure(error) {

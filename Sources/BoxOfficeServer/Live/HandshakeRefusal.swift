@@ -9,6 +9,8 @@ struct HandshakeRefusal: Error, Equatable {
     let status: HTTPResponse.Status
     let code: String
     let message: String
+    /// `Retry-After`, in seconds, when the refusal is for want of room.
+    var retryAfterSeconds: Int? = nil
 
     static let unsupportedVersion = HandshakeRefusal(
         status: .upgradeRequired, code: "unsupported_websocket_version", message: "This server speaks WebSocket version 13.")
@@ -16,6 +18,10 @@ struct HandshakeRefusal: Error, Equatable {
         status: .badRequest, code: "invalid_handshake",
         message: "A WebSocket handshake needs Connection: Upgrade and a Sec-WebSocket-Key of 16 bytes in base64.")
     static let notAWebSocket = HandshakeRefusal(status: .badRequest, code: "not_a_websocket", message: "Only /ws is a WebSocket.")
+    /// Every live socket's place is taken (`ConnectionLimits.liveSockets`).
+    static let overloaded = HandshakeRefusal(
+        status: .serviceUnavailable, code: "overloaded", message: "The server has no room for another live socket; try again shortly.",
+        retryAfterSeconds: RequestRefusal.overloadRetrySeconds)
 
     /// Nil for a valid handshake (RFC 6455 §4.2.1) of `/ws`; else 426 for another WebSocket version (with the
     /// version we speak, §4.2.2), 400 for a missing `Connection: Upgrade` or a key that is not 16 bytes in base64,
@@ -34,6 +40,7 @@ struct HandshakeRefusal: Error, Equatable {
         let body = ErrorResponse.json(code: code, message: message)
         var fields: HTTPFields = [.connection: "close", .contentType: "application/json; charset=utf-8", .contentLength: String(body.count)]
         if status == .upgradeRequired { fields[.secWebSocketVersion] = "13" }
+        if let retryAfterSeconds { fields[.retryAfter] = String(retryAfterSeconds) }
         return (HTTPResponse(status: status, headerFields: fields), ByteBuffer(bytes: body))
     }
 }

@@ -21,10 +21,13 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     enum Connection: Sendable {
         case http(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>)
         /// An upgrade the server does not do (another path, a bad handshake): answered 400 (426 for a WebSocket
-        /// version other than 13), then closed.
-        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HTTPRequestHead)
+        /// version other than 13, 503 when every live socket's place is taken), then closed.
+        case refusedUpgrade(NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, HandshakeRefusal)
         /// A live socket, served from now on by its `LiveSocketHandler`.
         case live
+        /// A connection past `ConnectionLimits.connections`: its first request is answered 503 in its pipeline
+        /// (`HTTPRequestGuard`), or it was closed at once.
+        case refused
     }
 
     struct Value: ServerChildChannelValue {
@@ -36,21 +39,39 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let http1: HTTP1Channel.Configuration
     let hub: SubscriptionHub
     let options: LiveOptions
+    let counts: ConnectionCounts
 
-    init(responder: @escaping HTTPChannelHandler.Responder, http1: HTTP1Channel.Configuration, hub: SubscriptionHub, options: LiveOptions) {
+    /// How long a connection past the bound of connections has to send its first request head before it is closed.
+    static let refusalTimeout = TimeAmount.seconds(1)
+
+    init(
+        responder: @escaping HTTPChannelHandler.Responder, http1: HTTP1Channel.Configuration, hub: SubscriptionHub, options: LiveOptions,
+        counts: ConnectionCounts
+    ) {
         self.responder = Self.redirectingLateUpgrades(responder)
         self.http1 = http1
         self.hub = hub
         self.options = options
+        self.counts = counts
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            switch counts.admit(channel) {
+            case .serve:
+                break
+            case .refuse:
+                try refusalPipeline(channel)
+                return Value(connection: channel.eventLoop.makeSucceededFuture(.refused), channel: channel)
+            case .drop:
+                channel.close(promise: nil)
+                return Value(connection: channel.eventLoop.makeSucceededFuture(.refused), channel: channel)
+            }
             // Until the first request head is read; after it, HTTP's idle timeout or the live socket's pings take over.
             if let idleTimeout = http1.idleTimeout {
                 try channel.pipeline.syncOperations.addHandler(FirstRequestTimeout(timeout: idleTimeout))
             }
-            let upgradeAsked = NIOLoopBoundBox(HTTPRequestHead?.none, eventLoop: channel.eventLoop)
+            let upgradeRefused = NIOLoopBoundBox(HandshakeRefusal?.none, eventLoop: channel.eventLoop)
             let upgrader = CheckedWebSocketUpgrader(
                 upgrader: NIOTypedWebSocketServerUpgrader<Connection>(
                     maxFrameSize: options.maxMessageBytes,
@@ -59,30 +80,35 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                     upgradePipelineHandler: { channel, head in
                         channel.eventLoop.makeCompletedFuture {
                             FirstRequestTimeout.remove(from: channel)
+                            // Before the upgrade handler hands on what came after the handshake: frames are not HTTP.
+                            let guardContext = try channel.pipeline.syncOperations.context(handlerType: HTTPRequestGuard.self)
+                            channel.pipeline.syncOperations.removeHandler(context: guardContext, promise: nil)
                             try startSession(on: channel, deflate: Self.deflateAnswer(to: head) != nil)
                             return .live
                         }
                     }),
-                asked: upgradeAsked)
+                counts: counts, refused: upgradeRefused)
             let upgrades = NIOTypedHTTPServerUpgradeConfiguration<Connection>(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
                         FirstRequestTimeout.remove(from: channel)
                         let http = try httpChannel(channel, logger: logger)
-                        return upgradeAsked.value.map { .refusedUpgrade(http, $0) } ?? .http(http)
+                        return upgradeRefused.value.map { .refusedUpgrade(http, $0) } ?? .http(http)
                     }
                 })
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrades)
             configuration.enablePipelining = false  // the async channel serves one request at a time
             configuration.enableErrorHandling = false  // Hummingbird answers parse errors
             configuration.enableResponseHeaderValidation = false  // HTTPTypes validated them
-            configuration.decoderConfiguration.maxHeaderFieldSize = http1.httpDecoder.maxHeaderFieldSize
-            configuration.decoderConfiguration.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
-            configuration.decoderConfiguration.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
+            configuration.decoderConfiguration = decoderLimits
             let connection = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
             let upgradeHandler = try channel.pipeline.syncOperations.handler(type: NIOTypedHTTPServerUpgradeHandler<Connection>.self)
             try channel.pipeline.syncOperations.addHandler(ForeignUpgradeFilter(), position: .before(upgradeHandler))
+            // After the upgrade handler, which passes parse errors on untouched and, on an upgrade, drops the decoder
+            // (whose leftover bytes it keeps) before the guard leaves.
+            try channel.pipeline.syncOperations.addHandler(
+                HTTPRequestGuard(maxBodyBytes: AppRequestContext.maxBodyBytes), position: .after(upgradeHandler))
             return Value(connection: connection, channel: channel)
         }
     }
@@ -92,9 +118,9 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             switch try await value.connection.get() {
             case .http(let http):
                 await handleHTTP(asyncChannel: http, logger: logger)
-            case .refusedUpgrade(let http, let head):
-                await refuse(http, head: head, logger: logger)
-            case .live:
+            case .refusedUpgrade(let http, let refusal):
+                await refuse(http, refusal: refusal, logger: logger)
+            case .live, .refused:
                 // Nothing waits here: the socket lives on in its pipeline, and the server's shutdown reaches it there
                 // (`ChannelShouldQuiesceEvent`), as it reaches HTTP connections.
                 return
@@ -102,6 +128,25 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         } catch {
             logger.debug("connection ended before its first request was handled", metadata: ["error": "\(error)"])
         }
+    }
+
+    private var decoderLimits: NIOHTTPDecoderLimitConfiguration {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderFieldSize = http1.httpDecoder.maxHeaderFieldSize
+        limits.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
+        limits.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
+        return limits
+    }
+
+    /// The pipeline of a connection past the bound of connections: its first request is read only to be answered 503
+    /// `overloaded` with `Retry-After`, and it is closed; one that sends none within `refusalTimeout` is just closed.
+    private func refusalPipeline(_ channel: any Channel) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: false, withServerUpgrade: nil, withErrorHandling: false, withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits)
+        try pipeline.addHandler(HTTPRequestGuard(maxBodyBytes: AppRequestContext.maxBodyBytes, refusing: .overloaded))
+        try pipeline.addHandler(FirstRequestTimeout(timeout: Self.refusalTimeout))
     }
 
     // MARK: Live sockets
@@ -149,9 +194,7 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     /// The refusal's answer in the contract's error shape, then close, for an upgrade the server does not do.
-    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, head: HTTPRequestHead, logger: Logger) async {
-        // Checked again from the head: NIO may also have refused it for its own reasons.
-        let refusal = CheckedWebSocketUpgrader.refusal(of: head) ?? .invalidHandshake
+    private func refuse(_ http: NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>, refusal: HandshakeRefusal, logger: Logger) async {
         let (response, body) = refusal.answer
         do {
             try await http.executeThenClose { _, outbound in
@@ -186,21 +229,27 @@ struct LiveHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     }
 }
 
-/// NIO's WebSocket upgrader with the handshake checked first (`HandshakeRefusal`). When NIO's own checks refuse an
-/// upgrade (a missing key, another version), the request is lost to the HTTP side and the connection just closes;
-/// checked here, the refusal is noted (`asked`) and answered (`LiveHTTPChannel.refuse`).
+/// NIO's WebSocket upgrader with the handshake checked first (`HandshakeRefusal`) and a live socket's place taken
+/// (`ConnectionCounts`). When NIO's own checks refuse an upgrade (a missing key, another version), the request is lost
+/// to the HTTP side and the connection just closes; checked here, the refusal is noted (`refused`) and answered
+/// (`LiveHTTPChannel.refuse`).
 private struct CheckedWebSocketUpgrader: NIOTypedHTTPServerProtocolUpgrader {
     let upgrader: NIOTypedWebSocketServerUpgrader<LiveHTTPChannel.Connection>
-    /// The upgrade request, once one was seen on this connection.
-    let asked: NIOLoopBoundBox<HTTPRequestHead?>
+    let counts: ConnectionCounts
+    /// Why this connection's upgrade was refused, once it was.
+    let refused: NIOLoopBoundBox<HandshakeRefusal?>
 
     var supportedProtocol: String { upgrader.supportedProtocol }
     /// None: every `Upgrade: websocket` request reaches `buildUpgradeResponse`, so that it can be answered.
     var requiredUpgradeHeaders: [String] { [] }
 
     func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
-        asked.value = upgradeRequest
-        if let refusal = Self.refusal(of: upgradeRequest) { return channel.eventLoop.makeFailedFuture(refusal) }
+        if let refusal = Self.refusal(of: upgradeRequest) ?? (counts.reserveLiveSocket(for: channel) ? nil : .overloaded) {
+            refused.value = refusal
+            return channel.eventLoop.makeFailedFuture(refusal)
+        }
+        // Should NIO refuse what passed the check, the client still gets an answer.
+        refused.value = .invalidHandshake
         return upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
     }
 
