@@ -49,9 +49,14 @@ struct BigDatabase {
             let userCount = 1_000
             let users = (0..<userCount).map { _ in ids.make("usr") }
             let insertUser = try db.makeStatement(
-                sql: "INSERT INTO users (id, name, email, passwordHash, phone, role, isActive, createdAt, updatedAt) VALUES (?, ?, ?, ?, NULL, 'user', 1, ?, ?)")
+                sql: """
+                    INSERT INTO users (id, name, email, emailKey, passwordHash, phone, role, isActive, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, NULL, 'user', 1, ?, ?)
+                    """)
             for (index, user) in users.enumerated() {
-                try insertUser.execute(arguments: [user, "Bulk \(index)", "bulk-\(index)-\(user.suffix(6))@bench.example", "not-a-hash", now, now])
+                // Plain ASCII lower case: the address is its own identity key.
+                let email = "bulk-\(index)-\(user.suffix(6))@bench.example".lowercased()
+                try insertUser.execute(arguments: [user, "Bulk \(index)", email, email, "not-a-hash", now, now])
             }
             let perShow = max(10, (template.seats.count - 10) / 10 * 10)
             let holdShows = liveHolds + overdueHolds
