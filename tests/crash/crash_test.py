@@ -12,6 +12,7 @@ Starts the binary itself on 127.0.0.1 with a fresh database; stdlib only. Ends w
 import json
 import os
 import random
+import resource
 import signal
 import socket
 import sqlite3
@@ -37,19 +38,22 @@ def free_port():
 
 
 class Server:
-    def __init__(self, db, port, log=None, args=(), env=None):
+    def __init__(self, db, port, log=None, args=(), env=None, nofile=None):
         self.db, self.port, self.process = db, port, None
         self.log = log or db + ".log"
         self.args = list(args)
         self.env = dict(env or {})
+        self.nofile = nofile  # an open-file limit of its own (soft and hard), as `ulimit -n` would set it
 
     def start(self):
         # A slow gateway widens the window between a charge and its confirmation, so kills land inside it.
         env = dict(os.environ, BOXOFFICE_BCRYPT_COST="4", BOXOFFICE_RATE_LIMITS="off", BOXOFFICE_LOG_LEVEL="warning",
                    BOXOFFICE_PAYMENT_LATENCY_MS=os.environ.get("BOXOFFICE_PAYMENT_LATENCY_MS", "40"),
                    BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789", **self.env)
+        limit = self.nofile
         self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo", *self.args], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=open(self.log, "a"))
+                                        stdout=subprocess.DEVNULL, stderr=open(self.log, "a"),
+                                        preexec_fn=None if limit is None else lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
         deadline = time.time() + 60
         while time.time() < deadline:
             try:

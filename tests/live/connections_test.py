@@ -45,39 +45,9 @@ def test(name):
     return wrap
 
 
-class LimitedServer(Server):
-    """The server under an open-file limit of its own (soft and hard), as `ulimit -n` would set it."""
-
-    def __init__(self, db, port, env=None, nofile=None):
-        super().__init__(db, port, env=env)
-        self.nofile = nofile
-
-    def start(self):
-        if self.nofile is None:
-            return super().start()
-        env = dict(os.environ, BOXOFFICE_BCRYPT_COST="4", BOXOFFICE_RATE_LIMITS="off", BOXOFFICE_LOG_LEVEL="warning",
-                   BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789", **self.env)
-        limit = self.nofile
-        self.process = subprocess.Popen(
-            [crash_test.BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo"], env=env,
-            stdout=subprocess.DEVNULL, stderr=open(self.log, "a"),
-            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit)))
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if call("GET", self.port, "/readyz")[0] == 200:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                raise RuntimeError("server exited: see " + self.log)
-            time.sleep(0.1)
-        raise RuntimeError("server not ready in 60 s")
-
-
 def start(env=None, nofile=None):
     workdir = tempfile.mkdtemp(prefix="boxoffice-conn-")
-    server = LimitedServer(os.path.join(workdir, "boxoffice.sqlite"), free_port(), env=env, nofile=nofile)
+    server = Server(os.path.join(workdir, "boxoffice.sqlite"), free_port(), env=env, nofile=nofile)
     server.start()
     return server
 

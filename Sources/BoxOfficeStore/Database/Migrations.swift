@@ -184,21 +184,18 @@ enum Migrations {
                     """, arguments: [now])
             // An attempt the processor approved (it has a transaction) that a confirmed booking names, but that a stale
             // overwrite marked otherwise, was charged: it is that booking's completed payment when it has no other.
-            try db.execute(
-                sql: """
-                    UPDATE payments SET paymentStatus = 'completed', paidAt = COALESCE(paidAt, updatedAt), updatedAt = ?
-                    WHERE paymentStatus <> 'completed' AND transactionId IS NOT NULL
-                      AND id IN (SELECT paymentId FROM bookings WHERE bookingStatus = 'confirmed' AND paymentId IS NOT NULL)
-                      AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.bookingId = payments.bookingId AND q.paymentStatus = 'completed')
-                    """, arguments: [now])
             // Likewise a refunded booking's approved attempt was refunded.
-            try db.execute(
-                sql: """
-                    UPDATE payments SET paymentStatus = 'refunded', refundedAt = COALESCE(refundedAt, updatedAt), updatedAt = ?
-                    WHERE paymentStatus <> 'refunded' AND transactionId IS NOT NULL
-                      AND id IN (SELECT paymentId FROM bookings WHERE paymentStatus = 'refunded' AND paymentId IS NOT NULL)
-                      AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.bookingId = payments.bookingId AND q.paymentStatus = 'refunded')
-                    """, arguments: [now])
+            for (status, stamp, bookings) in [
+                ("completed", "paidAt", "bookingStatus = 'confirmed'"), ("refunded", "refundedAt", "paymentStatus = 'refunded'"),
+            ] {
+                try db.execute(
+                    sql: """
+                        UPDATE payments SET paymentStatus = '\(status)', \(stamp) = COALESCE(\(stamp), updatedAt), updatedAt = ?
+                        WHERE paymentStatus <> '\(status)' AND transactionId IS NOT NULL
+                          AND id IN (SELECT paymentId FROM bookings WHERE \(bookings) AND paymentId IS NOT NULL)
+                          AND NOT EXISTS (SELECT 1 FROM payments q WHERE q.bookingId = payments.bookingId AND q.paymentStatus = '\(status)')
+                        """, arguments: [now])
+            }
             // A confirmed booking that names an attempt which did not complete is paid by its earliest completed one.
             try db.execute(
                 sql: """
