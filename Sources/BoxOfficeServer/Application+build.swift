@@ -10,7 +10,7 @@ import Prometheus
 /// The parts of a running BoxOffice, built once and shared by the routes.
 struct AppParts {
     let database: BoxOfficeDatabase
-    let journal: Journal
+    let journal: SQLiteJournal
     let accounts: AccountService
     let catalog: CatalogService
     let bookings: BookingService
@@ -72,7 +72,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let catalogTables = SQLiteCatalogRepository(database: database)
     let catalogStore = CachingCatalogRepository(catalogTables)
     let bookingStore = BookingRepository(database: database)
-    let journal = Journal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
+    let journal = SQLiteJournal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
     let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
         catalog: catalogStore, bookings: bookingStore, journal: journal, feed: feed, holdSeconds: options.holdSeconds, logger: logger)

@@ -22,7 +22,7 @@ struct JournalTests {
     func groupCommit() async throws {
         let database = try temporaryDatabase()
         let counter = BatchCounter()
-        let journal = Journal(database: database, logger: Logger(label: "test")) { size, _ in
+        let journal = SQLiteJournal(database: database, logger: Logger(label: "test")) { size, _ in
             counter.batches.add(1, ordering: .relaxed)
             counter.entries.add(size, ordering: .relaxed)
         }
@@ -34,7 +34,7 @@ struct JournalTests {
                     // Versions of one show must arrive in order; give later ones a head start of zero but retry if early.
                     while true {
                         do {
-                            try await journal.append(JournalEntry(show: change.show, version: change.version) { db in try BookingWrites.record(change, in: db) })
+                            try await journal.append(JournalEntry(.seatChange(change, nil)))
                             return
                         } catch JournalError.predecessorMissing {
                             try await Task.sleep(for: .milliseconds(1))
@@ -55,17 +55,19 @@ struct JournalTests {
     @Test("a version whose predecessor is not durable is refused; a failing entry fails alone")
     func ordering() async throws {
         let database = try temporaryDatabase()
-        let journal = Journal(database: database, logger: Logger(label: "test"))
+        let journal = SQLiteJournal(database: database, logger: Logger(label: "test"))
         let runner = Task { await journal.run() }
         let second = change("s", 2)
         await #expect(throws: JournalError.predecessorMissing(show: "s", version: 2)) {
-            try await journal.append(JournalEntry(show: "s", version: 2) { db in try BookingWrites.record(second, in: db) })
+            try await journal.append(JournalEntry(.seatChange(second, nil)))
         }
         let first = change("s", 1)
-        try await journal.append(JournalEntry(show: "s", version: 1) { db in try BookingWrites.record(first, in: db) })
-        try await journal.append(JournalEntry(show: "s", version: 2) { db in try BookingWrites.record(second, in: db) })
-        struct Refused: Error {}
-        await #expect(throws: Refused.self) { try await journal.append(JournalEntry { _ in throw Refused() }) }
+        try await journal.append(JournalEntry(.seatChange(first, nil)))
+        try await journal.append(JournalEntry(.seatChange(second, nil)))
+        // A step that finds its row elsewhere fails alone: no payment "nope" is initiated.
+        await #expect(throws: PaymentWriteError.notInitiated("nope")) {
+            try await journal.append(JournalEntry(.payment(.chargeStarted(payment: "nope", at: Date()))))
+        }
         let versions = try await database.pool.read { db in try Int.fetchAll(db, sql: "SELECT version FROM seatChanges ORDER BY version") }
         #expect(versions == [1, 2])
         // The journal table refuses edits.

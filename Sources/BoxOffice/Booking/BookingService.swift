@@ -10,14 +10,14 @@ import SeatEngine
 public final class BookingService: Sendable {
     let catalog: any CatalogRepository
     let bookings: BookingRepository
-    let journal: Journal
+    let journal: any Journal
     let clock: any EngineClock
     let hold: Duration
     let actors: ShowActors
     let logger: Logger
 
     public init(
-        catalog: any CatalogRepository, bookings: BookingRepository, journal: Journal, feed: any SeatChangeFeed,
+        catalog: any CatalogRepository, bookings: BookingRepository, journal: any Journal, feed: any SeatChangeFeed,
         clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, logger: Logger = Logger(label: "boxoffice.booking")
     ) {
         self.catalog = catalog

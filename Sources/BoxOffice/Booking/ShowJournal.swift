@@ -14,44 +14,32 @@ struct ShowJournal: SeatJournal {
     /// A task-local because `commit` runs on the show's actor in the locking task, and `SeatEngine` knows no shows.
     @TaskLocal static var lockingShow: LoadedShow?
 
-    let journal: Journal
+    let journal: any Journal
     let feed: any SeatChangeFeed
     let currency: String
 
-    init(journal: Journal, feed: any SeatChangeFeed, currency: String = "INR") {
+    init(journal: any Journal, feed: any SeatChangeFeed, currency: String = "INR") {
         self.journal = journal
         self.feed = feed
         self.currency = currency
     }
 
     nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws {
-        let entry: JournalEntry
+        let bookings: BookingChange
         switch effect {
         case .locked(let hold, let replaced):
             guard let show = Self.lockingShow, show.show.id == change.show else { throw MissingLockingShow() }
-            let booking = Booking(hold: hold, show: show, at: change.at, currency: currency)
-            entry = JournalEntry(show: change.show, version: change.version) { db in
-                try BookingWrites.lock(booking, replacing: replaced?.booking, change: change, in: db)
-            }
+            bookings = .locked(Booking(hold: hold, show: show, at: change.at, currency: currency), replacing: replaced?.booking)
         case .released(let hold):
-            entry = JournalEntry(show: change.show, version: change.version) { db in
-                try BookingWrites.release([hold.booking], as: .cancelled, change: change, in: db)
-            }
+            bookings = .released([hold.booking], as: .cancelled)
         case .expired(let holds):
-            let ids = holds.map(\.booking)
-            entry = JournalEntry(show: change.show, version: change.version) { db in
-                try BookingWrites.release(ids, as: .expired, change: change, in: db)
-            }
+            bookings = .released(holds.map(\.booking), as: .expired)
         case .booked(let hold, let charge):
-            entry = JournalEntry(show: change.show, version: change.version) { db in
-                try BookingWrites.book(hold.booking, charge: charge, change: change, in: db)
-            }
+            bookings = .booked(hold.booking, charge)
         case .cancelled(let booking, _):
-            entry = JournalEntry(show: change.show, version: change.version) { db in
-                try BookingWrites.cancelConfirmed(booking, change: change, in: db)
-            }
+            bookings = .cancelled(booking)
         }
-        try await journal.append(entry)
+        try await journal.append(JournalEntry(.seatChange(change, bookings)))
     }
 
     func published(_ change: SeatChange) {

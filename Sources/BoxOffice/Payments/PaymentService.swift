@@ -23,7 +23,7 @@ public struct PaymentService: Sendable {
         self.startedAt = booking.clock.now
     }
 
-    var journal: Journal { booking.journal }
+    var journal: any Journal { booking.journal }
     var clock: any EngineClock { booking.clock }
 
     /// Starts a payment for the user's pending booking: 201 with `paymentStatus: initiated`.
@@ -38,7 +38,7 @@ public struct PaymentService: Sendable {
         let payment = Payment(
             id: Identifier.make("pay", at: now), bookingId: target.id, userId: userId, amount: target.totalAmount, currency: target.currency,
             paymentMethod: method, createdAt: now)
-        try await write(.insert(payment))
+        try await write(JournalEntry(.payment(.created(payment))))
         return payment
     }
 
@@ -65,7 +65,7 @@ public struct PaymentService: Sendable {
         }
         // This call now owns the booking's payment until it books the seats or unpins them.
         do {
-            try await journal.append(.startCharge(payment: payment.id, at: clock.now))
+            try await journal.append(JournalEntry(.payment(.chargeStarted(payment: payment.id, at: clock.now))))
         } catch {
             await actor.endPayment(booking: target.id, payment: payment.id)
             if error is PaymentWriteError, let current = try await booking.bookings.payment(id: payment.id) { return try Self.settled(current) }
@@ -130,7 +130,8 @@ public struct PaymentService: Sendable {
 
     /// Fails the attempt this call is charging (`processing` → `failed`), durably.
     func failCharge(_ paymentId: String, code: String, response: String?, transactionId: String?) async throws {
-        try await journal.append(.fail(payment: paymentId, code: code, response: response, transactionId: transactionId, at: clock.now))
+        try await journal.append(
+            JournalEntry(.payment(.chargeFailed(payment: paymentId, code: code, response: response, transactionId: transactionId, at: clock.now))))
     }
 
     func write(_ entry: JournalEntry) async throws {
@@ -180,7 +181,7 @@ public struct PaymentService: Sendable {
         default:
             try await ensurePayable(target, refusing: current)
             // Pending, yet its hold is gone or due: it expired (the expiry's write is on its way).
-            _ = try? await journal.append(.refuse(payment: current.id, code: "hold_expired", at: clock.now))
+            _ = try? await journal.append(JournalEntry(.payment(.refused(payment: current.id, code: "hold_expired", at: clock.now))))
             throw Self.holdExpired
         }
     }
@@ -201,7 +202,7 @@ public struct PaymentService: Sendable {
         case .cancelled:
             throw BoxOfficeError(.conflict, "booking_cancelled", "This booking was cancelled; nothing was charged.")
         }
-        if let payment { _ = try? await journal.append(.refuse(payment: payment.id, code: "hold_expired", at: clock.now)) }
+        if let payment { _ = try? await journal.append(JournalEntry(.payment(.refused(payment: payment.id, code: "hold_expired", at: clock.now)))) }
         throw Self.holdExpired
     }
 }

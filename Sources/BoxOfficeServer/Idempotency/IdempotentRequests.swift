@@ -10,7 +10,7 @@ import NIOCore
 actor IdempotentRequests {
     static let lifetime: TimeInterval = 24 * 3600
     private let bookings: BookingRepository
-    private let journal: Journal
+    private let journal: any Journal
     private var inFlight: [String: Task<Answer, Never>] = [:]
 
     struct Answer: Sendable {
@@ -19,7 +19,7 @@ actor IdempotentRequests {
         var headers: HTTPFields
     }
 
-    init(bookings: BookingRepository, journal: Journal) {
+    init(bookings: BookingRepository, journal: any Journal) {
         self.bookings = bookings
         self.journal = journal
     }
@@ -50,9 +50,9 @@ actor IdempotentRequests {
             if answer.status < 500 && answer.status != 429 {
                 let now = Date()
                 try? await journal.append(
-                    .store(IdempotentAnswer(
+                    JournalEntry(.answer(IdempotentAnswer(
                         userId: user, key: key, requestHash: hash, status: answer.status, body: answer.body, createdAt: now,
-                        expiresAt: now.addingTimeInterval(Self.lifetime))))
+                        expiresAt: now.addingTimeInterval(Self.lifetime)))))
             }
             return answer
         }

@@ -8,16 +8,16 @@ import SeatEngine
 /// Every statement is a cached prepared statement (`db.cachedStatement`), compiled once per connection; rows are
 /// bound column by column, not through `Codable` records. Values are stored exactly as the records would store
 /// them (dates as GRDB's `Date` text, written by `StorageDate`; JSON columns as JSON text), so readers see no change.
-public enum BookingWrites {
+enum BookingWrites {
     /// Appends the change to the show's journal (append-only; unique per version).
-    public static func record(_ change: SeatChange, in db: Database) throws {
+    static func record(_ change: SeatChange, in db: Database) throws {
         try run(
             "INSERT INTO seatChanges (showId, version, cause, seats, at) VALUES (?, ?, ?, ?, ?)",
             [change.show, change.version, change.cause.rawValue, JSONText.updates(change.seats), StorageDate.databaseValue(change.at)], in: db)
     }
 
     /// A new pending booking holds its seats; the same user's earlier pending booking, if replaced, is cancelled.
-    public static func lock(_ booking: Booking, replacing replaced: String?, change: SeatChange, in db: Database) throws {
+    static func lock(_ booking: Booking, replacing replaced: String?, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         if let replaced { try end(replaced, as: .cancelled, at: change.at, in: db) }
         try run(
@@ -44,7 +44,7 @@ public enum BookingWrites {
     }
 
     /// Pending bookings end (cancelled by their user, or expired) and free their seats.
-    public static func release(_ bookings: [String], as status: BookingStatus, change: SeatChange, in db: Database) throws {
+    static func release(_ bookings: [String], as status: BookingStatus, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         for booking in bookings { try end(booking, as: status, at: change.at, in: db) }
     }
@@ -52,7 +52,7 @@ public enum BookingWrites {
     /// `charge` succeeded: its payment is completed (with the processor's transaction), the booking confirmed naming
     /// that payment, and the seats booked, together. Only the payment being charged completes: one that is not
     /// `processing` for this booking fails the entry, so nothing is confirmed on another attempt's money.
-    public static func book(_ bookingId: String, charge: Charge, change: SeatChange, in db: Database) throws {
+    static func book(_ bookingId: String, charge: Charge, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         let at = StorageDate.databaseValue(change.at)
         try run(
@@ -73,7 +73,7 @@ public enum BookingWrites {
     }
 
     /// A confirmed booking is cancelled before its show: the payment that paid for it is refunded, and its seats freed.
-    public static func cancelConfirmed(_ bookingId: String, change: SeatChange, in db: Database) throws {
+    static func cancelConfirmed(_ bookingId: String, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         let at = StorageDate.databaseValue(change.at)
         try run(

@@ -1,29 +1,68 @@
 import Foundation
-import GRDB
+import SeatEngine
 
-/// One durable write handed to the journal: the rows of one change, applied inside a group transaction.
+/// Makes writes durable, in order, with group commit: `append` returns once the entry is on disk and throws when it
+/// will not be. One implementation per store (`SQLiteJournal` today); services see only this.
+public protocol Journal: Sendable {
+    /// Makes `entry` durable; returns once it is, throws if it is not.
+    func append(_ entry: JournalEntry) async throws
+}
+
+/// One durable write handed to the journal, described by values — what changed, never how a store writes it — so
+/// every store applies the same entry its own way, in one transaction with the rest of its batch.
 public struct JournalEntry: Sendable {
-    /// For a seat change: the show and the version it makes durable. The journal refuses a version whose
-    /// predecessor is not durable, so a show's history has no gaps even when an earlier write failed.
-    public var show: String?
-    public var version: Int64?
-    /// The SQL of this change. It runs in its own savepoint: if it throws, only it (and later changes of
-    /// the same show) fail; the rest of the batch commits.
-    public var write: @Sendable (Database) throws -> Void
+    public var write: JournalWrite
 
-    /// A versioned seat change.
-    public init(show: String, version: Int64, write: @escaping @Sendable (Database) throws -> Void) {
-        self.show = show
-        self.version = version
+    public init(_ write: JournalWrite) {
         self.write = write
     }
 
-    /// A plain write (a payment attempt, an idempotency record) that still rides the group commit.
-    public init(write: @escaping @Sendable (Database) throws -> Void) {
-        self.show = nil
-        self.version = nil
-        self.write = write
+    /// For a seat change: the show it changes. The journal refuses a version whose predecessor is not durable, so a
+    /// show's history has no gaps even when an earlier write failed.
+    public var show: ShowID? {
+        if case .seatChange(let change, _) = write { return change.show }
+        return nil
     }
+
+    /// For a seat change: the version it makes durable.
+    public var version: Int64? {
+        if case .seatChange(let change, _) = write { return change.version }
+        return nil
+    }
+}
+
+/// What one journal entry writes.
+public enum JournalWrite: Sendable {
+    /// A versioned change of a show's seats, and the booking rows that change with it (nil: the seats only).
+    case seatChange(SeatChange, BookingChange?)
+    /// A step of a payment attempt.
+    case payment(PaymentStep)
+    /// The answer to an idempotent request.
+    case answer(IdempotentAnswer)
+}
+
+/// The booking-level side of a seat change, written in the same transaction.
+public enum BookingChange: Sendable {
+    /// A new pending booking holds its seats; the same user's earlier pending booking there, if any, is replaced.
+    case locked(Booking, replacing: BookingID?)
+    /// Pending bookings end (cancelled by their user, or expired) and free their seats.
+    case released([BookingID], as: BookingStatus)
+    /// A charge succeeded: its payment completes, the booking is confirmed naming it, its seats are booked.
+    case booked(BookingID, Charge)
+    /// A confirmed booking is cancelled: its payment is refunded and its seats freed.
+    case cancelled(BookingID)
+}
+
+/// A payment attempt's own steps; each moves the attempt only from the status it leaves (`PaymentWrites`).
+public enum PaymentStep: Sendable {
+    /// A new attempt, `initiated`.
+    case created(Payment)
+    /// `initiated` → `processing`, just before the card is charged.
+    case chargeStarted(payment: PaymentID, at: Date)
+    /// `initiated` → `failed`: the attempt never reached the processor (its hold expired first).
+    case refused(payment: PaymentID, code: String, at: Date)
+    /// `processing` → `failed`: the charge was declined, voided, or cut short.
+    case chargeFailed(payment: PaymentID, code: String, response: String?, transactionId: String?, at: Date)
 }
 
 /// Why the journal did not make an entry durable.
@@ -32,32 +71,4 @@ public enum JournalError: Error, Sendable, Equatable {
     case predecessorMissing(show: String, version: Int64)
     /// The journal is stopped (the server is shutting down).
     case stopped
-}
-
-
-extension JournalEntry {
-    /// Records a new payment attempt.
-    public static func insert(_ payment: Payment) -> JournalEntry {
-        JournalEntry { db in try PaymentWrites.insert(payment, in: db) }
-    }
-
-    /// Moves a payment attempt from `initiated` to `processing` before its card is charged.
-    public static func startCharge(payment: String, at: Date) -> JournalEntry {
-        JournalEntry { db in try PaymentWrites.startCharge(payment, at: at, in: db) }
-    }
-
-    /// Refuses a payment attempt that never reached the processor (attempts are updated, never deleted).
-    public static func refuse(payment: String, code: String, at: Date) -> JournalEntry {
-        JournalEntry { db in try PaymentWrites.refuse(payment, code: code, at: at, in: db) }
-    }
-
-    /// Marks a charge that was not captured `failed`.
-    public static func fail(payment: String, code: String, response: String?, transactionId: String?, at: Date) -> JournalEntry {
-        JournalEntry { db in try PaymentWrites.fail(payment, code: code, response: response, transactionId: transactionId, at: at, in: db) }
-    }
-
-    /// Stores the answer to an idempotent request.
-    public static func store(_ answer: IdempotentAnswer) -> JournalEntry {
-        JournalEntry { db in try answer.save(db) }
-    }
 }

@@ -4,9 +4,9 @@ import GRDB
 /// The SQL of a payment attempt's own steps, run by the journal. Each step moves the attempt from the one status it
 /// may leave (initiated → processing → failed), so a step that finds the attempt elsewhere changes nothing and
 /// fails: a settled attempt is never overwritten. The step to `completed` is `BookingWrites.book`, with the booking.
-public enum PaymentWrites {
+enum PaymentWrites {
     /// Records a new attempt (`initiated`).
-    public static func insert(_ payment: Payment, in db: Database) throws {
+    static func insert(_ payment: Payment, in db: Database) throws {
         try payment.insert(db)
     }
 
@@ -14,7 +14,7 @@ public enum PaymentWrites {
     /// confirmed leaves it `processing`, which start-up voids (the charge was never captured). Only the call that
     /// pinned the booking's hold gets here, so any other attempt of the booking still `processing` is a leftover
     /// whose failure could not be written: it is marked failed now.
-    public static func startCharge(_ paymentId: String, at: Date, in db: Database) throws {
+    static func startCharge(_ paymentId: String, at: Date, in db: Database) throws {
         let when = StorageDate.databaseValue(at)
         try BookingWrites.run(
             "UPDATE payments SET paymentStatus = 'processing', updatedAt = ? WHERE id = ? AND paymentStatus = 'initiated'",
@@ -30,7 +30,7 @@ public enum PaymentWrites {
 
     /// An attempt that never reached the processor is refused (its hold expired first): `initiated` → `failed`.
     /// Any call may do this; one being charged is not touched.
-    public static func refuse(_ paymentId: String, code: String, at: Date, in db: Database) throws {
+    static func refuse(_ paymentId: String, code: String, at: Date, in db: Database) throws {
         try BookingWrites.run(
             "UPDATE payments SET paymentStatus = 'failed', failureCode = ?, updatedAt = ? WHERE id = ? AND paymentStatus = 'initiated'",
             [code, StorageDate.databaseValue(at), paymentId], in: db)
@@ -39,7 +39,7 @@ public enum PaymentWrites {
 
     /// A charge that was not captured (declined, voided, or cut short by a stop): `processing` → `failed`, keeping
     /// the processor's transaction id when there was one. Only the call that pinned the hold, or start-up, does this.
-    public static func fail(_ paymentId: String, code: String, response: String?, transactionId: String?, at: Date, in db: Database) throws {
+    static func fail(_ paymentId: String, code: String, response: String?, transactionId: String?, at: Date, in db: Database) throws {
         try BookingWrites.run(
             """
             UPDATE payments SET paymentStatus = 'failed', failureCode = ?, gatewayResponse = ?, transactionId = ?, updatedAt = ?

@@ -3,12 +3,12 @@ import GRDB
 import Logging
 import ServiceLifecycle
 
-/// The single writer of durable changes, with group commit.
+/// The single writer of durable changes to the SQLite file, with group commit.
 ///
 /// Callers `append` and wait. The writer takes every entry queued while the previous transaction was on
 /// disk and commits them in one SQLite transaction, then resumes all their callers: one fsync per batch,
 /// not per booking. A caller is resumed only after its entry is durable (or has failed).
-public actor Journal: Service {
+public actor SQLiteJournal: Journal, Service {
     private struct Pending {
         var entry: JournalEntry
         var continuation: CheckedContinuation<Void, any Error>
@@ -99,7 +99,7 @@ public actor Journal: Service {
                         }
                         do {
                             try db.inSavepoint {
-                                try entry.write(db)
+                                try SQLiteJournalWrites.apply(entry.write, in: db)
                                 return .commit
                             }
                             versions[show] = version
@@ -111,7 +111,7 @@ public actor Journal: Service {
                     } else {
                         do {
                             try db.inSavepoint {
-                                try entry.write(db)
+                                try SQLiteJournalWrites.apply(entry.write, in: db)
                                 return .commit
                             }
                             results.append(nil)

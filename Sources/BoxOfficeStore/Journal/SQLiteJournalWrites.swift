@@ -1,0 +1,27 @@
+import GRDB
+
+/// How the SQLite journal writes each kind of entry: the one place a `JournalWrite` becomes SQL.
+enum SQLiteJournalWrites {
+    static func apply(_ write: JournalWrite, in db: Database) throws {
+        switch write {
+        case .seatChange(let change, let bookings):
+            switch bookings {
+            case nil: try BookingWrites.record(change, in: db)
+            case .locked(let booking, let replaced): try BookingWrites.lock(booking, replacing: replaced, change: change, in: db)
+            case .released(let ids, let status): try BookingWrites.release(ids, as: status, change: change, in: db)
+            case .booked(let booking, let charge): try BookingWrites.book(booking, charge: charge, change: change, in: db)
+            case .cancelled(let booking): try BookingWrites.cancelConfirmed(booking, change: change, in: db)
+            }
+        case .payment(let step):
+            switch step {
+            case .created(let payment): try PaymentWrites.insert(payment, in: db)
+            case .chargeStarted(let payment, let at): try PaymentWrites.startCharge(payment, at: at, in: db)
+            case .refused(let payment, let code, let at): try PaymentWrites.refuse(payment, code: code, at: at, in: db)
+            case .chargeFailed(let payment, let code, let response, let transactionId, let at):
+                try PaymentWrites.fail(payment, code: code, response: response, transactionId: transactionId, at: at, in: db)
+            }
+        case .answer(let answer):
+            try answer.save(db)
+        }
+    }
+}
