@@ -57,6 +57,7 @@ public func buildApplication(
         services: [
             parts.journal,
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
+            Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
         ],
         logger: logger)

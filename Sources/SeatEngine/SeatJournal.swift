@@ -13,10 +13,16 @@ public protocol SeatJournal: Sendable {
     /// `nonisolated(nonsending)`: it starts on the calling show actor, so an implementation that enqueues before its
     /// first suspension sees each show's changes in version order. A witness without `nonisolated(nonsending)` hops
     /// first and loses that ordering.
-    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws
+    ///
+    /// `note` is what the operation's caller handed down for the journal (for BoxOffice: the show as the lock read
+    /// it, and the idempotent answer to store with the change); the engine carries it and never reads it.
+    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect, note: JournalNote?) async throws
 
     /// Called exactly once per durable change, in strictly increasing version order per show, before the causing call returns.
     ///
     /// Must not block (it enqueues): it runs on the show's actor.
     func published(_ change: SeatChange)
 }
+
+/// What a caller hands down with an operation for its journal to write with the change. Opaque to the engine.
+public typealias JournalNote = any Sendable

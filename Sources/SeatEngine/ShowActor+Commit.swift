@@ -9,14 +9,14 @@ struct InFlightChange: Sendable {
 
 extension ShowActor {
     /// Journals a change just applied to the map; on return it is durable and published, else undone and thrown.
-    func record(_ change: SeatChange, effect: SeatEffect) async throws(SeatEngineError) {
+    func record(_ change: SeatChange, effect: SeatEffect, note: JournalNote? = nil) async throws(SeatEngineError) {
         nextTicket += 1
         let ticket = nextTicket
         inFlight.append(InFlightChange(ticket: ticket, change: change))
         rearmTimer()
         var durable = true
         do {
-            try await journal.commit(change, effect: effect)
+            try await journal.commit(change, effect: effect, note: note)
         } catch {
             durable = false
         }

@@ -64,22 +64,25 @@ public actor ShowActor {
         booking: BookingID,
         user: UserID,
         seats: [String],
-        holdFor duration: Duration
+        holdFor duration: Duration,
+        note: JournalNote? = nil
     ) async throws(SeatEngineError) -> (change: SeatChange, hold: Hold, replaced: Hold?) {
-        try await lock(booking: booking, user: user, seats: seats, expiresAt: clock.now.addingTimeInterval(duration.timeInterval))
+        try await lock(booking: booking, user: user, seats: seats, expiresAt: clock.now.addingTimeInterval(duration.timeInterval), note: note)
     }
 
     /// Holds `seats` for a new pending `booking` until `expiresAt`, replacing the user's earlier pending booking here.
+    /// `note` goes to the journal with the change.
     @discardableResult
     public func lock(
         booking: BookingID,
         user: UserID,
         seats: [String],
-        expiresAt: Date
+        expiresAt: Date,
+        note: JournalNote? = nil
     ) async throws(SeatEngineError) -> (change: SeatChange, hold: Hold, replaced: Hold?) {
         let now = touch()
         let step = try map.hold(booking: booking, user: user, seats: seats, expiresAt: expiresAt, now: now)
-        try await record(step.change, effect: .locked(hold: step.hold, replaced: step.replaced))
+        try await record(step.change, effect: .locked(hold: step.hold, replaced: step.replaced), note: note)
         return step
     }
 
@@ -109,12 +112,12 @@ public actor ShowActor {
         rearmTimer()
     }
 
-    /// Turns the hold of `booking`, pinned by the charged payment, into booked seats.
+    /// Turns the hold of `booking`, pinned by the charged payment, into booked seats. `note` goes to the journal.
     @discardableResult
-    public func book(booking: BookingID, charge: Charge) async throws(SeatEngineError) -> SeatChange {
+    public func book(booking: BookingID, charge: Charge, note: JournalNote? = nil) async throws(SeatEngineError) -> SeatChange {
         let now = touch()
         let step = try map.book(booking: booking, charge: charge, now: now)
-        try await record(step.change, effect: step.effect)
+        try await record(step.change, effect: step.effect, note: note)
         return step.change
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Testing
 
@@ -25,13 +26,18 @@ struct IdempotencyTests {
                 return try await group.reduce(into: Set<String?>()) { $0.insert($1) }
             }
             #expect(replies.count == 1)
+            // Two different requests with one key at the same moment: one runs, the other is told the key is taken.
+            async let one = api.lock(fixture.showId, ["B3"], token: user.token, key: "key-3")
+            async let other = api.lock(fixture.showId, ["C4"], token: user.token, key: "key-3")
+            let statuses = try await [one.status, other.status].sorted()
+            #expect(statuses == [201, 422], "\(statuses)")
             return (fixture.showId, user.token, first.json["id"]?.string)
         }
         try await TestServer.withRouter(options) { api in
             let replay = try await api.lock(showId, ["A1"], token: token, key: "key-1")
             #expect(replay.status == 201)
             #expect(replay.json["id"]?.string == firstId)
-            #expect(try await api.get("/api/shows/\(showId)").json["version"]?.int == 2)
+            #expect(try await api.get("/api/shows/\(showId)").json["version"]?.int == 3)
         }
     }
 
@@ -54,4 +60,40 @@ struct IdempotencyTests {
             #expect(paid.json["paymentStatus"]?.string == "completed")
         }
     }
+
+    @Test("the answer is stored in the same transaction as the work: when it cannot be stored, nothing is done")
+    func answerWithTheWork() async throws {
+        let options = TestServer.options()
+        try await TestServer.withRouter(options) { api in
+            let fixture = try await CatalogFixture.make(api)
+            let user = try await api.registerUser()
+            let bookingId = try #require(try await api.lock(fixture.showId, ["C3"], token: user.token).json["id"]?.string)
+            // From now on the database refuses to store any answer (a stand-in for a crash between the two writes).
+            let database = try DatabaseQueue(path: options.databasePath)
+            try await database.write { db in
+                try db.execute(sql: "CREATE TRIGGER refuse_answers BEFORE INSERT ON idempotencyKeys BEGIN SELECT RAISE(ABORT, 'refused'); END")
+            }
+            let version = try await api.get("/api/shows/\(fixture.showId)").json["version"]?.int
+            let lock = try await api.lock(fixture.showId, ["A1", "A2"], token: user.token, key: "atomic-lock")
+            #expect(lock.status == 503, "\(lock.text)")
+            #expect(try await api.seatStatuses(fixture.showId)["A1"] == "available", "no hold without its answer")
+            #expect(try await api.get("/api/shows/\(fixture.showId)").json["version"]?.int == version)
+            let initiate = try await api.request(
+                .post, "/api/payments/initiate", body: #"{"bookingId":"\#(bookingId)","paymentMethod":"upi"}"#, token: user.token,
+                headers: [HTTPField.Name("Idempotency-Key")!: "atomic-initiate"])
+            #expect(initiate.status == 503, "\(initiate.text)")
+            let attempts = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payments WHERE bookingId = ?", arguments: [bookingId]) }
+            #expect(attempts == 0, "no payment without its answer")
+            // Without a key the same work goes through (another user: a lock of this one's would replace its hold).
+            #expect(try await api.lock(fixture.showId, ["A1", "A2"], token: try await api.registerUser().token).status == 201)
+            let paymentId = try #require(try await api.initiate(bookingId, token: user.token, method: "upi").json["id"]?.string)
+            // A charge whose answer cannot be stored is not confirmed: the attempt is failed and the hold stays.
+            let process = try await api.request(
+                .post, "/api/payments/\(paymentId)/process", body: "{}", token: user.token,
+                headers: [HTTPField.Name("Idempotency-Key")!: "atomic-process"])
+            #expect(process.status == 503, "\(process.text)")
+            #expect(try await api.get("/api/bookings/\(bookingId)", token: user.token).json["bookingStatus"]?.string == "pending")
+        }
+    }
 }
+

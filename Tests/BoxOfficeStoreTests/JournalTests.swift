@@ -78,3 +78,23 @@ struct JournalTests {
         await runner.value
     }
 }
+
+@Suite("Idempotent answers on disk")
+struct IdempotentAnswerStoreTests {
+    @Test("purging deletes the answers whose 24 h are over and keeps the others")
+    func purge() async throws {
+        let database = try temporaryDatabase()
+        let journal = SQLiteJournal(database: database, logger: Logger(label: "test"))
+        let runner = Task { await journal.run() }
+        let now = Date()
+        for (key, age) in [("old", 25.0), ("edge", 24.0), ("young", 23.0), ("new", 0.0)] {
+            let claim = IdempotencyClaim(userId: "usr_1", key: key, requestHash: "h", createdAt: now.addingTimeInterval(-age * 3600))
+            try await journal.append(JournalEntry(.answer(claim.answer(status: 201, body: Data("{}".utf8)))))
+        }
+        try await journal.append(JournalEntry(.purgeAnswers(expiredBy: now)))
+        let kept = try await database.pool.read { db in try String.fetchAll(db, sql: "SELECT key FROM idempotencyKeys ORDER BY key") }
+        #expect(kept == ["new", "young"])
+        runner.cancel()
+        await runner.value
+    }
+}

@@ -9,6 +9,7 @@ completed payment (its paymentId), every refund matched, no completed payment wi
 Starts the binary itself on 127.0.0.1 with a fresh database; stdlib only. Ends with
 `crash: N passed, M failed` and exits non-zero on any failure.
 """
+import http.client
 import json
 import os
 import random
@@ -72,17 +73,24 @@ class Server:
         self.process.wait(timeout=10)
 
 
-def call(method, port, path, body=None, token=None):
+def call(method, port, path, body=None, token=None, headers=None):
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method)
     request.add_header("Content-Type", "application/json")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     if token:
         request.add_header("Authorization", "Bearer " + token)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+        try:
+            return error.code, json.loads(error.read() or b"null")
+        except http.client.HTTPException as cut:  # the server died while answering
+            raise OSError(repr(cut)) from cut
+    except http.client.HTTPException as cut:
+        raise OSError(repr(cut)) from cut
 
 
 class Ledger:
@@ -91,6 +99,11 @@ class Ledger:
     def __init__(self):
         self.lock = threading.Lock()
         self.bookings = {}
+        self.unanswered = []  # locks sent with an Idempotency-Key whose answer the kill cut off
+
+    def lost(self, **fields):
+        with self.lock:
+            self.unanswered.append(fields)
 
     def record(self, booking_id, **fields):
         with self.lock:
@@ -101,7 +114,43 @@ USED = set()  # (user index, show): each pair is tried once over all cycles
 USED_LOCK = threading.Lock()
 
 
-def load(port, users, shows, seats_by_show, ledger, stop, rng_seed):
+def newcomers(port, users, shows, seats_by_show, ledger, stop, rng_seed):
+    """New users arriving back to back until the kill: each registers, locks one seat with an Idempotency-Key and
+    releases it again (so the hall does not fill), so kills often cut a lock off mid-way: its retry after the restart
+    must return what happened, never make a second booking."""
+    rng = random.Random(rng_seed)
+    count = 0
+    stop.wait(1.0)  # the kill comes 1.25-2.5 s into the cycle: arrive around then, at most 150 a cycle
+    while not stop.is_set() and count < 150:
+        count += 1
+        try:
+            status, body = call("POST", port, "/api/auth/register",
+                                {"name": "Newcomer", "email": f"new-{rng_seed}-{count}@example.com", "password": "password-123"})
+            if status != 201:
+                return
+            user = {"token": body["token"], "index": f"n{rng_seed}-{count}"}
+            show = rng.choice(shows)
+            with USED_LOCK:
+                users.append(user)
+                USED.add((user["index"], show))  # no later lock of the load replaces this one
+            seats = [rng.choice(seats_by_show[show])]
+            key = f"lock-{user['index']}-{show}"
+            try:
+                status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, user["token"],
+                                    headers={"Idempotency-Key": key})
+            except OSError:
+                ledger.lost(token=user["token"], show=show, seats=seats, key=key)
+                return
+            if status == 201:
+                ledger.record(body["id"], token=user["token"], show=show, seats=seats, state="releasing", expiresAt=body["expiresAt"])
+                status, _ = call("POST", port, f"/api/bookings/{body['id']}/cancel", {}, user["token"])
+                if status == 200:
+                    ledger.record(body["id"], state="released")
+        except OSError:
+            return
+
+
+def load(port, users, shows, seats_by_show, ledger, stop, rng_seed, pay_share=0.6):
     rng = random.Random(rng_seed)
     # Each user locks each show at most once in the whole run, so no lock replaces an earlier acknowledged one.
     plan = [(user, show) for user in users for show in shows]
@@ -118,13 +167,17 @@ def load(port, users, shows, seats_by_show, ledger, stop, rng_seed):
             USED.add((user["index"], show))
             budget -= 1
         seats = rng.sample(seats_by_show[show], rng.randint(1, 3))
+        key = f"lock-{user['index']}-{show}"
         try:
-            status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, user["token"])
+            status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, user["token"],
+                                headers={"Idempotency-Key": key})
         except OSError:
-            return  # the server was killed
+            # The server was killed: the lock may or may not have happened. Its retry (after the restart) must tell.
+            ledger.lost(token=user["token"], show=show, seats=seats, key=key)
+            return
         if status == 201:
             ledger.record(body["id"], token=user["token"], show=show, seats=sorted(seats), state="pending", expiresAt=body["expiresAt"])
-            if rng.random() < 0.6:
+            if rng.random() < pay_share:
                 try:
                     if not pay(port, user["token"], body["id"], ledger, rng):
                         return
@@ -198,8 +251,30 @@ def check_ledger(db, failures):
         failures.append("boxoffice check: " + (result.stdout + result.stderr).strip()[:500])
 
 
+def retry_lost(port, ledger, failures):
+    """A lock whose answer a kill cut off is retried with its key: it either happened (the retry returns that booking,
+    stored with it in one transaction) or it did not (the retry locks now) — never both, so never two bookings."""
+    with ledger.lock:
+        lost, ledger.unanswered = ledger.unanswered, []
+    ledger.retried = getattr(ledger, "retried", 0) + len(lost)
+    for request in lost:
+        status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": request["show"], "seats": request["seats"]},
+                            request["token"], headers={"Idempotency-Key": request["key"]})
+        if status not in (201, 409):
+            failures.append(f"retry of {request['key']}: {status} {body}")
+            continue
+        status, page = call("GET", port, "/api/bookings?limit=200", token=request["token"])
+        mine = [b for b in page["items"] if b["showId"] == request["show"]]
+        if len(mine) > 1:
+            failures.append(f"retry of {request['key']} made a second booking: {[(b['id'], b['bookingStatus']) for b in mine]}")
+        if status == 201:
+            ledger.record(body["id"], token=request["token"], show=request["show"], seats=sorted(request["seats"]),
+                          state="pending" if body["bookingStatus"] == "pending" else "confirmed", expiresAt=body["expiresAt"])
+
+
 def check(port, users, shows, ledger, failures):
     # Every acknowledged booking is there as acknowledged.
+    verified = []
     for booking_id, expected in ledger.bookings.items():
         status, booking = call("GET", port, f"/api/bookings/{booking_id}", token=expected["token"])
         if status != 200:
@@ -210,6 +285,13 @@ def check(port, users, shows, ledger, failures):
             failures.append(f"{booking_id}: seats {seats} != acknowledged {expected['seats']}")
         if "problem" in expected:
             failures.append(f"{booking_id}: {expected['problem']}")
+        if expected["state"] == "released":
+            if booking["bookingStatus"] != "cancelled":
+                failures.append(f"{booking_id}: release acknowledged, but {booking['bookingStatus']}")
+            else:
+                verified.append(booking_id)  # settled for good: not read again
+        if expected["state"] == "releasing" and booking["bookingStatus"] not in ("pending", "cancelled"):
+            failures.append(f"{booking_id}: hold being released is {booking['bookingStatus']}")
         if expected["state"] == "cancelling" and booking["bookingStatus"] == "cancelled":
             expected = dict(expected, state="cancelled")
         if expected["state"] in ("confirmed", "cancelling"):
@@ -224,6 +306,9 @@ def check(port, users, shows, ledger, failures):
                 failures.append(f"{booking_id}: acknowledged hold is {booking['bookingStatus']}")
             if booking["bookingStatus"] == "pending" and booking["expiresAt"] != expected["expiresAt"]:
                 failures.append(f"{booking_id}: expiresAt changed across the crash")
+    for booking_id in verified:
+        del ledger.bookings[booking_id]
+    ledger.settled = getattr(ledger, "settled", 0) + len(verified)
     # No seat in two live bookings; the maps agree with the bookings.
     live = {show: {} for show in shows}
     for user in users:
@@ -257,15 +342,18 @@ def main():
         users.append({"token": body["token"], "index": index})
     status, page = call("GET", port, "/api/shows?limit=50")
     shows = [s["id"] for s in page["items"] if s["availability"]["total"] >= 60][:SHOWS]
-    seats_by_show = {}
+    seats_by_show, all_seats_by_show = {}, {}
     for show in shows:
         status, detail = call("GET", port, f"/api/shows/{show}")
-        seats_by_show[show] = [s["seatNumber"] for s in detail["seats"]][:40]  # a small area, so users collide
+        all_seats_by_show[show] = [s["seatNumber"] for s in detail["seats"]]
+        seats_by_show[show] = all_seats_by_show[show][:40]  # a small area, so users collide
     ledger = Ledger()
     passed, failed = 0, 0
     for cycle in range(CYCLES):
         stop = threading.Event()
         threads = [threading.Thread(target=load, args=(port, users[i::4], shows, seats_by_show, ledger, stop, cycle * 10 + i)) for i in range(4)]
+        threads.append(threading.Thread(target=newcomers, args=(port, users, shows, all_seats_by_show, ledger, stop, cycle * 10 + 9)))
+
         for thread in threads:
             thread.start()
         time.sleep(LOAD_SECONDS * random.Random(cycle).uniform(0.5, 1.0))
@@ -277,10 +365,11 @@ def main():
             integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
         server.start()
         failures = [] if integrity == "ok" else [f"integrity_check: {integrity}"]
+        retry_lost(port, ledger, failures)
         check(port, users, shows, ledger, failures)
         check_ledger(db, failures)
-        acknowledged = len(ledger.bookings)
-        confirmed = sum(1 for b in ledger.bookings.values() if b["state"] != "pending")
+        acknowledged = len(ledger.bookings) + getattr(ledger, "settled", 0)
+        confirmed = sum(1 for b in ledger.bookings.values() if b["state"] not in ("pending", "released", "releasing"))
         if failures:
             failed += 1
             print(f"cycle {cycle + 1}: FAILED after {acknowledged} acknowledged bookings ({confirmed} paid)")
@@ -288,7 +377,8 @@ def main():
                 print("   ", failure)
         else:
             passed += 1
-            print(f"cycle {cycle + 1}: ok — {acknowledged} acknowledged bookings ({confirmed} paid) all intact after SIGKILL")
+            print(f"cycle {cycle + 1}: ok — {acknowledged} acknowledged bookings ({confirmed} paid) all intact after SIGKILL; "
+                  f"{getattr(ledger, 'retried', 0)} locks cut off by the kills retried with their keys so far")
     server.kill()
     print(f"crash: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

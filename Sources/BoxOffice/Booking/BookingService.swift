@@ -40,18 +40,18 @@ public final class BookingService: Sendable {
     // MARK: Locking
 
     /// Holds `seats` of a show for the user: all or nothing, replacing the user's earlier pending booking there.
-    public func lock(userId: String, _ input: LockSeatsInput) async throws -> Booking {
+    /// With `answer`, the request's idempotent answer is stored in the same transaction as the booking.
+    public func lock(userId: String, _ input: LockSeatsInput, answer: AnswerRecipe<Booking>? = nil) async throws -> Booking {
         guard input.seats.count <= 100 else { throw BoxOfficeError(SeatEngineError.tooManySeats(max: SeatMap.maxSeatsPerBooking)) }
         let show = try await openShow(input.showId)
         let actor = try await showActor(show.show.id)
         let bookingId = Identifier.make("bkg", at: clock.now)
         do {
             // The booking row and the 201 are both written from `show`, read from the show cache just now.
-            let (change, hold, _) = try await ShowJournal.$lockingShow.withValue(show) {
-                try await actor.lock(booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold)
-            }
+            let (change, hold, _) = try await actor.lock(
+                booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold, note: LockNote(show: show, answer: answer))
             return Booking(hold: hold, show: show, at: change.at)
-        } catch let error as SeatEngineError {
+        } catch {
             if case .unavailable = error { EngineMetrics.recordConflict() }
             if case .journalFailed = error { EngineMetrics.recordUnavailable() }
             throw BoxOfficeError(error)

@@ -2,18 +2,15 @@ import BoxOfficeStore
 import Foundation
 import SeatEngine
 
-/// Connects one show's actor to the journal: turns each change and its booking-level effect into the rows
-/// that make it durable, in one journal entry, then publishes it.
+/// Connects one show's actor to the journal: turns each change, its booking-level effect and the note its caller
+/// handed down into one journal entry (the booking rows, and the idempotent answer when the request carried a key),
+/// then publishes it.
 ///
-/// It keeps no copy of the show: a lock's booking row takes the show's movie, date and time from `lockingShow`,
-/// the copy `BookingService.lock` just read from the show cache (which an admin edit drops before its PATCH
-/// answers) — the same copy the 201 is written from. A copy kept since the actor was loaded would put the old
-/// date and time into every booking made after an edit.
+/// It keeps no copy of the show: a lock's booking row takes the show's movie, date and time from its `LockNote`, the
+/// copy `BookingService.lock` just read from the show cache (which an admin edit drops before its PATCH answers) —
+/// the same copy the 201 is written from. A copy kept since the actor was loaded would put the old date and time
+/// into every booking made after an edit.
 struct ShowJournal: SeatJournal {
-    /// The show as the lock in this task read it; set by `BookingService.lock` around its call to the show's actor.
-    /// A task-local because `commit` runs on the show's actor in the locking task, and `SeatEngine` knows no shows.
-    @TaskLocal static var lockingShow: LoadedShow?
-
     let journal: any Journal
     let feed: any SeatChangeFeed
     let currency: String
@@ -24,22 +21,29 @@ struct ShowJournal: SeatJournal {
         self.currency = currency
     }
 
-    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws {
-        let bookings: BookingChange
+    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect, note: JournalNote?) async throws {
+        let entry: JournalEntry
+        var recipe: (any RecordableAnswer)?
         switch effect {
         case .locked(let hold, let replaced):
-            guard let show = Self.lockingShow, show.show.id == change.show else { throw MissingLockingShow() }
-            bookings = .locked(Booking(hold: hold, show: show, at: change.at, currency: currency), replacing: replaced?.booking)
+            guard let note = note as? LockNote, note.show.show.id == change.show else { throw MissingLockNote() }
+            let booking = Booking(hold: hold, show: note.show, at: change.at, currency: currency)
+            entry = JournalEntry(.seatChange(change, .locked(booking, replacing: replaced?.booking)), answer: note.answer?.answer(for: booking))
+            recipe = note.answer
         case .released(let hold):
-            bookings = .released([hold.booking], as: .cancelled)
+            entry = JournalEntry(.seatChange(change, .released([hold.booking], as: .cancelled)))
         case .expired(let holds):
-            bookings = .released(holds.map(\.booking), as: .expired)
+            entry = JournalEntry(.seatChange(change, .released(holds.map(\.booking), as: .expired)))
         case .booked(let hold, let charge):
-            bookings = .booked(hold.booking, charge)
+            let note = note as? BookNote
+            let answer = note.flatMap { note in note.answer?.answer(for: note.payment.completed(by: charge, at: change.at)) }
+            entry = JournalEntry(.seatChange(change, .booked(hold.booking, charge)), answer: answer)
+            recipe = note?.answer
         case .cancelled(let booking, _):
-            bookings = .cancelled(booking)
+            entry = JournalEntry(.seatChange(change, .cancelled(booking)))
         }
-        try await journal.append(JournalEntry(.seatChange(change, bookings)))
+        try await journal.append(entry)
+        recipe?.markRecorded()
     }
 
     func published(_ change: SeatChange) {
@@ -48,8 +52,40 @@ struct ShowJournal: SeatJournal {
     }
 }
 
+/// What `BookingService.lock` hands down with a lock: the show as it read it, and how to answer the request.
+struct LockNote: Sendable {
+    let show: LoadedShow
+    let answer: AnswerRecipe<Booking>?
+}
+
+/// What `PaymentService.process` hands down with a booking: the attempt being completed, and how to answer the request.
+struct BookNote: Sendable {
+    let payment: Payment
+    let answer: AnswerRecipe<Payment>?
+}
+
+/// A recipe whose answer went into an entry, to be marked once that entry is durable.
+protocol RecordableAnswer: Sendable {
+    func markRecorded()
+}
+
+extension AnswerRecipe: RecordableAnswer {}
+
 /// A lock reached the journal without the show it was made for (a caller other than `BookingService.lock`).
-struct MissingLockingShow: Error {}
+struct MissingLockNote: Error {}
+
+extension Payment {
+    /// The attempt as `BookingWrites.book` completes it with `charge` at `at`.
+    func completed(by charge: Charge, at: Date) -> Payment {
+        var completed = self
+        completed.paymentStatus = .completed
+        completed.transactionId = charge.transaction
+        completed.gatewayResponse = "approved"
+        completed.paidAt = at
+        completed.updatedAt = at
+        return completed
+    }
+}
 
 extension Booking {
     /// The booking row a hold becomes, with each seat's row, column, category and price from the show's layout

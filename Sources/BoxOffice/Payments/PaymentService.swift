@@ -27,7 +27,8 @@ public struct PaymentService: Sendable {
     var clock: any EngineClock { booking.clock }
 
     /// Starts a payment for the user's pending booking: 201 with `paymentStatus: initiated`.
-    public func initiate(userId: String, _ input: InitiatePaymentInput) async throws -> Payment {
+    /// With `answer`, the request's idempotent answer is stored in the same transaction as the attempt.
+    public func initiate(userId: String, _ input: InitiatePaymentInput, answer: AnswerRecipe<Payment>? = nil) async throws -> Payment {
         guard let method = PaymentMethod(rawValue: input.paymentMethod) else {
             throw BoxOfficeError.invalid(
                 "paymentMethod", "paymentMethod must be one of \(PaymentMethod.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -38,14 +39,18 @@ public struct PaymentService: Sendable {
         let payment = Payment(
             id: Identifier.make("pay", at: now), bookingId: target.id, userId: userId, amount: target.totalAmount, currency: target.currency,
             paymentMethod: method, createdAt: now)
-        try await write(JournalEntry(.payment(.created(payment))))
+        try await write(JournalEntry(.payment(.created(payment)), answer: answer?.answer(for: payment)))
+        answer?.markRecorded()
         return payment
     }
 
     /// Charges the payment. 200 with the completed payment (booking confirmed); 402 on a decline (the hold
     /// stays, try again); 409 `hold_expired` if the hold ran out (no money taken), `payment_in_progress` while
     /// another attempt of the booking is charged, `already_paid` once another attempt paid it.
-    public func process(userId: String, paymentId: String, _ input: ProcessPaymentInput) async throws -> Payment {
+    /// With `answer`, a success's idempotent answer is stored in the same transaction that confirms the booking.
+    public func process(
+        userId: String, paymentId: String, _ input: ProcessPaymentInput, answer: AnswerRecipe<Payment>? = nil
+    ) async throws -> Payment {
         guard Identifier.looksValid(paymentId), let payment = try await booking.bookings.payment(id: paymentId), payment.userId == userId else {
             throw BoxOfficeError.notFound("payment", id: paymentId)
         }
@@ -92,8 +97,10 @@ public struct PaymentService: Sendable {
             let shown = try await booking.bookings.payment(id: payment.id) ?? payment
             throw BoxOfficeError(.paymentFailed, code, message, details: ["payment": .value(EncodableValue(shown.view, identity: shown.id))])
         case .approved(let transactionId):
+            let charge = Charge(payment: payment.id, transaction: transactionId)
+            let booked: SeatChange
             do {
-                _ = try await actor.book(booking: target.id, charge: Charge(payment: payment.id, transaction: transactionId))
+                booked = try await actor.book(booking: target.id, charge: charge, note: BookNote(payment: payment, answer: answer))
             } catch {
                 // Not confirmed: the authorisation is released, so no money is taken; the attempt keeps its transaction.
                 try? await gateway.void(reference: payment.id)
@@ -102,8 +109,8 @@ public struct PaymentService: Sendable {
                 if error != .journalFailed { throw BoxOfficeError(error) }
                 throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
             }
-            guard let completed = try await booking.bookings.payment(id: payment.id) else { throw Self.notSaved }
-            return completed
+            // Exactly the row the confirmation wrote, and the answer stored with it.
+            return payment.completed(by: charge, at: booked.at)
         }
     }
 

@@ -25,8 +25,10 @@ struct BookingController {
         let data = Data(body.readableBytesView)
         let input = try Request.decodeJSON(LockSeatsInput.self, from: data)
         let bookings = self.bookings
-        return try await idempotency.run(request, body: data, user: user.id) {
-            await IdempotentRequests.capture(status: 201) { try await bookings.lock(userId: user.id, input) }
+        return try await idempotency.run(request, body: data, user: user.id) { claim in
+            await IdempotentRequests.capture(status: 201, claim: claim, render: { (booking: Booking) in booking.jsonBody }) { recipe in
+                try await bookings.lock(userId: user.id, input, answer: recipe)
+            }
         }
     }
 
@@ -71,8 +73,10 @@ struct PaymentController {
         let data = Data(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         let input = try Request.decodeJSON(InitiatePaymentInput.self, from: data)
         let payments = self.payments
-        return try await idempotency.run(request, body: data, user: user.id) {
-            await IdempotentRequests.capture(status: 201) { try await payments.initiate(userId: user.id, input).view }
+        return try await idempotency.run(request, body: data, user: user.id) { claim in
+            await IdempotentRequests.capture(status: 201, claim: claim, render: Payment.jsonBody) { recipe in
+                try await payments.initiate(userId: user.id, input, answer: recipe).view
+            }
         }
     }
 
@@ -83,8 +87,17 @@ struct PaymentController {
         let data = Data(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         let input = data.isEmpty ? ProcessPaymentInput() : try Request.decodeJSON(ProcessPaymentInput.self, from: data)
         let payments = self.payments
-        return try await idempotency.run(request, body: data, user: user.id) {
-            await IdempotentRequests.capture(status: 200) { try await payments.process(userId: user.id, paymentId: id, input).view }
+        return try await idempotency.run(request, body: data, user: user.id) { claim in
+            await IdempotentRequests.capture(status: 200, claim: claim, render: Payment.jsonBody) { recipe in
+                try await payments.process(userId: user.id, paymentId: id, input, answer: recipe).view
+            }
         }
+    }
+}
+
+extension Payment {
+    /// The payment as the API answers it: the bytes `JSONCoding.encoder` writes for its view.
+    @Sendable static func jsonBody(_ payment: Payment) -> Data {
+        (try? JSONCoding.encoder.encode(payment.view)) ?? Data()
     }
 }

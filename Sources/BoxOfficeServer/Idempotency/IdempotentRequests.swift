@@ -7,16 +7,20 @@ import NIOCore
 
 /// `Idempotency-Key` on writes: the same key from the same user within 24 h returns the first answer and
 /// does nothing twice, also after a restart (answers are journaled). Two concurrent requests with one key run once.
-actor IdempotentRequests {
-    static let lifetime: TimeInterval = 24 * 3600
-    private let bookings: BookingRepository
+///
+/// A success is stored by the service in the same transaction as its work (the work gets the key's claim and an
+/// `AnswerRecipe`), so a crash can never keep the work and forget the key. Refusals (4xx), which did nothing, are
+/// stored here after the fact; 5xx and 429 are not remembered. Expired answers are deleted by `purgeExpired`.
+actor IdempotentRequests {    private let bookings: BookingRepository
     private let journal: any Journal
-    private var inFlight: [String: Task<Answer, Never>] = [:]
+    private var inFlight: [String: Task<Result<Outcome, any Error>, Never>] = [:]
 
     struct Answer: Sendable {
         var status: Int
         var body: Data
         var headers: HTTPFields
+        /// Already stored by the service, with the work it answers.
+        var recorded = false
     }
 
     init(bookings: BookingRepository, journal: any Journal) {
@@ -24,11 +28,11 @@ actor IdempotentRequests {
         self.journal = journal
     }
 
-    /// Runs `work` once per (user, key); without a key it just runs.
+    /// Runs `work` once per (user, key), handing it the key's claim; without a key it just runs (with no claim).
     nonisolated func run(
-        _ request: Request, body: Data, user: String, work: @escaping @Sendable () async -> Answer
+        _ request: Request, body: Data, user: String, work: @escaping @Sendable (IdempotencyClaim?) async -> Answer
     ) async throws -> Response {
-        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return Self.response(await work()) }
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return Self.response(await work(nil)) }
         guard (1...255).contains(key.utf8.count) else {
             throw BoxOfficeError.badParameter("Idempotency-Key", "Idempotency-Key must be 1 to 255 characters")
         }
@@ -36,30 +40,49 @@ actor IdempotentRequests {
         return Self.response(try await answer(user: user, key: key, hash: hash, work: work))
     }
 
-    private func answer(user: String, key: String, hash: String, work: @escaping @Sendable () async -> Answer) async throws -> Answer {
+    /// One task per (user, key) at a time, and that task reads the stored answer before it works: every request
+    /// with the key either joins the running task or starts one after the last has made its answer durable, so no
+    /// request can slip between a task's end and its answer's read.
+    private func answer(
+        user: String, key: String, hash: String, work: @escaping @Sendable (IdempotencyClaim?) async -> Answer
+    ) async throws -> Answer {
         let slot = user + "\n" + key
-        if let running = inFlight[slot] { return try check(await running.value, hash: hash, stored: hash) }
-        if let stored = try await bookings.idempotentAnswer(userId: user, key: key, now: Date()) {
-            return try check(Answer(status: stored.status, body: stored.body, headers: [:]), hash: hash, stored: stored.requestHash)
-        }
-        if let running = inFlight[slot] { return try check(await running.value, hash: hash, stored: hash) }
-        let journal = self.journal
-        let task = Task<Answer, Never> {
-            let answer = await work()
-            // 5xx and 429 mean "nothing happened, try again": those are not remembered.
-            if answer.status < 500 && answer.status != 429 {
-                let now = Date()
-                try? await journal.append(
-                    JournalEntry(.answer(IdempotentAnswer(
-                        userId: user, key: key, requestHash: hash, status: answer.status, body: answer.body, createdAt: now,
-                        expiresAt: now.addingTimeInterval(Self.lifetime)))))
+        let task: Task<Result<Outcome, any Error>, Never>
+        let started: Bool
+        if let running = inFlight[slot] {
+            task = running
+            started = false
+        } else {
+            let (bookings, journal) = (self.bookings, self.journal)
+            task = Task {
+                do {
+                    if let stored = try await bookings.idempotentAnswer(userId: user, key: key, now: Date()) {
+                        return .success(Outcome(answer: Answer(status: stored.status, body: stored.body, headers: [:]), requestHash: stored.requestHash))
+                    }
+                    let claim = IdempotencyClaim(userId: user, key: key, requestHash: hash, createdAt: Date())
+                    let answer = await work(claim)
+                    // 5xx and 429 mean "nothing happened, try again": those are not remembered.
+                    if !answer.recorded && answer.status < 500 && answer.status != 429 {
+                        try? await journal.append(JournalEntry(.answer(claim.answer(status: answer.status, body: answer.body))))
+                    }
+                    return .success(Outcome(answer: answer, requestHash: hash))
+                } catch {
+                    return .failure(error)
+                }
             }
-            return answer
+            inFlight[slot] = task
+            started = true
         }
-        inFlight[slot] = task
-        let answer = await task.value
-        inFlight[slot] = nil
-        return answer
+        let outcome = await task.value
+        if started { inFlight[slot] = nil }
+        let done = try outcome.get()
+        return try check(done.answer, hash: hash, stored: done.requestHash)
+    }
+
+    /// What a key's task answered, and for which request.
+    struct Outcome: Sendable {
+        var answer: Answer
+        var requestHash: String
     }
 
     private func check(_ answer: Answer, hash: String, stored: String) throws -> Answer {
@@ -87,6 +110,23 @@ actor IdempotentRequests {
             hash = hash &* 0x0000_0100_0000_01B3
         }
         return String(hash, radix: 16)
+    }
+
+    /// Deletes the answers whose 24 h are over.
+    func purgeExpired(now: Date = Date()) async throws {
+        try await journal.append(JournalEntry(.purgeAnswers(expiredBy: now)))
+    }
+
+    /// Runs a service call that stores its own success answer (from `render` of what it made) with its work, and
+    /// captures its answer (success or the contract's error) as bytes.
+    static func capture<Value: Sendable, Shown: Encodable & Sendable>(
+        status: Int, claim: IdempotencyClaim?, render: @escaping @Sendable (Value) -> Data,
+        _ call: (AnswerRecipe<Value>?) async throws -> Shown
+    ) async -> Answer {
+        let recipe = claim.map { AnswerRecipe(claim: $0, status: status, render: render) }
+        var answer = await capture(status: status) { try await call(recipe) }
+        answer.recorded = recipe?.isRecorded ?? false
+        return answer
     }
 
     /// Runs a service call and captures its answer (success or the contract's error) as bytes.

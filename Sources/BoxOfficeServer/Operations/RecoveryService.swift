@@ -2,9 +2,9 @@ import BoxOffice
 import Logging
 import ServiceLifecycle
 
-/// Start-up work that needs the journal running: restore every show with live holds (expiring those whose
-/// time passed while the server was down), then report ready; afterwards, once a minute, evict the actors of
-/// idle shows so memory follows what is in use. On shutdown, stops the show actors' timers.
+/// Start-up work that needs the journal running: void payments a stop interrupted, restore every show with live
+/// holds (expiring those whose time passed while the server was down), then report ready. On shutdown, stops the
+/// show actors' timers.
 struct RecoveryService: Service {
     let bookings: BookingService
     let payments: PaymentService
@@ -16,13 +16,30 @@ struct RecoveryService: Service {
         let shows = try await bookings.recover()
         logger.info("recovered", metadata: ["showsWithHolds": "\(shows)", "interruptedPayments": "\(interrupted)"])
         readiness.markReady()
+        try? await gracefulShutdown()
+        await bookings.shutdown()
+    }
+}
+
+/// Once a minute: evict the actors of idle shows, so memory follows what is in use, and delete idempotent answers
+/// whose 24 h are over.
+struct Housekeeping: Service {
+    let bookings: BookingService
+    let idempotency: IdempotentRequests
+    let logger: Logger
+
+    func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(60))
                 let evicted = await bookings.evictIdle()
                 if evicted > 0 { logger.debug("evicted idle shows", metadata: ["count": "\(evicted)"]) }
+                do {
+                    try await idempotency.purgeExpired()
+                } catch {
+                    logger.warning("deleting expired idempotency keys failed; trying again in a minute", metadata: ["error": "\(error)"])
+                }
             }
         }
-        await bookings.shutdown()
     }
 }

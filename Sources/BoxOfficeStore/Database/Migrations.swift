@@ -235,6 +235,10 @@ enum Migrations {
             }
             try db.create(index: "users_emailKey", on: "users", columns: ["emailKey"], unique: true)
         }
+        // Expired idempotent answers are deleted every minute: by index, not by a scan of a day's keys.
+        migrator.registerMigration("v6-idempotency-expiry", foreignKeyChecks: .immediate) { db in
+            try db.create(index: "idempotencyKeys_expiry", on: "idempotencyKeys", columns: ["expiresAt"])
+        }
         return migrator
     }
 }

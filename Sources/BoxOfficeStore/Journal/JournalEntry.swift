@@ -12,9 +12,12 @@ public protocol Journal: Sendable {
 /// every store applies the same entry its own way, in one transaction with the rest of its batch.
 public struct JournalEntry: Sendable {
     public var write: JournalWrite
+    /// The answer to the idempotent request that made this write, stored in the same transaction.
+    public var answer: IdempotentAnswer?
 
-    public init(_ write: JournalWrite) {
+    public init(_ write: JournalWrite, answer: IdempotentAnswer? = nil) {
         self.write = write
+        self.answer = answer
     }
 
     /// For a seat change: the show it changes. The journal refuses a version whose predecessor is not durable, so a
@@ -37,8 +40,10 @@ public enum JournalWrite: Sendable {
     case seatChange(SeatChange, BookingChange?)
     /// A step of a payment attempt.
     case payment(PaymentStep)
-    /// The answer to an idempotent request.
+    /// The answer to an idempotent request that did nothing else (a refusal, or a repeat of a settled request).
     case answer(IdempotentAnswer)
+    /// Deletes the idempotent answers whose lifetime ended by then.
+    case purgeAnswers(expiredBy: Date)
 }
 
 /// The booking-level side of a seat change, written in the same transaction.

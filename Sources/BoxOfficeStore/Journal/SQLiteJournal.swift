@@ -99,7 +99,7 @@ public actor SQLiteJournal: Journal, Service {
                         }
                         do {
                             try db.inSavepoint {
-                                try SQLiteJournalWrites.apply(entry.write, in: db)
+                                try SQLiteJournalWrites.apply(entry, in: db)
                                 return .commit
                             }
                             versions[show] = version
@@ -111,7 +111,7 @@ public actor SQLiteJournal: Journal, Service {
                     } else {
                         do {
                             try db.inSavepoint {
-                                try SQLiteJournalWrites.apply(entry.write, in: db)
+                                try SQLiteJournalWrites.apply(entry, in: db)
                                 return .commit
                             }
                             results.append(nil)

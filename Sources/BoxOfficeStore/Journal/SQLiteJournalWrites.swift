@@ -2,6 +2,12 @@ import GRDB
 
 /// How the SQLite journal writes each kind of entry: the one place a `JournalWrite` becomes SQL.
 enum SQLiteJournalWrites {
+    /// Writes the entry and, in the same savepoint, the idempotent answer it carries.
+    static func apply(_ entry: JournalEntry, in db: Database) throws {
+        try apply(entry.write, in: db)
+        try entry.answer?.save(db)
+    }
+
     static func apply(_ write: JournalWrite, in db: Database) throws {
         switch write {
         case .seatChange(let change, let bookings):
@@ -22,6 +28,8 @@ enum SQLiteJournalWrites {
             }
         case .answer(let answer):
             try answer.save(db)
+        case .purgeAnswers(let expiredBy):
+            try BookingWrites.run("DELETE FROM idempotencyKeys WHERE expiresAt <= ?", [StorageDate.databaseValue(expiredBy)], in: db)
         }
     }
 }

@@ -109,26 +109,3 @@ public struct BookingRepository: Sendable {
         }
     }
 }
-
-/// A stored answer to an idempotent request.
-public struct IdempotentAnswer: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "idempotencyKeys"
-
-    public var userId: String
-    public var key: String
-    public var requestHash: String
-    public var status: Int
-    public var body: Data
-    public var createdAt: Date
-    public var expiresAt: Date
-
-    public init(userId: String, key: String, requestHash: String, status: Int, body: Data, createdAt: Date, expiresAt: Date) {
-        self.userId = userId
-        self.key = key
-        self.requestHash = requestHash
-        self.status = status
-        self.body = body
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-    }
-}

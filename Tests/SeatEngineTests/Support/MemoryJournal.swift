@@ -44,7 +44,7 @@ final class MemoryJournal: SeatJournal {
         publishedSink.finish()
     }
 
-    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect) async throws {
+    nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect, note: JournalNote?) async throws {
         try await withCheckedThrowingContinuation { continuation in
             inbox.yield(PendingCommit(change: change, effect: effect, continuation: continuation))
         }
