@@ -68,11 +68,11 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let database = try BoxOfficeDatabase(path: options.databasePath, durability: options.durability)
     let secret = try options.jwtSecret ?? JWTSecretFile.loadOrCreate(besideDatabase: options.databasePath)
     let tokens = try await TokenService(secret: secret)
-    let accounts = AccountService(users: SQLiteUserRepository(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
+    let accounts = AccountService(users: SQLiteAccountStore(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
     // Shows are read from memory on the hot paths; admin edits go through this wrapper and drop the cached copy.
-    let catalogTables = SQLiteCatalogRepository(database: database)
-    let catalogStore = CachingCatalogRepository(catalogTables)
-    let bookingStore = BookingRepository(database: database)
+    let catalogTables = SQLiteCatalogStore(database: database)
+    let catalogStore = CachingCatalogStore(catalogTables)
+    let bookingStore = SQLiteBookingStore(database: database)
     let journal = SQLiteJournal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
     let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
@@ -80,7 +80,9 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let hub = SubscriptionHub(
         changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: LiveFeedRepository(database: database)),
         options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
-    let payments = PaymentService(booking: bookings, gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
+    let payments = PaymentService(
+        booking: bookings, payments: SQLitePaymentStore(database: database), journal: journal,
+        gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
     let catalog = CatalogService(catalog: catalogStore, seats: bookings)
     if options.demo {
         let seeded = try await catalogTables.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
@@ -92,7 +94,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     }
     return AppParts(
         database: database, journal: journal, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
-        idempotency: IdempotentRequests(bookings: bookingStore, journal: journal), limits: RateLimits(enabled: options.rateLimits),
+        idempotency: IdempotentRequests(answers: SQLiteIdempotencyStore(database: database), journal: journal), limits: RateLimits(enabled: options.rateLimits),
         tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub)
 }
 

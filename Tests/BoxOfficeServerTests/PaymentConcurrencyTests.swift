@@ -40,7 +40,7 @@ struct PaymentConcurrencyTests {
 
     @Test("two payments of one booking processed together: one charges; the other is payment_in_progress, then already_paid")
     func twoPaymentsAtOnce() async throws {
-        let options = Self.slowGateway()
+        let options = Self.slowGateway(1_000)
         try await TestServer.withSocket(options) { api in
             let fixture = try await CatalogFixture.make(api)
             let user = try await api.registerUser()
@@ -101,13 +101,13 @@ struct PaymentConcurrencyTests {
 
     @Test("cancelling a hold while its card is charged is 409 payment_in_progress; the charge then confirms it")
     func cancelWhileCharging() async throws {
-        try await TestServer.withSocket(Self.slowGateway(500)) { api in
+        try await TestServer.withSocket(Self.slowGateway(2_000)) { api in
             let fixture = try await CatalogFixture.make(api)
             let user = try await api.registerUser()
             let bookingId = try #require(try await api.lock(fixture.showId, ["C1"], token: user.token).json["id"]?.string)
             let paymentId = try #require(try await api.initiate(bookingId, token: user.token).json["id"]?.string)
             async let paying = api.process(paymentId, token: user.token)
-            try await Task.sleep(for: .milliseconds(150))
+            try await Task.sleep(for: .milliseconds(600))  // the charge has begun; it lasts 2 s
             let cancel = try await api.post("/api/bookings/\(bookingId)/cancel", "{}", token: user.token)
             #expect(cancel.status == 409 && cancel.json.errorCode == "payment_in_progress", "\(cancel.text)")
             #expect(try await paying.status == 200)
@@ -144,7 +144,8 @@ struct PaymentConcurrencyTests {
         try await TestServer.withRouter { api in
             let fixture = try await CatalogFixture.make(api)
             let formatter = ISO8601DateFormatter()
-            let startsAt = Date().addingTimeInterval(3)
+            // Far enough ahead that creating, locking and initiating fit before it even on a loaded machine.
+            let startsAt = Date().addingTimeInterval(15)
             let show = try await api.post(
                 "/api/admin/shows",
                 #"{"movieId":"\#(fixture.movieId)","theatreId":"\#(fixture.theatreId)","screenNumber":1,"startsAt":"\#(formatter.string(from: startsAt))","language":"Hindi","format":"2D"}"#,

@@ -6,7 +6,7 @@ import Testing
 struct CatalogRepositoryTests {
     @Test("a duplicate city name is StoreError.duplicate and writes nothing")
     func duplicateCity() async throws {
-        let catalog = SQLiteCatalogRepository(database: try temporaryDatabase())
+        let catalog = SQLiteCatalogStore(database: try temporaryDatabase())
         try await catalog.insert(makeCity("Agra"))
         await #expect(throws: StoreError.duplicate(field: "name")) { try await catalog.insert(makeCity("AGRA")) }
         #expect(try await catalog.cities(page: PageRequest()).items.count == 1)
@@ -14,7 +14,7 @@ struct CatalogRepositoryTests {
 
     @Test("keyset pages cover a list exactly once, in order, and a bad cursor is refused")
     func pages() async throws {
-        let catalog = SQLiteCatalogRepository(database: try temporaryDatabase())
+        let catalog = SQLiteCatalogStore(database: try temporaryDatabase())
         let names = (0..<23).map { String(format: "City %02d", $0) }
         for name in names.shuffled() { try await catalog.insert(makeCity(name)) }
         var seen = [String]()
@@ -37,7 +37,7 @@ struct CatalogRepositoryTests {
     @Test("shows: only active ones not yet started, filtered by city, theatre, movie and local date; overlaps are found")
     func shows() async throws {
         let database = try temporaryDatabase()
-        let catalog = SQLiteCatalogRepository(database: database)
+        let catalog = SQLiteCatalogStore(database: database)
         let now = Date()
         let city = makeCity("Indore")
         try await catalog.insert(city)
@@ -75,7 +75,7 @@ struct CatalogRepositoryTests {
 
     @Test("seedIfEmpty writes a whole catalog once and never over existing data")
     func seed() async throws {
-        let catalog = SQLiteCatalogRepository(database: try temporaryDatabase())
+        let catalog = SQLiteCatalogStore(database: try temporaryDatabase())
         let seed = CatalogSeed(cities: [makeCity("Bhopal"), makeCity("Patna")], movies: [], theatres: [], shows: [])
         #expect(try await catalog.seedIfEmpty(seed))
         #expect(try await !catalog.seedIfEmpty(CatalogSeed(cities: [makeCity("Ranchi")], movies: [], theatres: [], shows: [])))

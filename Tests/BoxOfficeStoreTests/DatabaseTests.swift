@@ -21,9 +21,9 @@ struct DatabaseTests {
     @Test("reopening the same file keeps its rows and applies no migration twice")
     func reopen() async throws {
         let first = try temporaryDatabase()
-        try await SQLiteCatalogRepository(database: first).insert(makeCity("Kochi"))
+        try await SQLiteCatalogStore(database: first).insert(makeCity("Kochi"))
         let second = try BoxOfficeDatabase(path: first.path)
-        #expect(try await SQLiteCatalogRepository(database: second).cities(page: PageRequest()).items.map(\.name) == ["Kochi"])
+        #expect(try await SQLiteCatalogStore(database: second).cities(page: PageRequest()).items.map(\.name) == ["Kochi"])
         #expect(try second.appliedMigrations() == ["v1-accounts-catalog", "v2-bookings", "v3-payments-processing", "v4-one-charge-per-booking", "v5-email-identity", "v6-idempotency-expiry"])
     }
 }
@@ -32,7 +32,7 @@ struct DatabaseTests {
 struct UserRepositoryTests {
     @Test("emails are unique without regard to case, and found without regard to case")
     func uniqueEmail() async throws {
-        let users = SQLiteUserRepository(database: try temporaryDatabase())
+        let users = SQLiteAccountStore(database: try temporaryDatabase())
         let now = Date()
         let user = UserRecord(id: Identifier.make("usr"), name: "A", email: "Mixed@Example.com", passwordHash: "h", phone: nil, role: .user, createdAt: now, updatedAt: now)
         try await users.insert(user)

@@ -62,10 +62,10 @@ struct MigrationRepairTests {
         let paidBy = try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT paymentId FROM bookings WHERE id = 'bkg_2'") }
         #expect(paidBy == "pay_2b")
         // The earliest account keeps the address; the lookalike no longer matches it.
-        let owner = try await SQLiteUserRepository(database: database).user(email: "KIM@example.com")
+        let owner = try await SQLiteAccountStore(database: database).user(email: "KIM@example.com")
         #expect(owner?.id == "usr_1")
         // A lookalike registered first does not take the address from the account that typed it plainly.
-        #expect(try await SQLiteUserRepository(database: database).user(email: "jo@example.com")?.id == "usr_4")
+        #expect(try await SQLiteAccountStore(database: database).user(email: "jo@example.com")?.id == "usr_4")
         // From now on the database itself refuses a second completed payment for a booking.
         await #expect(throws: DatabaseError.self) {
             try await database.pool.write { db in try db.execute(sql: "UPDATE payments SET paymentStatus = 'completed' WHERE id = 'pay_1a'") }

@@ -8,7 +8,7 @@ struct StorageFailureTests {
     @Test("a database that cannot grow (SQLITE_FULL) is a storage failure; a duplicate is not; writes resume when it can grow")
     func fullDatabase() async throws {
         let database = try temporaryDatabase()
-        let catalog = SQLiteCatalogRepository(database: database)
+        let catalog = SQLiteCatalogStore(database: database)
         try await catalog.insert(makeCity("Kochi"))
         // The writer connection may not add a page: the file is as full as a full disk leaves it.
         let pages = try await database.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }

@@ -4,11 +4,11 @@ import Foundation
 
 /// Registration, login and profiles. Tokens are the transport's business; this answers "who is it".
 public struct AccountService: Sendable {
-    let users: any UserRepository
+    let users: any AccountStore
     let hasher: any PasswordHasher
     let clock: any EngineClock
 
-    public init(users: any UserRepository, hasher: any PasswordHasher, clock: any EngineClock = SystemClock()) {
+    public init(users: any AccountStore, hasher: any PasswordHasher, clock: any EngineClock = SystemClock()) {
         self.users = users
         self.hasher = hasher
         self.clock = clock

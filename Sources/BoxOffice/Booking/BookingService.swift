@@ -8,8 +8,8 @@ import SeatEngine
 /// A lock goes to the show's `ShowActor`, which decides in one synchronous step; the decision is made durable
 /// by the `Journal` (group commit) and published to the feed before the call returns.
 public final class BookingService: Sendable {
-    let catalog: any CatalogRepository
-    let bookings: BookingRepository
+    let catalog: any CatalogStore
+    let bookings: any BookingStore
     let journal: any Journal
     let clock: any EngineClock
     let hold: Duration
@@ -17,7 +17,7 @@ public final class BookingService: Sendable {
     let logger: Logger
 
     public init(
-        catalog: any CatalogRepository, bookings: BookingRepository, journal: any Journal, feed: any SeatChangeFeed,
+        catalog: any CatalogStore, bookings: any BookingStore, journal: any Journal, feed: any SeatChangeFeed,
         clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, logger: Logger = Logger(label: "boxoffice.booking")
     ) {
         self.catalog = catalog

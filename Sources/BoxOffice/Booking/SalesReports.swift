@@ -8,6 +8,6 @@ extension BookingService {
         let start = from ?? LocalTime.dateAndTime(of: clock.now.addingTimeInterval(-30 * 86_400), in: TimeZone(identifier: "UTC")!).date
         let end = to ?? LocalTime.dateAndTime(of: clock.now.addingTimeInterval(7 * 86_400), in: TimeZone(identifier: "UTC")!).date
         guard start <= end else { throw BoxOfficeError.badParameter("from", "from must not be after to") }
-        return try await bookings.salesReport(from: start, to: end)
+        return try await bookings.salesReport(from: start, to: end, currency: Booking.defaultCurrency)
     }
 }

@@ -15,7 +15,7 @@ struct ShowJournal: SeatJournal {
     let feed: any SeatChangeFeed
     let currency: String
 
-    init(journal: any Journal, feed: any SeatChangeFeed, currency: String = "INR") {
+    init(journal: any Journal, feed: any SeatChangeFeed, currency: String = Booking.defaultCurrency) {
         self.journal = journal
         self.feed = feed
         self.currency = currency
@@ -90,7 +90,7 @@ extension Payment {
 extension Booking {
     /// The booking row a hold becomes, with each seat's row, column, category and price from the show's layout
     /// (looked up by seat number; in layout order).
-    init(hold: Hold, show: LoadedShow, at: Date, currency: String = "INR") {
+    init(hold: Hold, show: LoadedShow, at: Date, currency: String = Booking.defaultCurrency) {
         self.init(
             id: hold.booking, userId: hold.user, show: show.show, seats: show.seats(numbered: hold.seats), expiresAt: hold.expiresAt,
             createdAt: at, currency: currency)

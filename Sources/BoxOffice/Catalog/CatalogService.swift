@@ -4,11 +4,11 @@ import Foundation
 
 /// Browsing (cities, movies, theatres, shows) and the admin's edits of the catalog.
 public struct CatalogService: Sendable {
-    let catalog: any CatalogRepository
+    let catalog: any CatalogStore
     let seats: any SeatStatusSource
     let clock: any EngineClock
 
-    public init(catalog: any CatalogRepository, seats: any SeatStatusSource, clock: any EngineClock = SystemClock()) {
+    public init(catalog: any CatalogStore, seats: any SeatStatusSource, clock: any EngineClock = SystemClock()) {
         self.catalog = catalog
         self.seats = seats
         self.clock = clock

@@ -6,11 +6,11 @@ import SeatEngine
 /// everything else from SQLite.
 public struct LiveSeatService: LiveSeatSource {
     let bookings: BookingService
-    let catalog: any CatalogRepository
+    let catalog: any CatalogStore
     let store: LiveFeedRepository
     let clock: any EngineClock
 
-    public init(bookings: BookingService, catalog: any CatalogRepository, store: LiveFeedRepository, clock: any EngineClock = SystemClock()) {
+    public init(bookings: BookingService, catalog: any CatalogStore, store: LiveFeedRepository, clock: any EngineClock = SystemClock()) {
         self.bookings = bookings
         self.catalog = catalog
         self.store = store

@@ -13,18 +13,24 @@ import SeatEngine
 /// lets one booking have one completed payment. A crash mid-charge leaves `processing`, which start-up voids.
 public struct PaymentService: Sendable {
     let booking: BookingService
+    let payments: any PaymentStore
+    let journal: any Journal
     let gateway: any PaymentGateway
+    let clock: any EngineClock
     /// Attempts still `processing` from before this moment were interrupted by a stop: start-up voids them.
     let startedAt: Date
 
-    public init(booking: BookingService, gateway: any PaymentGateway) {
+    public init(
+        booking: BookingService, payments: any PaymentStore, journal: any Journal, gateway: any PaymentGateway,
+        clock: any EngineClock = SystemClock()
+    ) {
         self.booking = booking
+        self.payments = payments
+        self.journal = journal
         self.gateway = gateway
-        self.startedAt = booking.clock.now
+        self.clock = clock
+        self.startedAt = clock.now
     }
-
-    var journal: any Journal { booking.journal }
-    var clock: any EngineClock { booking.clock }
 
     /// Starts a payment for the user's pending booking: 201 with `paymentStatus: initiated`.
     /// With `answer`, the request's idempotent answer is stored in the same transaction as the attempt.
@@ -51,7 +57,7 @@ public struct PaymentService: Sendable {
     public func process(
         userId: String, paymentId: String, _ input: ProcessPaymentInput, answer: AnswerRecipe<Payment>? = nil
     ) async throws -> Payment {
-        guard Identifier.looksValid(paymentId), let payment = try await booking.bookings.payment(id: paymentId), payment.userId == userId else {
+        guard Identifier.looksValid(paymentId), let payment = try await payments.payment(id: paymentId), payment.userId == userId else {
             throw BoxOfficeError.notFound("payment", id: paymentId)
         }
         guard payment.paymentStatus == .initiated else { return try Self.settled(payment) }
@@ -73,7 +79,7 @@ public struct PaymentService: Sendable {
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: payment.id, at: clock.now))))
         } catch {
             await actor.endPayment(booking: target.id, payment: payment.id)
-            if error is PaymentWriteError, let current = try await booking.bookings.payment(id: payment.id) { return try Self.settled(current) }
+            if error is PaymentWriteError, let current = try await payments.payment(id: payment.id) { return try Self.settled(current) }
             throw Self.notSaved
         }
         let decision: GatewayDecision
@@ -94,7 +100,7 @@ public struct PaymentService: Sendable {
         case .declined(let code, let message):
             try? await failCharge(payment.id, code: code, response: message, transactionId: nil)
             await actor.endPayment(booking: target.id, payment: payment.id)
-            let shown = try await booking.bookings.payment(id: payment.id) ?? payment
+            let shown = try await payments.payment(id: payment.id) ?? payment
             throw BoxOfficeError(.paymentFailed, code, message, details: ["payment": .value(EncodableValue(shown.view, identity: shown.id))])
         case .approved(let transactionId):
             let charge = Charge(payment: payment.id, transaction: transactionId)
@@ -176,7 +182,7 @@ public struct PaymentService: Sendable {
     /// The hold could not be pinned for `payment`: answer what happened, from the engine's reason and the rows as
     /// they are now.
     private func answerUnpinned(_ payment: Payment, userId: String, because reason: SeatEngineError) async throws -> Payment {
-        let current = try await booking.bookings.payment(id: payment.id) ?? payment
+        let current = try await payments.payment(id: payment.id) ?? payment
         if current.paymentStatus != .initiated { return try Self.settled(current) }
         let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
         switch reason {
@@ -223,7 +229,7 @@ extension PaymentService {
     /// Payments a stop left between the charge and the confirmation were never captured: mark them failed.
     /// Only those last touched before this server started, so no charge of this run is voided mid-way.
     public func voidInterrupted() async throws -> Int {
-        let interrupted = try await booking.bookings.interruptedPayments(before: startedAt)
+        let interrupted = try await payments.interruptedPayments(before: startedAt)
         var voided = 0
         for payment in interrupted {
             do {

@@ -11,7 +11,7 @@ import NIOCore
 /// A success is stored by the service in the same transaction as its work (the work gets the key's claim and an
 /// `AnswerRecipe`), so a crash can never keep the work and forget the key. Refusals (4xx), which did nothing, are
 /// stored here after the fact; 5xx and 429 are not remembered. Expired answers are deleted by `purgeExpired`.
-actor IdempotentRequests {    private let bookings: BookingRepository
+actor IdempotentRequests {    private let answers: any IdempotencyStore
     private let journal: any Journal
     private var inFlight: [String: Task<Result<Outcome, any Error>, Never>] = [:]
 
@@ -23,8 +23,8 @@ actor IdempotentRequests {    private let bookings: BookingRepository
         var recorded = false
     }
 
-    init(bookings: BookingRepository, journal: any Journal) {
-        self.bookings = bookings
+    init(answers: any IdempotencyStore, journal: any Journal) {
+        self.answers = answers
         self.journal = journal
     }
 
@@ -53,10 +53,10 @@ actor IdempotentRequests {    private let bookings: BookingRepository
             task = running
             started = false
         } else {
-            let (bookings, journal) = (self.bookings, self.journal)
+            let (answers, journal) = (self.answers, self.journal)
             task = Task {
                 do {
-                    if let stored = try await bookings.idempotentAnswer(userId: user, key: key, now: Date()) {
+                    if let stored = try await answers.idempotentAnswer(userId: user, key: key, now: Date()) {
                         return .success(Outcome(answer: Answer(status: stored.status, body: stored.body, headers: [:]), requestHash: stored.requestHash))
                     }
                     let claim = IdempotencyClaim(userId: user, key: key, requestHash: hash, createdAt: Date())

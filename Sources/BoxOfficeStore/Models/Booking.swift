@@ -34,7 +34,7 @@ public struct Booking: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     public var updatedAt: Date
 
     public init(
-        id: String, userId: String, show: Show, seats: [Seat], expiresAt: Date, createdAt: Date, currency: String = "INR"
+        id: String, userId: String, show: Show, seats: [Seat], expiresAt: Date, createdAt: Date, currency: String = Booking.defaultCurrency
     ) {
         self.id = id
         self.userId = userId
@@ -92,4 +92,9 @@ public struct BookingSeat: Codable, Sendable, FetchableRecord, PersistableRecord
         self.bookingId = bookingId
         self.state = state
     }
+}
+
+extension Booking {
+    /// The currency of every price until a catalog names its own (the contract's default).
+    public static let defaultCurrency = "INR"
 }

@@ -15,7 +15,7 @@ public struct CatalogSeed: Sendable {
     }
 }
 
-extension SQLiteCatalogRepository {
+extension SQLiteCatalogStore {
     /// Writes `seed` only if the catalog is empty, in one transaction; returns whether it wrote.
     public func seedIfEmpty(_ seed: CatalogSeed) async throws -> Bool {
         try await database.pool.write { db in

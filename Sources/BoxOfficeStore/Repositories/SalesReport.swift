@@ -40,9 +40,9 @@ public struct SalesReport: Codable, Sendable, Equatable {
     public var byTheatre: [TheatreLine]
 }
 
-extension BookingRepository {
+extension SQLiteBookingStore {
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`), in a handful of grouped queries.
-    public func salesReport(from: String, to: String, currency: String = "INR") async throws -> SalesReport {
+    public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
         try await database.pool.read { db in
             // Tickets are the seats of confirmed bookings; `json_array_length` counts them without unpacking.
             let confirmed = "FROM bookings b WHERE b.bookingStatus = 'confirmed' AND b.showDate BETWEEN ? AND ?"

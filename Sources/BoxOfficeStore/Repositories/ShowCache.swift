@@ -1,6 +1,6 @@
 /// Decoded shows kept in memory, so a seat map or a lock reads no `shows` row and decodes no layout JSON.
 ///
-/// Staleness: every write of a show goes through `CachingCatalogRepository`, which drops the entry after the
+/// Staleness: every write of a show goes through `CachingCatalogStore`, which drops the entry after the
 /// write. A read that missed records the cache's generation before reading the row and stores its result only
 /// if no write happened since — so a read racing an admin edit can never put the old row back.
 actor ShowCache {

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// `CatalogRepository` on the SQLite file. Every list is one indexed keyset query.
-public struct SQLiteCatalogRepository: CatalogRepository {
+/// `CatalogStore` on the SQLite file. Every list is one indexed keyset query.
+public struct SQLiteCatalogStore: CatalogStore {
     let database: BoxOfficeDatabase
 
     public init(database: BoxOfficeDatabase) {

@@ -1,13 +1,13 @@
 import Foundation
 
-/// A `CatalogRepository` that serves `show(id:)` and `loadedShow(id:)` from memory (`ShowCache`) and passes
+/// A `CatalogStore` that serves `show(id:)` and `loadedShow(id:)` from memory (`ShowCache`) and passes
 /// everything else to the repository it wraps. Writes of a show go to disk first, then drop the cached copy.
-public struct CachingCatalogRepository: CatalogRepository {
-    let base: any CatalogRepository
+public struct CachingCatalogStore: CatalogStore {
+    let base: any CatalogStore
     let cache: ShowCache
 
     /// `capacity`: at most this many shows are kept; when full the cache starts over (shows are small and re-read cheaply).
-    public init(_ base: any CatalogRepository, capacity: Int = 20_000) {
+    public init(_ base: any CatalogStore, capacity: Int = 20_000) {
         self.base = base
         self.cache = ShowCache(capacity: capacity)
     }

@@ -2,22 +2,13 @@ import Foundation
 import GRDB
 import SeatEngine
 
-/// What a show's seats look like on disk: the durable state a `ShowActor` is rebuilt from.
-public struct DurableSeatState: Sendable {
-    public var version: Int64
-    public var holds: [Hold]
-    public var booked: [String: [String]]
-}
-
-/// Bookings, payments and idempotency records: reads, and the writes that do not change seats.
-public struct BookingRepository: Sendable {
+/// `BookingStore` on the SQLite file.
+public struct SQLiteBookingStore: BookingStore {
     let database: BoxOfficeDatabase
 
     public init(database: BoxOfficeDatabase) {
         self.database = database
     }
-
-    // MARK: Bookings
 
     /// On a cached prepared statement: the query interface would build and compile the SQL on every call.
     public func booking(id: String) async throws -> Booking? {
@@ -81,31 +72,6 @@ public struct BookingRepository: Sendable {
                 result[show] = (versions[show] ?? 0, taken[show]?.held ?? 0, taken[show]?.booked ?? 0)
             }
             return result
-        }
-    }
-
-    // MARK: Payments
-
-    /// On a cached prepared statement, like `booking(id:)`.
-    public func payment(id: String) async throws -> Payment? {
-        try await database.pool.read { db in
-            try Payment.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE id = ?"), arguments: [id])
-        }
-    }
-
-    /// Payments left `processing` by a stop before `cutoff`: their charges were never captured.
-    public func interruptedPayments(before cutoff: Date) async throws -> [Payment] {
-        try await database.pool.read { db in
-            try Payment.fetchAll(db, sql: RecoveryQueries.interruptedPayments, arguments: [StorageDate.databaseValue(cutoff)])
-        }
-    }
-
-    // MARK: Idempotency
-
-    /// The stored answer for a user's key, if it is younger than its expiry.
-    public func idempotentAnswer(userId: String, key: String, now: Date) async throws -> IdempotentAnswer? {
-        try await database.pool.read { db in
-            try IdempotentAnswer.filter(Column("userId") == userId && Column("key") == key && Column("expiresAt") > now).fetchOne(db)
         }
     }
 }

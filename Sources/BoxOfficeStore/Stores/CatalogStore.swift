@@ -1,7 +1,7 @@
 import Foundation
 
 /// Cities, movies, theatres with screens, and shows: what people browse and admins edit.
-public protocol CatalogRepository: Sendable {
+public protocol CatalogStore: Sendable {
     // MARK: Cities
     /// Active cities by name.
     func cities(page: PageRequest) async throws -> Page<City>
@@ -43,7 +43,7 @@ public protocol CatalogRepository: Sendable {
     func isEmpty() async throws -> Bool
 }
 
-extension CatalogRepository {
+extension CatalogStore {
     /// Without a cache: reads the row and decodes its seats on every call.
     public func loadedShow(id: String) async throws -> LoadedShow? {
         try await show(id: id).map { LoadedShow(show: $0) }

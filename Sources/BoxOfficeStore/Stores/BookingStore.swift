@@ -1,0 +1,38 @@
+import Foundation
+import SeatEngine
+
+/// Bookings as services read them: one booking, a user's history, a show's durable seat state, counts, sales.
+/// Writes go through the `Journal`. `SQLiteBookingStore` implements it.
+public protocol BookingStore: Sendable {
+    func booking(id: String) async throws -> Booking?
+    /// A user's bookings, newest first.
+    func bookings(userId: String, page: PageRequest) async throws -> Page<Booking>
+    /// The durable seat state of a show: its last journaled version, live holds and booked seats.
+    func seatState(showId: String) async throws -> DurableSeatState
+    /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
+    func showsWithLiveHolds() async throws -> [String]
+    /// Version, held and booked counts for many shows at once.
+    func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
+    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).
+    func salesReport(from: String, to: String, currency: String) async throws -> SalesReport
+}
+
+/// What a show's seats look like on disk: the durable state a `ShowActor` is rebuilt from.
+public struct DurableSeatState: Sendable {
+    public var version: Int64
+    public var holds: [Hold]
+    public var booked: [String: [String]]
+}
+
+/// Payment attempts as services read them. Writes go through the `Journal` (`PaymentStep`).
+public protocol PaymentStore: Sendable {
+    func payment(id: String) async throws -> Payment?
+    /// Payments left `processing` by a stop before `cutoff`: their charges were never captured.
+    func interruptedPayments(before cutoff: Date) async throws -> [Payment]
+}
+
+/// Stored answers to idempotent requests. Writes go through the `Journal` (with the work they answer).
+public protocol IdempotencyStore: Sendable {
+    /// The stored answer for a user's key, if it is younger than its expiry.
+    func idempotentAnswer(userId: String, key: String, now: Date) async throws -> IdempotentAnswer?
+}
