@@ -9,8 +9,7 @@ import Prometheus
 
 /// The parts of a running BoxOffice, built once and shared by the routes.
 struct AppParts {
-    let database: BoxOfficeDatabase
-    let journal: SQLiteJournal
+    let stores: Stores
     let accounts: AccountService
     let catalog: CatalogService
     let bookings: BookingService
@@ -54,8 +53,8 @@ public func buildApplication(
             LiveHTTPChannel(responder: responder, http1: http1, hub: parts.hub, options: options.live, counts: counts)
         },
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "BoxOffice"),
-        services: [
-            parts.journal,
+        // The stores' own services (the journal's writer) first, so they stop last.
+        services: parts.stores.services + [
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
             Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
@@ -65,27 +64,26 @@ public func buildApplication(
 }
 
 func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> AppParts {
-    let database = try BoxOfficeDatabase(path: options.databasePath, durability: options.durability)
-    let secret = try options.jwtSecret ?? JWTSecretFile.loadOrCreate(besideDatabase: options.databasePath)
+    let stores = try Stores.sqlite(
+        path: options.databasePath, durability: options.durability, logger: logger, onBatch: BookingService.journalMetrics)
+    let secret: String
+    if let configured = options.jwtSecret { secret = configured } else { secret = try await stores.secrets.signingSecret() }
     let tokens = try await TokenService(secret: secret)
-    let accounts = AccountService(users: SQLiteAccountStore(database: database), hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
+    let accounts = AccountService(users: stores.accounts, hasher: BcryptPasswordHasher(cost: UInt8(options.bcryptCost)))
     // Shows are read from memory on the hot paths; admin edits go through this wrapper and drop the cached copy.
-    let catalogTables = SQLiteCatalogStore(database: database)
-    let catalogStore = CachingCatalogStore(catalogTables)
-    let bookingStore = SQLiteBookingStore(database: database)
-    let journal = SQLiteJournal(database: database, logger: logger, onBatch: BookingService.journalMetrics)
+    let catalogStore = CachingCatalogStore(stores.catalog)
     let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
-        catalog: catalogStore, bookings: bookingStore, journal: journal, feed: feed, holdSeconds: options.holdSeconds, logger: logger)
+        catalog: catalogStore, bookings: stores.bookings, journal: stores.journal, feed: feed, holdSeconds: options.holdSeconds, logger: logger)
     let hub = SubscriptionHub(
-        changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: LiveFeedRepository(database: database)),
+        changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: stores.live),
         options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
     let payments = PaymentService(
-        booking: bookings, payments: SQLitePaymentStore(database: database), journal: journal,
+        booking: bookings, payments: stores.payments, journal: stores.journal,
         gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
     let catalog = CatalogService(catalog: catalogStore, seats: bookings)
     if options.demo {
-        let seeded = try await catalogTables.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
+        let seeded = try await stores.catalog.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
         logger.info(seeded ? "demo catalog written" : "database already has a catalog; --demo changed nothing")
     }
     if let email = options.adminEmail, let password = options.adminPassword {
@@ -93,8 +91,8 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         logger.info("admin account ensured", metadata: ["email": "\(email)"])
     }
     return AppParts(
-        database: database, journal: journal, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
-        idempotency: IdempotentRequests(answers: SQLiteIdempotencyStore(database: database), journal: journal), limits: RateLimits(enabled: options.rateLimits),
+        stores: stores, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
+        idempotency: IdempotentRequests(answers: stores.idempotency, journal: stores.journal), limits: RateLimits(enabled: options.rateLimits),
         tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub)
 }
 
@@ -108,7 +106,7 @@ func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequest
     router.add(middleware: FileMiddleware(options.publicDirectory, searchForIndexHtml: true))
     router.add(middleware: BearerAuthenticator(tokens: parts.tokens, accounts: parts.accounts))
 
-    OperationsController(database: parts.database, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)
+    OperationsController(health: parts.stores.health, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)
         .addRoutes(to: router)
     let api = router.group("api")
     AuthController(accounts: parts.accounts, tokens: parts.tokens, limits: parts.limits).addRoutes(to: api.group("auth"))

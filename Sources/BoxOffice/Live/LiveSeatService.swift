@@ -7,10 +7,10 @@ import SeatEngine
 public struct LiveSeatService: LiveSeatSource {
     let bookings: BookingService
     let catalog: any CatalogStore
-    let store: LiveFeedRepository
+    let store: any LiveStore
     let clock: any EngineClock
 
-    public init(bookings: BookingService, catalog: any CatalogStore, store: LiveFeedRepository, clock: any EngineClock = SystemClock()) {
+    public init(bookings: BookingService, catalog: any CatalogStore, store: any LiveStore, clock: any EngineClock = SystemClock()) {
         self.bookings = bookings
         self.catalog = catalog
         self.store = store

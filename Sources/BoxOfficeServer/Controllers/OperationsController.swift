@@ -6,7 +6,7 @@ import Prometheus
 
 /// Liveness, readiness, metrics and the API description.
 struct OperationsController {
-    let database: BoxOfficeDatabase
+    let health: any StoreHealth
     let readiness: Readiness
     let registry: PrometheusCollectorRegistry
     let openAPI: Data
@@ -28,7 +28,7 @@ struct OperationsController {
         guard readiness.isReady else {
             return ErrorResponse.response(status: .serviceUnavailable, code: "starting", message: "Still starting up.")
         }
-        guard await database.isReachable() else {
+        guard await health.isReachable() else {
             return ErrorResponse.response(status: .serviceUnavailable, code: "unavailable", message: "The database does not answer.")
         }
         return Self.json(#"{"status":"ready"}"#)

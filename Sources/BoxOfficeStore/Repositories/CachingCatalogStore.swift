@@ -74,4 +74,5 @@ public struct CachingCatalogStore: CatalogStore {
     }
 
     public func isEmpty() async throws -> Bool { try await base.isEmpty() }
+    public func seedIfEmpty(_ seed: CatalogSeed) async throws -> Bool { try await base.seedIfEmpty(seed) }
 }

@@ -41,6 +41,8 @@ public protocol CatalogStore: Sendable {
 
     /// True when the catalog has no city at all (demo data goes only into an empty database).
     func isEmpty() async throws -> Bool
+    /// Writes `seed` only if the catalog is empty, in one transaction; returns whether it wrote.
+    func seedIfEmpty(_ seed: CatalogSeed) async throws -> Bool
 }
 
 extension CatalogStore {

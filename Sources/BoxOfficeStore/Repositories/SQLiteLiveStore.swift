@@ -2,9 +2,8 @@ import Foundation
 import GRDB
 import SeatEngine
 
-/// The reads the live seat feed (WebSocket) needs from disk: which shows a kiosk board shows, their counts,
-/// and a show's recent journaled changes (to refill the resume ring after a restart).
-public struct LiveFeedRepository: Sendable {
+/// `LiveStore` on the SQLite file.
+public struct SQLiteLiveStore: LiveStore {
     let database: BoxOfficeDatabase
 
     public init(database: BoxOfficeDatabase) {
