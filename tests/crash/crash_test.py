@@ -114,6 +114,21 @@ USED = set()  # (user index, show): each pair is tried once over all cycles
 USED_LOCK = threading.Lock()
 
 
+def lock(port, user, show, seats, ledger, state):
+    """Locks with an Idempotency-Key; a 201 goes into the ledger in `state`. None when the server was killed: the
+    lock may or may not have happened, and its retry after the restart must tell (`retry_lost`)."""
+    key = f"lock-{user['index']}-{show}"
+    try:
+        status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, user["token"],
+                            headers={"Idempotency-Key": key})
+    except OSError:
+        ledger.lost(token=user["token"], show=show, seats=seats, key=key)
+        return None
+    if status == 201:
+        ledger.record(body["id"], token=user["token"], show=show, seats=sorted(seats), state=state, expiresAt=body["expiresAt"])
+    return status, body
+
+
 def newcomers(port, users, shows, seats_by_show, ledger, stop, rng_seed):
     """New users arriving back to back until the kill: each registers, locks one seat with an Idempotency-Key and
     releases it again (so the hall does not fill), so kills often cut a lock off mid-way: its retry after the restart
@@ -134,15 +149,11 @@ def newcomers(port, users, shows, seats_by_show, ledger, stop, rng_seed):
                 users.append(user)
                 USED.add((user["index"], show))  # no later lock of the load replaces this one
             seats = [rng.choice(seats_by_show[show])]
-            key = f"lock-{user['index']}-{show}"
-            try:
-                status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, user["token"],
-                                    headers={"Idempotency-Key": key})
-            except OSError:
-                ledger.lost(token=user["token"], show=show, seats=seats, key=key)
+            answer = lock(port, user, show, seats, ledger, state="releasing")
+            if answer is None:
                 return
+            status, body = answer
             if status == 201:
-                ledger.record(body["id"], token=user["token"], show=show, seats=seats, state="releasing", expiresAt=body["expiresAt"])
                 status, _ = call("POST", port, f"/api/bookings/{body['id']}/cancel", {}, user["token"])
                 if status == 200:
                     ledger.record(body["id"], state="released")
@@ -167,16 +178,11 @@ def load(port, users, shows, seats_by_show, ledger, stop, rng_seed, pay_share=0.
             USED.add((user["index"], show))
             budget -= 1
         seats = rng.sample(seats_by_show[show], rng.randint(1, 3))
-        key = f"lock-{user['index']}-{show}"
-        try:
-            status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, user["token"],
-                                headers={"Idempotency-Key": key})
-        except OSError:
-            # The server was killed: the lock may or may not have happened. Its retry (after the restart) must tell.
-            ledger.lost(token=user["token"], show=show, seats=seats, key=key)
+        answer = lock(port, user, show, seats, ledger, state="pending")
+        if answer is None:
             return
+        status, body = answer
         if status == 201:
-            ledger.record(body["id"], token=user["token"], show=show, seats=sorted(seats), state="pending", expiresAt=body["expiresAt"])
             if rng.random() < pay_share:
                 try:
                     if not pay(port, user["token"], body["id"], ledger, rng):
