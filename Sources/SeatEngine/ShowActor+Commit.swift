@@ -20,7 +20,28 @@ extension ShowActor {
         } catch {
             durable = false
         }
-        guard conclude(ticket, durable: durable) else { throw .journalFailed }
+        let stands = conclude(ticket, durable: durable)
+        resumeConcludedWaiters()
+        guard stands else { throw .journalFailed }
+    }
+
+    /// Returns once every change applied before the call has concluded — made durable and published, or undone —
+    /// so a caller can read the durable state knowing no earlier change is still on its way.
+    public func concluded() async {
+        let target = nextTicket
+        guard let oldest = inFlight.first, oldest.ticket <= target else { return }
+        await withCheckedContinuation { concludedWaiters.append((target, $0)) }
+    }
+
+    /// Wakes the `concluded()` callers whose changes have all concluded.
+    private func resumeConcludedWaiters() {
+        guard !concludedWaiters.isEmpty else { return }
+        let oldestOpen = inFlight.first?.ticket ?? .max
+        concludedWaiters.removeAll { waiter in
+            guard waiter.ticket < oldestOpen else { return false }
+            waiter.continuation.resume()
+            return true
+        }
     }
 
     /// Settles one commit's outcome; returns whether its change stands.

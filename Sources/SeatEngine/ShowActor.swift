@@ -21,6 +21,8 @@ public actor ShowActor {
     /// Tickets undone because an earlier change failed, whose own commits have not returned yet.
     var rolledBack: Set<UInt64> = []
     var nextTicket: UInt64 = 0
+    /// Callers of `concluded()` waiting for every change up to their ticket to be durable or undone.
+    var concludedWaiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     /// When an operation last touched this show, for idle eviction.
     var lastActivity: Date
 

@@ -52,6 +52,27 @@ struct ShowActorJournalTests {
         #expect(await actor.snapshot().held == ["A1", "A2"])
     }
 
+    @Test("concluded() waits for every change applied before it, and not for later ones")
+    func concludedWaitsForInFlight() async throws {
+        let journal = MemoryJournal(mode: .gated)
+        let actor = try await makeActor(journal)
+        await actor.concluded()  // nothing in flight: returns at once
+        async let locking = actor.lock(booking: "b1", user: "u1", seats: ["A1"], holdFor: .seconds(60))
+        await journal.book.waitForQueued(1)
+        let waiter = Task { await actor.concluded(); return await actor.snapshot().held }
+        try await Task.sleep(for: .milliseconds(50))
+        // A later change does not hold the waiter back once the earlier one concluded.
+        async let later = actor.lock(booking: "b2", user: "u2", seats: ["A2"], holdFor: .seconds(60))
+        await journal.book.waitForQueued(2)
+        await journal.book.writeFirst()
+        await journal.book.resume(versions: [1])
+        #expect(await waiter.value == ["A1"], "the waiter saw v1 durable, and v2 still in flight")
+        _ = try await locking
+        await journal.book.write()
+        await journal.book.resume(versions: [2])
+        _ = try await later
+    }
+
     @Test("queries show only durable state: a change in flight is invisible until committed")
     func queriesHideInFlightChanges() async throws {
         let journal = MemoryJournal(mode: .gated)

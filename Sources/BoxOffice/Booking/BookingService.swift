@@ -167,19 +167,20 @@ public final class BookingService: Sendable {
 
     /// Loads one show's actor (which arms its expiry timer) and returns once every hold that expired by `overdueAt`
     /// is durably expired. The actor's timer may have started that expiry first, in which case `expireDue()` finds
-    /// nothing to do while the commit is still in flight: wait for the durable state to show it.
+    /// nothing to do while the commit is still in flight: `concluded()` waits for that commit.
     private func restore(_ showId: String, overdueAt: Date) async throws {
         guard let actor = try await actors.actor(for: showId) else { return }
-        while true {
-            do {
-                try await actor.expireDue()
-            } catch {
-                // The actor's own timer retries; the holds stay held until that succeeds.
-                logger.error("expiring overdue holds failed at start", metadata: ["show": "\(showId)", "error": "\(error)"])
-                return
-            }
-            guard await actor.holds.contains(where: { $0.expiresAt <= overdueAt }) else { return }
-            try await Task.sleep(for: .milliseconds(1))
+        do {
+            try await actor.expireDue()
+        } catch {
+            // The actor's own timer retries; the holds stay held until that succeeds.
+            logger.error("expiring overdue holds failed at start", metadata: ["show": "\(showId)", "error": "\(error)"])
+            return
+        }
+        await actor.concluded()
+        if await actor.holds.contains(where: { $0.expiresAt <= overdueAt }) {
+            // The timer's expiry was undone (the journal refused it): the timer retries, as it does while serving.
+            logger.error("overdue holds still held after start-up expiry; the show's timer retries", metadata: ["show": "\(showId)"])
         }
     }
 
