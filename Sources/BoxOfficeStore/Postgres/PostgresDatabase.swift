@@ -1,0 +1,108 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// A PostgreSQL database: postgres-nio's pooled `PostgresClient`, and the schema migrated on open.
+///
+/// The client works only while `run()` runs: as a `Service` in the server's group, or inside `withOpened`, which runs
+/// it for the length of a closure. (Inside this module the name shadows postgres-nio's `PostgresDatabase` protocol;
+/// a file importing both modules writes `BoxOfficeStore.PostgresDatabase`.)
+public final class PostgresDatabase: Sendable, Service {
+    /// The pool; only code in this module runs SQL on it (and tests).
+    public let client: PostgresClient
+    public let url: PostgresURL
+    private let probeConfiguration: PostgresConnection.Configuration
+    private let logger: Logger
+
+    /// A client for `url`, with at most `poolSize` connections. Nothing connects until `run()` runs.
+    /// Throws only when TLS cannot be set up (the system's trust roots cannot be loaded).
+    public init(url: PostgresURL, poolSize: Int = 20, logger: Logger) throws {
+        self.url = url
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            // As libpq's default (sslmode=prefer): TLS when the server offers it.
+            tls: .prefer(.makeClientConfiguration()))
+        configuration.options.maximumConnections = poolSize
+        configuration.options.additionalStartupParameters = Self.startupParameters
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        var probe = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration())))
+        probe.options.additionalStartupParameters = Self.startupParameters
+        self.probeConfiguration = probe
+    }
+
+    /// Set on every connection, whatever the database's or role's defaults say: an acknowledged commit is on disk
+    /// (a database configured with `synchronous_commit = off` would otherwise lose acknowledged bookings on a crash).
+    private static let startupParameters = [("application_name", "boxoffice"), ("synchronous_commit", "on")]
+
+    /// Runs the pool until the task is cancelled or the service group shuts down gracefully.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Opens one connection outside the pool and runs `SELECT 1`, so that a wrong or unreachable URL fails with the
+    /// server's own reason at once (the pool would instead retry in the background until its circuit breaker trips).
+    public func checkReachable() async throws(PostgresUnreachable) {
+        let probe: PostgresConnection
+        do {
+            probe = try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
+        } catch {
+            throw PostgresUnreachable(url: url, reason: PostgresFailure.reason(error))
+        }
+        do {
+            for try await _ in try await probe.query("SELECT 1", logger: logger) {}
+            try await probe.close()
+        } catch {
+            try? await probe.close()
+            throw PostgresUnreachable(url: url, reason: PostgresFailure.reason(error))
+        }
+    }
+
+    /// True when a trivial query through the pool succeeds.
+    public func isReachable() async -> Bool {
+        do {
+            let rows = try await client.query("SELECT 1", logger: logger)
+            for try await value in rows.decode(Int.self) { return value == 1 }
+            return false
+        } catch {
+            return false
+        }
+    }
+
+    /// Applies the migrations this version knows and the database lacks; returns the names applied by this call.
+    /// Safe when several nodes call it at once (see `PostgresMigrator`).
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await PostgresMigrator(migrations: PostgresSchema.migrations, client: client, logger: logger).migrate()
+    }
+
+    /// The names of the migrations applied, in the order they were applied.
+    public func appliedMigrations() async throws -> [String] {
+        try await PostgresMigrator(migrations: PostgresSchema.migrations, client: client, logger: logger).applied()
+    }
+
+    /// Runs the pool for the length of `body`: checks the database is reachable, migrates it, then calls `body`.
+    /// The pool stops when `body` returns or throws.
+    public static func withOpened<Result>(
+        url: PostgresURL, poolSize: Int = 20, logger: Logger, _ body: (PostgresDatabase) async throws -> Result
+    ) async throws -> Result {
+        let database = try PostgresDatabase(url: url, poolSize: poolSize, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.run() }
+            defer { group.cancelAll() }
+            try await database.checkReachable()
+            try await database.migrate()
+            return try await body(database)
+        }
+    }
+}
+
+/// The database could not be reached or refused us: one line naming why, without the password.
+public struct PostgresUnreachable: Error, CustomStringConvertible {
+    public let url: PostgresURL
+    public let reason: String
+
+    public var description: String { "cannot use PostgreSQL at \(url): \(reason)" }
+}

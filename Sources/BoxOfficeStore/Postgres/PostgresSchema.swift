@@ -1,0 +1,249 @@
+import PostgresNIO
+
+/// The PostgreSQL schema's history: the same tables, columns and database-level guards as SQLite's `Migrations`,
+/// under the same names, v1 to v6, then what only PostgreSQL needs. A PostgreSQL database starts empty under this
+/// version, so the repairs of old data that SQLite's v4 and v5 carry have nothing to repair here.
+///
+/// Types: ids and local dates (`showDate`, `releaseDate`) `text`, instants `timestamptz`, counts and money `bigint`,
+/// JSON `text` (written as built, by hand on the journal's path, and parsed by the reader; see docs/POSTGRES.md).
+/// Names are written unquoted, as in SQLite's SQL, so PostgreSQL folds them to lower case: never quote them.
+enum PostgresSchema {
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(
+            name: "v1-accounts-catalog",
+            statements: [
+                """
+                CREATE TABLE users (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    email text NOT NULL,
+                    passwordHash text NOT NULL,
+                    phone text,
+                    role text NOT NULL,
+                    isActive boolean NOT NULL DEFAULT true,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL
+                )
+                """,
+                // SQLite's `UNIQUE COLLATE NOCASE`.
+                "CREATE UNIQUE INDEX users_email ON users (lower(email))",
+                """
+                CREATE TABLE cities (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    state text NOT NULL,
+                    timeZone text NOT NULL,
+                    isActive boolean NOT NULL DEFAULT true,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL
+                )
+                """,
+                "CREATE UNIQUE INDEX cities_name ON cities (lower(name))",
+                """
+                CREATE TABLE movies (
+                    id text PRIMARY KEY,
+                    title text NOT NULL,
+                    description text NOT NULL,
+                    genres text NOT NULL,
+                    languages text NOT NULL,
+                    durationMinutes bigint NOT NULL,
+                    rating double precision NOT NULL,
+                    releaseDate text NOT NULL,
+                    posterUrl text,
+                    cityIds text NOT NULL,
+                    isActive boolean NOT NULL DEFAULT true,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX movies_title ON movies (title)",
+                """
+                CREATE TABLE theatres (
+                    id text PRIMARY KEY,
+                    name text NOT NULL,
+                    cityId text NOT NULL REFERENCES cities,
+                    address text NOT NULL,
+                    amenities text NOT NULL,
+                    isActive boolean NOT NULL DEFAULT true,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX theatres_city ON theatres (cityId, name)",
+                """
+                CREATE TABLE screens (
+                    theatreId text NOT NULL REFERENCES theatres,
+                    screenNumber bigint NOT NULL,
+                    name text NOT NULL,
+                    layout text NOT NULL,
+                    totalSeats bigint NOT NULL,
+                    PRIMARY KEY (theatreId, screenNumber)
+                )
+                """,
+                """
+                CREATE TABLE shows (
+                    id text PRIMARY KEY,
+                    movieId text NOT NULL REFERENCES movies,
+                    theatreId text NOT NULL REFERENCES theatres,
+                    screenNumber bigint NOT NULL,
+                    cityId text NOT NULL REFERENCES cities,
+                    startsAt timestamptz NOT NULL,
+                    endsAt timestamptz NOT NULL,
+                    showDate text NOT NULL,
+                    showTime text NOT NULL,
+                    language text NOT NULL,
+                    format text NOT NULL,
+                    isActive boolean NOT NULL DEFAULT true,
+                    layout text NOT NULL,
+                    totalSeats bigint NOT NULL,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL,
+                    FOREIGN KEY (theatreId, screenNumber) REFERENCES screens
+                )
+                """,
+                // Every list filter is an index range: by city and local date, by movie, by theatre; all ordered by start.
+                "CREATE INDEX shows_city_start ON shows (cityId, startsAt)",
+                "CREATE INDEX shows_city_date ON shows (cityId, showDate, startsAt)",
+                "CREATE INDEX shows_movie_start ON shows (movieId, startsAt)",
+                "CREATE INDEX shows_theatre_start ON shows (theatreId, startsAt)",
+                "CREATE INDEX shows_start ON shows (startsAt)",
+                "CREATE INDEX shows_screen_start ON shows (theatreId, screenNumber, startsAt)",
+            ]),
+        PostgresMigration(
+            name: "v2-bookings",
+            statements: [
+                """
+                CREATE TABLE bookings (
+                    id text PRIMARY KEY,
+                    userId text NOT NULL REFERENCES users,
+                    showId text NOT NULL REFERENCES shows,
+                    movieId text NOT NULL,
+                    theatreId text NOT NULL,
+                    seats text NOT NULL,
+                    totalAmount bigint NOT NULL,
+                    currency text NOT NULL,
+                    bookingStatus text NOT NULL,
+                    paymentStatus text NOT NULL,
+                    paymentId text,
+                    expiresAt timestamptz NOT NULL,
+                    showDate text NOT NULL,
+                    showTime text NOT NULL,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL
+                )
+                """,
+                // History is "newest first" per user; ids are time-sortable.
+                "CREATE INDEX bookings_user ON bookings (userId, id)",
+                "CREATE INDEX bookings_show_status ON bookings (showId, bookingStatus)",
+                "CREATE INDEX bookings_pending ON bookings (bookingStatus, showId) WHERE bookingStatus = 'pending'",
+                // One row per seat of a live (held) or confirmed (booked) booking; released seats have no row.
+                // The primary key, which SQLite's table lacks (it has a rowid), is implied by the live index below (a
+                // booking is for one show) and gives the by-booking updates their index and the table a replica identity.
+                """
+                CREATE TABLE bookingSeats (
+                    showId text NOT NULL,
+                    seatNumber text NOT NULL,
+                    bookingId text NOT NULL REFERENCES bookings,
+                    state text NOT NULL,
+                    PRIMARY KEY (bookingId, seatNumber)
+                )
+                """,
+                // The database's own guard: even an engine bug cannot write a seat into two live bookings.
+                "CREATE UNIQUE INDEX bookingSeats_live ON bookingSeats (showId, seatNumber) WHERE state IN ('held', 'booked')",
+                """
+                CREATE TABLE payments (
+                    id text PRIMARY KEY,
+                    bookingId text NOT NULL REFERENCES bookings,
+                    userId text NOT NULL,
+                    amount bigint NOT NULL,
+                    currency text NOT NULL,
+                    paymentMethod text NOT NULL,
+                    paymentStatus text NOT NULL,
+                    transactionId text UNIQUE,
+                    failureCode text,
+                    gatewayResponse text,
+                    paidAt timestamptz,
+                    refundedAt timestamptz,
+                    createdAt timestamptz NOT NULL,
+                    updatedAt timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX payments_booking ON payments (bookingId)",
+                // Payment attempts are kept forever. TRUNCATE skips DELETE triggers, so it is refused too.
+                """
+                CREATE FUNCTION payments_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'payments are never deleted' USING ERRCODE = 'restrict_violation';
+                END
+                $$
+                """,
+                "CREATE TRIGGER payments_kept BEFORE DELETE OR TRUNCATE ON payments FOR EACH STATEMENT EXECUTE FUNCTION payments_kept()",
+                """
+                CREATE TABLE idempotencyKeys (
+                    userId text NOT NULL,
+                    key text NOT NULL,
+                    requestHash text NOT NULL,
+                    status bigint NOT NULL,
+                    body bytea NOT NULL,
+                    createdAt timestamptz NOT NULL,
+                    expiresAt timestamptz NOT NULL,
+                    PRIMARY KEY (userId, key)
+                )
+                """,
+                // The seat journal: every change to a show's seats, versioned, append-only.
+                """
+                CREATE TABLE seatChanges (
+                    showId text NOT NULL,
+                    version bigint NOT NULL,
+                    cause text NOT NULL,
+                    seats text NOT NULL,
+                    at timestamptz NOT NULL,
+                    PRIMARY KEY (showId, version)
+                )
+                """,
+                """
+                CREATE FUNCTION seatChanges_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'seatChanges is append-only' USING ERRCODE = 'restrict_violation';
+                END
+                $$
+                """,
+                // Per statement, not per row: an UPDATE or DELETE is refused even when it matches no row.
+                """
+                CREATE TRIGGER seatChanges_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON seatChanges
+                FOR EACH STATEMENT EXECUTE FUNCTION seatChanges_append_only()
+                """,
+            ]),
+        // Start-up voids payments a crash left processing; without an index that read scans every payment ever made.
+        PostgresMigration(
+            name: "v3-payments-processing",
+            statements: ["CREATE INDEX payments_processing ON payments (paymentStatus) WHERE paymentStatus = 'processing'"]),
+        // A booking is charged at most once: at most one completed (captured) attempt per booking.
+        PostgresMigration(
+            name: "v4-one-charge-per-booking",
+            statements: ["CREATE UNIQUE INDEX payments_one_charge ON payments (bookingId) WHERE paymentStatus = 'completed'"]),
+        // Emails are one identity after NFKC and case folding (`EmailIdentity`). Unlike SQLite's, the column has no
+        // default: a user written without its identity key is refused instead of taking the key ''.
+        PostgresMigration(
+            name: "v5-email-identity",
+            statements: [
+                "ALTER TABLE users ADD COLUMN emailKey text NOT NULL",
+                "CREATE UNIQUE INDEX users_emailKey ON users (emailKey)",
+            ]),
+        // Expired idempotent answers are deleted every minute: by index, not by a scan of a day's keys.
+        PostgresMigration(
+            name: "v6-idempotency-expiry",
+            statements: ["CREATE INDEX idempotencyKeys_expiry ON idempotencyKeys (expiresAt)"]),
+        // What the nodes share besides the data: the JWT signing secret (SQLite keeps it in a file beside the database).
+        PostgresMigration(
+            name: "v7-settings",
+            statements: [
+                """
+                CREATE TABLE settings (
+                    key text PRIMARY KEY,
+                    value text NOT NULL
+                )
+                """
+            ]),
+    ]
+}
