@@ -111,7 +111,7 @@ struct PostgresSchemaTests {
     @Test("a seat is in at most one live (held or booked) booking of a show")
     func oneLiveBookingPerSeat() async throws {
         try await TestPostgres.withMigrated { database async throws in
-            let fixture = try await Fixture.make(on: database)
+            let fixture = try await PostgresFixture.make(on: database)
             let first = try await fixture.booking(on: database)
             let second = try await fixture.booking(on: database)
             try await fixture.seat("A1", of: first, state: "held", on: database)
@@ -162,7 +162,7 @@ struct PostgresSchemaTests {
     @Test("payments are never deleted, and a booking has at most one completed payment")
     func paymentsGuarded() async throws {
         try await TestPostgres.withMigrated { database async throws in
-            let fixture = try await Fixture.make(on: database)
+            let fixture = try await PostgresFixture.make(on: database)
             let booking = try await fixture.booking(on: database)
             let other = try await fixture.booking(on: database)
             try await fixture.payment(for: booking, status: "failed", on: database)
@@ -186,12 +186,12 @@ struct PostgresSchemaTests {
     @Test("two users cannot share one email identity key (nor one email in another case)")
     func oneUserPerEmail() async throws {
         try await TestPostgres.withMigrated { database async throws in
-            try await Fixture.user(email: "Asha@Example.com", key: "asha@example.com", on: database)
+            try await PostgresFixture.user(email: "Asha@Example.com", key: "asha@example.com", on: database)
             await expectRefused("23505", "the same emailKey") {
-                try await Fixture.user(email: "ａｓｈａ@example.com", key: "asha@example.com", on: database)
+                try await PostgresFixture.user(email: "ａｓｈａ@example.com", key: "asha@example.com", on: database)
             }
             await expectRefused("23505", "the same email in another case") {
-                try await Fixture.user(email: "asha@example.com", key: "other", on: database)
+                try await PostgresFixture.user(email: "asha@example.com", key: "other", on: database)
             }
             await expectRefused("23502", "a user without an emailKey") {
                 try await execute(
@@ -256,11 +256,11 @@ struct PostgresSchemaTests {
 // MARK: - Helpers
 
 /// Rows the guards' tests hang bookings and payments on.
-private struct Fixture {
+struct PostgresFixture {
     let show: String
     let user: String
 
-    static func make(on database: Database) async throws -> Fixture {
+    static func make(on database: TestPostgres.Database) async throws -> PostgresFixture {
         let now = Date()
         let user = try await user(email: "fixture@example.com", key: "fixture@example.com", on: database)
         try await execute(
@@ -285,11 +285,11 @@ private struct Fixture {
             VALUES ('shw1', 'mov1', 'thr1', 1, 'cty1', \(now), \(now.addingTimeInterval(7200)), '2030-01-01', '10:00', 'Hindi', '2D',
                 '{}', 6, \(now), \(now))
             """, on: database)
-        return Fixture(show: "shw1", user: user)
+        return PostgresFixture(show: "shw1", user: user)
     }
 
     @discardableResult
-    static func user(email: String, key: String, on database: Database) async throws -> String {
+    static func user(email: String, key: String, on database: TestPostgres.Database) async throws -> String {
         let id = Identifier.make("usr")
         let now = Date()
         try await execute(
@@ -300,7 +300,7 @@ private struct Fixture {
         return id
     }
 
-    func booking(on database: Database) async throws -> String {
+    func booking(on database: TestPostgres.Database) async throws -> String {
         let id = Identifier.make("bkg")
         let now = Date()
         try await execute(
@@ -313,13 +313,13 @@ private struct Fixture {
         return id
     }
 
-    func seat(_ seat: String, of booking: String, state: String, on database: Database) async throws {
+    func seat(_ seat: String, of booking: String, state: String, on database: TestPostgres.Database) async throws {
         try await execute(
             "INSERT INTO bookingSeats (showId, seatNumber, bookingId, state) VALUES (\(show), \(seat), \(booking), \(state))", on: database)
     }
 
     @discardableResult
-    func payment(for booking: String, status: String, on database: Database) async throws -> String {
+    func payment(for booking: String, status: String, on database: TestPostgres.Database) async throws -> String {
         let id = Identifier.make("pay")
         let now = Date()
         try await execute(
@@ -332,16 +332,16 @@ private struct Fixture {
 }
 
 /// Runs a statement through the pool and reads its rows, so that an error the server sends late still throws here.
-private func execute(_ statement: PostgresQuery, on database: Database) async throws {
+func execute(_ statement: PostgresQuery, on database: TestPostgres.Database) async throws {
     for try await _ in try await database.client.query(statement, logger: TestPostgres.logger) {}
 }
 
-private func count(_ statement: PostgresQuery, on database: Database) async throws -> Int {
+func count(_ statement: PostgresQuery, on database: TestPostgres.Database) async throws -> Int {
     for try await value in try await database.client.query(statement, logger: TestPostgres.logger).decode(Int.self) { return value }
     throw CountMissing()
 }
 
-private struct CountMissing: Error {}
+struct CountMissing: Error {}
 
 /// Expects `work` to be refused by the database with SQLSTATE `state` (23505 unique, 23001 restrict, 23502 not null).
 private func expectRefused(

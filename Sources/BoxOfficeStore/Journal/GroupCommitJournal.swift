@@ -1,20 +1,19 @@
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 
-/// The single writer of durable changes to the SQLite file, with group commit.
+/// The single writer of durable changes, with group commit, over any store's `BatchWriter`.
 ///
 /// Callers `append` and wait. The writer takes every entry queued while the previous transaction was on
-/// disk and commits them in one SQLite transaction, then resumes all their callers: one fsync per batch,
+/// disk and commits them in one transaction, then resumes all their callers: one fsync per batch,
 /// not per booking. A caller is resumed only after its entry is durable (or has failed).
-public actor SQLiteJournal: Journal, Service {
+public actor GroupCommitJournal: Journal, Service {
     private struct Pending {
         var entry: JournalEntry
         var continuation: CheckedContinuation<Void, any Error>
     }
 
-    private let database: BoxOfficeDatabase
+    private let writer: any BatchWriter
     private let logger: Logger
     private var queue: [Pending] = []
     private var wakeUp: CheckedContinuation<Void, Never>?
@@ -25,8 +24,8 @@ public actor SQLiteJournal: Journal, Service {
     /// Called after each batch with its size and how long the commit took (metrics).
     private let onBatch: @Sendable (_ size: Int, _ seconds: Double) -> Void
 
-    public init(database: BoxOfficeDatabase, logger: Logger, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
-        self.database = database
+    public init(writer: any BatchWriter, logger: Logger, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
+        self.writer = writer
         self.logger = logger
         self.onBatch = onBatch
     }
@@ -77,61 +76,22 @@ public actor SQLiteJournal: Journal, Service {
         }
     }
 
-    /// Commits one batch. Each entry runs in a savepoint: a failing entry, and every later entry of its show,
-    /// is rolled back and failed alone; if the commit itself fails (disk full, I/O error) every entry fails.
+    /// Commits one batch through the store's writer; if the transaction itself fails (disk full, I/O error, a lost
+    /// connection) every entry fails.
     private func commit(_ batch: [Pending]) async {
         let started = ContinuousClock.now
-        let known = durableVersion
-        let outcome: Result<(results: [(any Error)?], versions: [String: Int64]), any Error>
+        let outcome: Result<BatchOutcome, any Error>
         do {
-            let result = try await database.pool.write { db -> (results: [(any Error)?], versions: [String: Int64]) in
-                var versions = known
-                var results = [(any Error)?]()
-                results.reserveCapacity(batch.count)
-                for pending in batch {
-                    let entry = pending.entry
-                    if let show = entry.show, let version = entry.version {
-                        let last = try versions[show] ?? Self.lastVersion(of: show, in: db)
-                        guard version == last + 1 else {
-                            versions[show] = last
-                            results.append(JournalError.predecessorMissing(show: show, version: version))
-                            continue
-                        }
-                        do {
-                            try db.inSavepoint {
-                                try SQLiteJournalWrites.apply(entry, in: db)
-                                return .commit
-                            }
-                            versions[show] = version
-                            results.append(nil)
-                        } catch {
-                            versions[show] = last
-                            results.append(error)
-                        }
-                    } else {
-                        do {
-                            try db.inSavepoint {
-                                try SQLiteJournalWrites.apply(entry, in: db)
-                                return .commit
-                            }
-                            results.append(nil)
-                        } catch {
-                            results.append(error)
-                        }
-                    }
-                }
-                return (results, versions)
-            }
-            outcome = .success(result)
+            outcome = .success(try await writer.write(batch.map(\.entry), knownVersions: durableVersion))
         } catch {
             outcome = .failure(error)
         }
         let elapsed = ContinuousClock.now - started
         onBatch(batch.count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         switch outcome {
-        case .success(let (results, versions)):
-            durableVersion = versions
-            for (pending, error) in zip(batch, results) {
+        case .success(let written):
+            durableVersion = written.versions
+            for (pending, error) in zip(batch, written.results) {
                 if let error {
                     logger.warning("journal entry failed", metadata: ["error": "\(error)"])
                     pending.continuation.resume(throwing: error)
@@ -140,14 +100,25 @@ public actor SQLiteJournal: Journal, Service {
                 }
             }
         case .failure(let error):
-            // Nothing of this batch is on disk; forget cached versions so they are read again from disk.
+            // Nothing of this batch is durable; forget cached versions so they are read again from the store.
             durableVersion = [:]
             logger.error("journal commit failed", metadata: ["error": "\(error)", "batch": "\(batch.count)"])
             for pending in batch { pending.continuation.resume(throwing: error) }
         }
     }
+}
 
-    static func lastVersion(of show: String, in db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM seatChanges WHERE showId = ?", arguments: [show]) ?? 0
-    }
+/// Writes one batch of entries in one transaction of its store, each entry in its own savepoint so a failing one
+/// fails alone, and refuses a show's version whose predecessor is not durable. What differs per store.
+public protocol BatchWriter: Sendable {
+    /// Each entry's error (nil: durable with the batch) and the shows' last durable versions after it; throws when
+    /// the transaction as a whole failed. `knownVersions` is what earlier batches left (a show missing from it is
+    /// read from the store).
+    func write(_ batch: [JournalEntry], knownVersions: [String: Int64]) async throws -> BatchOutcome
+}
+
+/// What a batch did: one result per entry, and each show's last durable version.
+public struct BatchOutcome: Sendable {
+    public var results: [(any Error)?]
+    public var versions: [String: Int64]
 }

@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SeatEngine
+
+/// How the PostgreSQL journal writes each kind of entry: the one place a `JournalWrite` becomes PostgreSQL's SQL.
+/// The same rules as `SQLiteJournalWrites` (`BookingWrites`, `PaymentWrites`): every step moves a row only from the
+/// state it leaves, and says so by the rows it returned, so a step that finds its row elsewhere fails its entry.
+struct PostgresJournalWrites {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func apply(_ entry: JournalEntry) async throws {
+        try await apply(entry.write)
+        if let answer = entry.answer { try await store(answer) }
+    }
+
+    func apply(_ write: JournalWrite) async throws {
+        switch write {
+        case .seatChange(let change, let bookings):
+            try await record(change)
+            switch bookings {
+            case nil: break
+            case .locked(let booking, let replaced): try await lock(booking, replacing: replaced, at: change.at)
+            case .released(let ids, let status): for id in ids { try await end(id, as: status, at: change.at) }
+            case .booked(let booking, let charge): try await book(booking, charge: charge, at: change.at)
+            case .cancelled(let booking): try await cancelConfirmed(booking, at: change.at)
+            }
+        case .payment(let step):
+            try await apply(step)
+        case .answer(let answer):
+            try await store(answer)
+        case .purgeAnswers(let expiredBy):
+            try await run("DELETE FROM idempotencyKeys WHERE expiresAt <= \(expiredBy)")
+        }
+    }
+
+    // MARK: Seats and bookings
+
+    func lastVersion(of show: String) async throws -> Int64 {
+        let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(show)", logger: logger)
+        for try await version in rows.decode(Int64.self) { return version }
+        return 0
+    }
+
+    /// Appends the change to the show's journal (append-only; unique per version).
+    func record(_ change: SeatChange) async throws {
+        try await run(
+            """
+            INSERT INTO seatChanges (showId, version, cause, seats, at)
+            VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+            """)
+    }
+
+    func lock(_ booking: Booking, replacing replaced: BookingID?, at: Date) async throws {
+        if let replaced { try await end(replaced, as: .cancelled, at: at) }
+        try await run(
+            """
+            INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
+                                  paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
+            VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
+                    \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
+                    \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate), \(booking.showTime),
+                    \(booking.createdAt), \(booking.updatedAt))
+            """)
+        let seats = booking.seats.map(\.seatNumber)
+        try await run(
+            """
+            INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
+            SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
+            """)
+    }
+
+    /// A pending booking ends (cancelled by its user, or expired) and frees its seats.
+    func end(_ bookingId: String, as status: BookingStatus, at: Date) async throws {
+        try await run(
+            "UPDATE bookings SET bookingStatus = \(status.rawValue), updatedAt = \(at) WHERE id = \(bookingId) AND bookingStatus = 'pending'")
+        try await run("DELETE FROM bookingSeats WHERE bookingId = \(bookingId)")
+    }
+
+    /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats booked.
+    func book(_ bookingId: String, charge: Charge, at: Date) async throws {
+        let completed = try await count(
+            """
+            UPDATE payments SET paymentStatus = 'completed', transactionId = \(charge.transaction), gatewayResponse = 'approved',
+                paidAt = \(at), updatedAt = \(at)
+            WHERE id = \(charge.payment) AND bookingId = \(bookingId) AND paymentStatus = 'processing' RETURNING id
+            """)
+        guard completed == 1 else { throw BookingWriteError.paymentNotProcessing(charge.payment) }
+        let confirmed = try await count(
+            """
+            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = \(charge.payment), updatedAt = \(at)
+            WHERE id = \(bookingId) AND bookingStatus = 'pending' RETURNING id
+            """)
+        guard confirmed == 1 else { throw BookingWriteError.notPending(bookingId) }
+        try await run("UPDATE bookingSeats SET state = 'booked' WHERE bookingId = \(bookingId)")
+    }
+
+    /// A confirmed booking is cancelled: the payment that paid for it is refunded, and its seats freed.
+    func cancelConfirmed(_ bookingId: String, at: Date) async throws {
+        let refunded = try await count(
+            """
+            UPDATE payments SET paymentStatus = 'refunded', refundedAt = \(at), updatedAt = \(at)
+            WHERE id = (SELECT paymentId FROM bookings WHERE id = \(bookingId) AND bookingStatus = 'confirmed')
+              AND paymentStatus = 'completed' RETURNING id
+            """)
+        guard refunded == 1 else { throw BookingWriteError.noCompletedPayment(bookingId) }
+        let cancelled = try await count(
+            """
+            UPDATE bookings SET bookingStatus = 'cancelled', paymentStatus = 'refunded', updatedAt = \(at)
+            WHERE id = \(bookingId) AND bookingStatus = 'confirmed' RETURNING id
+            """)
+        guard cancelled == 1 else { throw BookingWriteError.notConfirmed(bookingId) }
+        try await run("DELETE FROM bookingSeats WHERE bookingId = \(bookingId)")
+    }
+
+    // MARK: Payments
+
+    func apply(_ step: PaymentStep) async throws {
+        switch step {
+        case .created(let payment):
+            try await run(
+                """
+                INSERT INTO payments (id, bookingId, userId, amount, currency, paymentMethod, paymentStatus, transactionId, failureCode,
+                                      gatewayResponse, paidAt, refundedAt, createdAt, updatedAt)
+                VALUES (\(payment.id), \(payment.bookingId), \(payment.userId), \(payment.amount), \(payment.currency),
+                        \(payment.paymentMethod.rawValue), \(payment.paymentStatus.rawValue), \(payment.transactionId), \(payment.failureCode),
+                        \(payment.gatewayResponse), \(payment.paidAt), \(payment.refundedAt), \(payment.createdAt), \(payment.updatedAt))
+                """)
+        case .chargeStarted(let payment, let at):
+            let started = try await count(
+                "UPDATE payments SET paymentStatus = 'processing', updatedAt = \(at) WHERE id = \(payment) AND paymentStatus = 'initiated' RETURNING id")
+            guard started == 1 else { throw PaymentWriteError.notInitiated(payment) }
+            // Only the charging call gets here: another attempt of the booking still processing is a leftover.
+            try await run(
+                """
+                UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted', updatedAt = \(at)
+                WHERE bookingId = (SELECT bookingId FROM payments WHERE id = \(payment)) AND paymentStatus = 'processing' AND id <> \(payment)
+                """)
+        case .refused(let payment, let code, let at):
+            let refused = try await count(
+                """
+                UPDATE payments SET paymentStatus = 'failed', failureCode = \(code), updatedAt = \(at)
+                WHERE id = \(payment) AND paymentStatus = 'initiated' RETURNING id
+                """)
+            guard refused == 1 else { throw PaymentWriteError.alreadySettled(payment) }
+        case .chargeFailed(let payment, let code, let response, let transactionId, let at):
+            let failed = try await count(
+                """
+                UPDATE payments SET paymentStatus = 'failed', failureCode = \(code), gatewayResponse = \(response),
+                    transactionId = \(transactionId), updatedAt = \(at)
+                WHERE id = \(payment) AND paymentStatus = 'processing' RETURNING id
+                """)
+            guard failed == 1 else { throw PaymentWriteError.alreadySettled(payment) }
+        }
+    }
+
+    // MARK: Idempotent answers
+
+    /// Stores (or replaces) the answer for its user and key.
+    func store(_ answer: IdempotentAnswer) async throws {
+        try await run(
+            """
+            INSERT INTO idempotencyKeys (userId, key, requestHash, status, body, createdAt, expiresAt)
+            VALUES (\(answer.userId), \(answer.key), \(answer.requestHash), \(answer.status), \(answer.body), \(answer.createdAt),
+                    \(answer.expiresAt))
+            ON CONFLICT (userId, key) DO UPDATE SET requestHash = EXCLUDED.requestHash, status = EXCLUDED.status, body = EXCLUDED.body,
+                createdAt = EXCLUDED.createdAt, expiresAt = EXCLUDED.expiresAt
+            """)
+    }
+
+    // MARK: Running statements
+
+    func run(_ statement: PostgresQuery) async throws {
+        for try await _ in try await connection.query(statement, logger: logger) {}
+    }
+
+    /// How many rows a statement returned (`RETURNING`): how many it changed.
+    func count(_ statement: PostgresQuery) async throws -> Int {
+        var rows = 0
+        for try await _ in try await connection.query(statement, logger: logger) { rows += 1 }
+        return rows
+    }
+}
