@@ -113,6 +113,34 @@ struct PostgresJournalTests {
         }
     }
 
+    @Test("payments and idempotent answers read back exactly as they were written")
+    func reads() async throws {
+        try await withJournal { database, fixture, journal in
+            let now = Date(timeIntervalSince1970: 1_900_000_000.125)
+            let payments = PostgresPaymentStore(database: database, logger: TestPostgres.logger)
+            try await journal.append(JournalEntry(.seatChange(change(1, .lock, ["A1": .held], at: now), .locked(booking("bkg_1", fixture, seats: ["A1"], at: now), replacing: nil))))
+            let payment = Payment(id: "pay_1", bookingId: "bkg_1", userId: fixture.user, amount: 100, currency: "INR", paymentMethod: .creditCard, createdAt: now)
+            try await journal.append(JournalEntry(.payment(.created(payment))))
+            #expect(try await payments.payment(id: "pay_1") == payment)
+            #expect(try await payments.payment(id: "nope") == nil)
+            try await journal.append(JournalEntry(.payment(.chargeStarted(payment: "pay_1", at: now))))
+            #expect(try await payments.interruptedPayments(before: now.addingTimeInterval(1)).map(\.id) == ["pay_1"])
+            #expect(try await payments.interruptedPayments(before: now).isEmpty, "only those last touched before the cutoff")
+            try await journal.append(JournalEntry(.payment(.chargeFailed(payment: "pay_1", code: "card_declined", response: "no", transactionId: nil, at: now))))
+            let failed = try #require(try await payments.payment(id: "pay_1"))
+            #expect(failed.paymentStatus == .failed && failed.failureCode == "card_declined" && failed.gatewayResponse == "no")
+
+            let answers = PostgresIdempotencyStore(database: database, logger: TestPostgres.logger)
+            let claim = IdempotencyClaim(userId: fixture.user, key: "k", requestHash: "h1", createdAt: now)
+            let body = Data([0, 1, 2, 255] + Array("{\"id\":1}".utf8))
+            try await journal.append(JournalEntry(.answer(claim.answer(status: 201, body: body))))
+            let stored = try #require(try await answers.idempotentAnswer(userId: fixture.user, key: "k", now: now))
+            #expect(stored.status == 201 && stored.body == body && stored.requestHash == "h1")
+            #expect(try await answers.idempotentAnswer(userId: fixture.user, key: "k", now: now.addingTimeInterval(24 * 3600)) == nil, "expired")
+            #expect(try await answers.idempotentAnswer(userId: "someone-else", key: "k", now: now) == nil)
+        }
+    }
+
     @Test("200 concurrent appends are group-committed in far fewer transactions, and every one is durable")
     func groupCommit() async throws {
         let batches = Atomic<Int>(0)
