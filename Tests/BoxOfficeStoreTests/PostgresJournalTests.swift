@@ -141,6 +141,44 @@ struct PostgresJournalTests {
         }
     }
 
+    @Test("bookings, a show's durable seat state, counts and the sales report read back as written")
+    func bookingReads() async throws {
+        try await withJournal { database, fixture, journal in
+            let now = Date(timeIntervalSince1970: 1_900_000_000.5)
+            let store = PostgresBookingStore(database: database, logger: TestPostgres.logger)
+            let held = booking("bkg_1", fixture, seats: ["A1", "A2"], at: now)
+            let paid = booking("bkg_2", fixture, seats: ["A3"], at: now)
+            try await journal.append(JournalEntry(.seatChange(change(1, .lock, ["A1": .held, "A2": .held], at: now), .locked(held, replacing: nil))))
+            try await journal.append(JournalEntry(.seatChange(change(2, .lock, ["A3": .held], at: now), .locked(paid, replacing: nil))))
+            let payment = Payment(id: "pay_2", bookingId: "bkg_2", userId: fixture.user, amount: 100, currency: "INR", paymentMethod: .upi, createdAt: now)
+            try await journal.append(JournalEntry(.payment(.created(payment))))
+            try await journal.append(JournalEntry(.payment(.chargeStarted(payment: "pay_2", at: now))))
+            try await journal.append(JournalEntry(.seatChange(change(3, .book, ["A3": .booked], at: now), .booked("bkg_2", Charge(payment: "pay_2", transaction: "t2")))))
+
+            #expect(try await store.booking(id: "bkg_1") == held)
+            #expect(try await store.booking(id: "nope") == nil)
+            let first = try await store.bookings(userId: fixture.user, page: PageRequest(limit: 1, after: nil))
+            #expect(first.items.map(\.id) == ["bkg_2"], "newest first")
+            let cursor = try #require(first.nextCursor.flatMap(Cursor.init(encoded:)))
+            let second = try await store.bookings(userId: fixture.user, page: PageRequest(limit: 1, after: cursor))
+            #expect(second.items.map(\.id) == ["bkg_1"] && second.nextCursor == nil)
+
+            let state = try await store.seatState(showId: fixture.show)
+            #expect(state.version == 3)
+            #expect(state.holds == [Hold(booking: "bkg_1", user: fixture.user, seats: ["A1", "A2"], expiresAt: held.expiresAt)])
+            #expect(state.booked == ["bkg_2": ["A3"]])
+            #expect(try await store.showsWithLiveHolds() == [fixture.show])
+            let counts = try await store.counts(showIds: [fixture.show, "shw_none"])
+            #expect(counts[fixture.show]?.version == 3 && counts[fixture.show]?.held == 2 && counts[fixture.show]?.booked == 1)
+            #expect(counts["shw_none"] == nil)
+
+            let report = try await store.salesReport(from: "2030-01-01", to: "2030-01-01", currency: "INR")
+            #expect(report.totals.revenue == 100 && report.totals.tickets == 1 && report.totals.bookings == 1)
+            #expect(report.byDay.map(\.date) == ["2030-01-01"] && report.byMovie.first?.title == "Film")
+            #expect(report.byTheatre.first?.occupancy == 1.0 / 6.0, "one ticket of the show's six seats")
+        }
+    }
+
     @Test("200 concurrent appends are group-committed in far fewer transactions, and every one is durable")
     func groupCommit() async throws {
         let batches = Atomic<Int>(0)
