@@ -179,6 +179,51 @@ struct PostgresJournalTests {
         }
     }
 
+    @Test("accounts: one identity per address, duplicates refused, the role read as stored")
+    func accounts() async throws {
+        try await withJournal { database, _, _ in
+            let store = PostgresAccountStore(database: database, logger: TestPostgres.logger)
+            let now = Date(timeIntervalSince1970: 1_900_000_000)
+            let user = UserRecord(
+                id: "usr_kim", name: "Kim", email: "Kim@Example.com", passwordHash: "x", phone: nil, role: .user, createdAt: now, updatedAt: now)
+            try await store.insert(user)
+            #expect(try await store.user(id: "usr_kim") == user)
+            #expect(try await store.user(email: " \u{212A}IM@example.COM\t")?.id == "usr_kim", "any spelling of the address")
+            var twin = user
+            twin.id = "usr_twin"
+            twin.email = "\u{FF4B}im@example.com"
+            twin.emailKey = EmailIdentity.key(twin.email)
+            await #expect(throws: StoreError.duplicate(field: "email")) { try await store.insert(twin) }
+            #expect(try await store.activeRole(id: "usr_kim") == .user)
+            var promoted = user
+            promoted.role = .admin
+            try await store.update(promoted)
+            #expect(try await store.activeRole(id: "usr_kim") == .admin)
+            promoted.isActive = false
+            try await store.update(promoted)
+            #expect(try await store.activeRole(id: "usr_kim") == nil, "a deactivated account has no role")
+        }
+    }
+
+    @Test("the live feed's reads: running shows, counts in one snapshot, recent changes in order")
+    func liveReads() async throws {
+        try await withJournal { database, fixture, journal in
+            let store = PostgresLiveStore(database: database, logger: TestPostgres.logger)
+            let now = Date()
+            #expect(try await store.runningShows(theatreId: "thr1", cityId: nil, date: nil, now: now, limit: 10) == [fixture.show])
+            #expect(try await store.runningShows(theatreId: nil, cityId: "cty1", date: "2030-01-01", now: now, limit: 10) == [fixture.show])
+            #expect(try await store.runningShows(theatreId: nil, cityId: "cty1", date: "2030-01-02", now: now, limit: 10).isEmpty)
+            #expect(try await store.runningShows(theatreId: "thr1", cityId: nil, date: nil, now: now.addingTimeInterval(3 * 3600), limit: 10).isEmpty, "ended")
+            try await journal.append(JournalEntry(.seatChange(change(1, .lock, ["A1": .held, "A2": .held], at: now), .locked(booking("bkg_1", fixture, seats: ["A1", "A2"], at: now), replacing: nil))))
+            try await journal.append(JournalEntry(.seatChange(change(2, .release, ["A1": .available, "A2": .available], at: now), .released(["bkg_1"], as: .cancelled))))
+            try await journal.append(JournalEntry(.seatChange(change(3, .lock, ["A5": .held], at: now), .locked(booking("bkg_2", fixture, seats: ["A5"], at: now), replacing: nil))))
+            let counts = try await store.availability(showIds: [fixture.show, "shw_unknown"])
+            #expect(counts == [fixture.show: SeatCounts(version: 3, available: 5, held: 1, booked: 0, total: 6)])
+            let recent = try await store.recentChanges(showId: fixture.show, limit: 2)
+            #expect(recent.map(\.version) == [2, 3] && recent.first?.cause == .release && recent.first?.seats.count == 2)
+        }
+    }
+
     @Test("200 concurrent appends are group-committed in far fewer transactions, and every one is durable")
     func groupCommit() async throws {
         let batches = Atomic<Int>(0)
