@@ -64,8 +64,12 @@ public func buildApplication(
 }
 
 func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> AppParts {
-    let stores = try Stores.sqlite(
-        path: options.databasePath, durability: options.durability, logger: logger, onBatch: BookingService.journalMetrics)
+    let stores: Stores
+    if let url = options.postgres {
+        stores = try await Stores.postgres(url: url, logger: logger, onBatch: BookingService.journalMetrics)
+    } else {
+        stores = try Stores.sqlite(path: options.databasePath, durability: options.durability, logger: logger, onBatch: BookingService.journalMetrics)
+    }
     let secret: String
     if let configured = options.jwtSecret { secret = configured } else { secret = try await stores.secrets.signingSecret() }
     let tokens = try await TokenService(secret: secret)

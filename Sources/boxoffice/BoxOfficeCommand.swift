@@ -23,7 +23,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
-    @Option(name: .customLong("db"), help: "The SQLite database file (created if missing).") var database = "./data/boxoffice.sqlite"
+    @Option(
+        name: .customLong("db"),
+        help: "The SQLite database file (created if missing), or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE (default: BOXOFFICE_DB, else ./data/boxoffice.sqlite).")
+    var database: String?
     @Flag(help: "Fill an empty database with a demo catalog.") var demo = false
     @Option(help: "How long a lock holds seats, in seconds.") var holdSeconds = 300
 
@@ -36,10 +39,11 @@ struct Serve: AsyncParsableCommand {
         var options = ServerOptions()
         options.host = host
         options.port = port
-        options.databasePath = database
+        let environment = ProcessInfo.processInfo.environment
+        try options.useDatabase(database ?? environment["BOXOFFICE_DB"] ?? options.databasePath)
         options.demo = demo
         options.holdSeconds = holdSeconds
-        try options.apply(environment: ProcessInfo.processInfo.environment)
+        try options.apply(environment: environment)
 
         let level = options.logLevel
         // The provider adds each request's `request_id` to the lines logged while serving it.

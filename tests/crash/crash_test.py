@@ -25,8 +25,11 @@ import time
 import urllib.error
 import urllib.request
 
-BIN = next((a for a in sys.argv[1:] if not a.startswith("--")), ".build/debug/boxoffice")
+BIN = next((a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] not in ("--cycles", "--postgres")),
+           ".build/debug/boxoffice")
 CYCLES = int(sys.argv[sys.argv.index("--cycles") + 1]) if "--cycles" in sys.argv else 3
+# With `--postgres URL` (a cluster's URL) the server runs on a fresh database of that cluster instead of a SQLite file.
+POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else None
 USERS = 40
 SHOWS = 4
 LOAD_SECONDS = 2.5
@@ -248,6 +251,14 @@ LEDGER_RULES = {
 
 
 def check_ledger(db, failures):
+    if POSTGRES:
+        for rule, sql in LEDGER_RULES.items():
+            result = subprocess.run(["psql", db, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True, timeout=60)
+            if result.returncode != 0:
+                failures.append(f"{rule}: psql failed: {result.stderr.strip()[:300]}")
+            for row_id in result.stdout.split()[:10]:
+                failures.append(f"{rule}: {row_id}")
+        return
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
         for rule, sql in LEDGER_RULES.items():
             for (row_id,) in connection.execute(sql).fetchall()[:10]:
@@ -337,8 +348,12 @@ def check(port, users, shows, ledger, failures):
 def main():
     workdir = tempfile.mkdtemp(prefix="boxoffice-crash-")
     db = os.path.join(workdir, "boxoffice.sqlite")
+    if POSTGRES:
+        name = "boxoffice_crash_" + os.path.basename(workdir).replace("-", "_").lower()
+        subprocess.run(["psql", POSTGRES, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+        db = POSTGRES.rsplit("/", 1)[0] + "/" + name
     port = free_port()
-    server = Server(db, port)
+    server = Server(db, port, log=os.path.join(workdir, "server.log"))
     server.start()
     users = []
     for index in range(USERS):
@@ -367,8 +382,10 @@ def main():
         stop.set()
         for thread in threads:
             thread.join(timeout=15)
-        with sqlite3.connect(db) as connection:
-            integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        integrity = "ok"
+        if not POSTGRES:  # PostgreSQL checks its own pages; SQLite's file is checked here
+            with sqlite3.connect(db) as connection:
+                integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
         server.start()
         failures = [] if integrity == "ok" else [f"integrity_check: {integrity}"]
         retry_lost(port, ledger, failures)
@@ -386,7 +403,7 @@ def main():
             print(f"cycle {cycle + 1}: ok — {acknowledged} acknowledged bookings ({confirmed} paid) all intact after SIGKILL; "
                   f"{getattr(ledger, 'retried', 0)} locks cut off by the kills retried with their keys so far")
     server.kill()
-    print(f"crash: {passed} passed, {failed} failed")
+    print(f"{'crash-postgres' if POSTGRES else 'crash'}: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
 

@@ -8,6 +8,22 @@ public struct ServerOptions: Sendable {
     /// 0 picks a free port (tests).
     public var port: Int = 8080
     public var databasePath: String = "./data/boxoffice.sqlite"
+    /// Set when `--db` (or `BOXOFFICE_DB`) is a `postgres://` URL: everything is kept in that database instead.
+    public var postgres: PostgresURL?
+
+    /// `--db`: a SQLite file's path, or a `postgres://USER[:PASSWORD]@HOST:PORT/DATABASE` URL.
+    public mutating func useDatabase(_ text: String) throws {
+        if PostgresURL.isPostgresURL(text) {
+            do {
+                postgres = try PostgresURL(parsing: text)
+            } catch {
+                throw OptionsError("--db: \(error)")
+            }
+        } else {
+            databasePath = text
+            postgres = nil
+        }
+    }
     /// Fill an empty database with a demo catalog.
     public var demo: Bool = false
     /// How long a lock holds seats.

@@ -1,0 +1,46 @@
+import Logging
+import ServiceLifecycle
+
+extension Stores {
+    /// Every store on one PostgreSQL database: checks it is reachable (failing at once with the server's reason),
+    /// migrates it (safe when several nodes start at once), and runs its connection pool until the service group
+    /// shuts down. Its journal commits one transaction per batch.
+    public static func postgres(
+        url: PostgresURL, logger: Logger, onBatch: @escaping @Sendable (_ size: Int, _ seconds: Double) -> Void = { _, _ in }
+    ) async throws -> Stores {
+        let database = try PostgresDatabase(url: url, logger: logger)
+        // The pool must run before the migrations and the start-up reads (demo data, the admin, the secret), which
+        // happen before the service group starts; `PostgresPool` owns that task and ends it when the group stops.
+        let pool = PostgresPool(database: database)
+        try await database.checkReachable()
+        try await database.migrate()
+        let journal = GroupCommitJournal(postgres: database, logger: logger, onBatch: onBatch)
+        return Stores(
+            journal: journal, bookings: PostgresBookingStore(database: database, logger: logger),
+            payments: PostgresPaymentStore(database: database, logger: logger),
+            idempotency: PostgresIdempotencyStore(database: database, logger: logger),
+            catalog: PostgresCatalogStore(database: database, logger: logger), accounts: PostgresAccountStore(database: database, logger: logger),
+            live: PostgresLiveStore(database: database, logger: logger), secrets: database, health: database, services: [journal, pool])
+    }
+}
+
+extension PostgresDatabase: SigningSecretStore, StoreHealth {
+    public func signingSecret() async throws -> String { try await jwtSecret() }
+}
+
+/// Runs a database's connection pool from the moment the stores are opened (start-up needs it before the service
+/// group runs) until the group shuts down. The pool's task is the one unstructured task here: it is created once,
+/// in `init`, and cancelled by `run()` when the group stops, so it cannot outlive the process's service group.
+final class PostgresPool: Service {
+    private let task: Task<Void, Never>
+
+    init(database: PostgresDatabase) {
+        task = Task { await database.run() }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        task.cancel()
+        await task.value
+    }
+}
