@@ -34,7 +34,7 @@ struct PaymentConcurrencyTests {
             // Once it is done, processing it again returns it.
             let again = try await api.process(paymentId, token: user.token)
             #expect(again.status == 200 && again.json["paymentStatus"]?.string == "completed")
-            #expect(try await LedgerCheck.violations(in: BoxOfficeDatabase(path: options.databasePath)).isEmpty)
+            #expect(try await TestServer.ledgerViolations(options).isEmpty)
         }
     }
 
@@ -58,12 +58,12 @@ struct PaymentConcurrencyTests {
             #expect(late.status == 409 && late.json.errorCode == "already_paid", "\(late.text)")
             let booking = try await api.get("/api/bookings/\(bookingId)", token: user.token)
             #expect(booking.json["paymentId"]?.string == paidWith)
-            #expect(try await LedgerCheck.violations(in: BoxOfficeDatabase(path: options.databasePath)).isEmpty)
+            #expect(try await TestServer.ledgerViolations(options).isEmpty)
             // Cancelling refunds the payment that was charged, and only it.
             let cancelled = try await api.post("/api/bookings/\(bookingId)/cancel", "{}", token: user.token)
             #expect(cancelled.json["paymentStatus"]?.string == "refunded")
             #expect(try await api.process(paidWith, token: user.token).json["paymentStatus"]?.string == "refunded")
-            #expect(try await LedgerCheck.violations(in: BoxOfficeDatabase(path: options.databasePath)).isEmpty)
+            #expect(try await TestServer.ledgerViolations(options).isEmpty)
         }
     }
 
@@ -95,7 +95,7 @@ struct PaymentConcurrencyTests {
                 }
             }
             #expect(Set(try await api.seatStatuses(fixture.showId).values) == ["booked"])
-            #expect(try await LedgerCheck.violations(in: BoxOfficeDatabase(path: options.databasePath)).isEmpty)
+            #expect(try await TestServer.ledgerViolations(options).isEmpty)
         }
     }
 

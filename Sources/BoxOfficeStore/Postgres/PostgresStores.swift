@@ -1,4 +1,5 @@
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 
 extension Stores {
@@ -42,5 +43,17 @@ final class PostgresPool: Service {
         try? await gracefulShutdown()
         task.cancel()
         await task.value
+    }
+}
+
+extension LedgerCheck {
+    /// The same rules over a PostgreSQL database (their SQL is plain SQL that both stores speak).
+    public static func violations(in database: PostgresDatabase) async throws -> [String] {
+        var found: [String] = []
+        for rule in rules {
+            let rows = try await database.client.query(PostgresQuery(unsafeSQL: rule.sql + " LIMIT 20"), logger: Logger(label: "boxoffice.ledger"))
+            for try await id in rows.decode(String.self) { found.append("\(rule.name): \(id)") }
+        }
+        return found
     }
 }

@@ -1,4 +1,5 @@
 import BoxOfficeServer
+import BoxOfficeStore
 import Foundation
 import Logging
 import HTTPTypes
@@ -17,6 +18,12 @@ enum TestServer {
         var options = ServerOptions()
         options.port = 0
         options.databasePath = temporaryDatabase()
+        if let cluster = postgresCluster {
+            // `BOXOFFICE_TEST_STORE=postgres`: the same suites on a fresh database of the test cluster.
+            let name = "boxoffice_http_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            createDatabase(name, on: cluster)
+            try! options.useDatabase(cluster.replacingOccurrences(of: #"/[^/]+$"#, with: "/" + name, options: .regularExpression))
+        }
         options.demo = demo
         options.jwtSecret = jwtSecret
         options.adminEmail = adminEmail
@@ -26,6 +33,33 @@ enum TestServer {
         options.logLevel = .warning
         options.publicDirectory = publicDirectory
         return options
+    }
+
+    /// The test cluster's URL when the suites run on PostgreSQL (`BOXOFFICE_TEST_STORE=postgres`, as `scripts/test`'s
+    /// second pass sets it), else nil: SQLite.
+    static let postgresCluster: String? = {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["BOXOFFICE_TEST_STORE"] == "postgres" else { return nil }
+        guard let url = environment["BOXOFFICE_TEST_POSTGRES_URL"] else { fatalError("BOXOFFICE_TEST_STORE=postgres needs BOXOFFICE_TEST_POSTGRES_URL") }
+        return url
+    }()
+
+    /// `CREATE DATABASE` through psql (a database cannot be made inside the server's own pool).
+    static func createDatabase(_ name: String, on cluster: String) {
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", cluster, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"]
+        try! psql.run()
+        psql.waitUntilExit()
+        precondition(psql.terminationStatus == 0, "psql could not create \(name)")
+    }
+
+    /// The money rules (`LedgerCheck`) over the test server's database, whichever store it is.
+    static func ledgerViolations(_ options: ServerOptions) async throws -> [String] {
+        if let url = options.postgres {
+            return try await PostgresDatabase.withOpened(url: url, logger: Logger(label: "ledger")) { try await LedgerCheck.violations(in: $0) }
+        }
+        return try await LedgerCheck.violations(in: BoxOfficeDatabase(path: options.databasePath))
     }
 
     static func temporaryDatabase() -> String {
