@@ -129,7 +129,7 @@ public struct PaymentService: Sendable {
                     amount: payment.amount, currency: payment.currency, method: payment.paymentMethod.rawValue, card: card, reference: payment.id)
             }
             group.addTask {
-                try await Task.sleep(for: chargeTimeout)
+                try await Task.sleep(for: Self.chargeTimeout)
                 return nil
             }
             defer { group.cancelAll() }
@@ -139,7 +139,7 @@ public struct PaymentService: Sendable {
     }
 
     /// How long a charge may take before it is given up (and voided).
-    var chargeTimeout: Duration { .seconds(30) }
+    static let chargeTimeout: Duration = .seconds(30)
 
     /// Fails the attempt this call is charging (`processing` → `failed`), durably.
     func failCharge(_ paymentId: String, code: String, response: String?, transactionId: String?) async throws {

@@ -56,7 +56,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     public func movies(_ filter: MovieFilter, page: PageRequest, now: Date) async throws -> Page<Movie> {
         let after = page.after
-        let pattern = filter.query.flatMap { $0.isEmpty ? nil : "%" + SQLiteCatalogStore.escapeLike($0) + "%" }
+        let pattern = filter.titlePattern
         let rows = try await movies(
             """
             SELECT \(unescaped: Self.movieColumns) FROM movies m

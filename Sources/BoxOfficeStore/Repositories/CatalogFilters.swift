@@ -17,6 +17,18 @@ public struct MovieFilter: Sendable, Equatable {
     }
 }
 
+extension MovieFilter {
+    /// `query` as a LIKE pattern (`ESCAPE '\'`): a substring match in which `%`, `_` and `\` are literal; nil when
+    /// there is no query. Both stores match titles with it.
+    var titlePattern: String? {
+        guard let query, !query.isEmpty else { return nil }
+        let literal = query.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return "%" + literal + "%"
+    }
+}
+
 /// Narrows `GET /api/shows`. Only active shows that have not started are listed.
 public struct ShowFilter: Sendable, Equatable {
     public var movieId: String?

@@ -56,8 +56,8 @@ public struct SQLiteCatalogStore: CatalogStore {
             if let genre = filter.genre {
                 conditions.append("EXISTS (SELECT 1 FROM json_each(movies.genres) WHERE value = \(genre) COLLATE NOCASE)")
             }
-            if let query = filter.query, !query.isEmpty {
-                conditions.append("title LIKE \("%" + Self.escapeLike(query) + "%") ESCAPE '\\'")
+            if let pattern = filter.titlePattern {
+                conditions.append("title LIKE \(pattern) ESCAPE '\\'")
             }
             if let after = Paging.after(page.after, column: "title") { conditions.append(after) }
             let sql: SQL = "SELECT * FROM movies WHERE \(conditions.joined(operator: .and)) ORDER BY title, id LIMIT \(page.limit + 1)"
@@ -65,12 +65,6 @@ public struct SQLiteCatalogStore: CatalogStore {
             let rows = try Movie.fetchAll(db, sql: statement, arguments: arguments)
             return Paging.page(rows, limit: page.limit) { Cursor(key: $0.title, id: $0.id) }
         }
-    }
-
-    static func escapeLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
     }
 
     public func movie(id: String) async throws -> Movie? {
