@@ -66,7 +66,7 @@ public func buildApplication(
 func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> AppParts {
     let stores: Stores
     if let url = options.postgres {
-        stores = try await Stores.postgres(url: url, logger: logger, onBatch: BookingService.journalMetrics)
+        stores = try await Stores.postgres(url: url, poolSize: options.databasePoolSize, logger: logger, onBatch: BookingService.journalMetrics)
     } else {
         stores = try Stores.sqlite(path: options.databasePath, durability: options.durability, logger: logger, onBatch: BookingService.journalMetrics)
     }

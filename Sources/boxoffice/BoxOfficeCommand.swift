@@ -84,11 +84,20 @@ struct Backup: ParsableCommand {
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check that bookings and payments agree (exit 1 if not).")
 
-    @Option(name: .customLong("db"), help: "The SQLite database file to check.") var database = "./data/boxoffice.sqlite"
+    @Option(name: .customLong("db"), help: "The SQLite database file, or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE, to check.")
+    var database = "./data/boxoffice.sqlite"
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
-        let violations = try await LedgerCheck.violations(in: BoxOfficeDatabase(readingExisting: database))
+        let violations: [String]
+        if PostgresURL.isPostgresURL(database) {
+            let url = try PostgresURL(parsing: database)
+            violations = try await PostgresDatabase.withOpened(url: url, poolSize: 2, migrate: false, logger: Logger(label: "boxoffice.check")) {
+                try await LedgerCheck.violations(in: $0)
+            }
+        } else {
+            guard FileManager.default.fileExists(atPath: database) else { throw ValidationError("no database at \(database)") }
+            violations = try await LedgerCheck.violations(in: BoxOfficeDatabase(readingExisting: database))
+        }
         guard violations.isEmpty else {
             for line in violations { print(line) }
             throw ExitCode(1)

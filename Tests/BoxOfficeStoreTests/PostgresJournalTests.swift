@@ -41,7 +41,7 @@ struct PostgresJournalTests {
     }
 
     func value<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, _ type: T.Type, in database: TestPostgres.Database) async throws -> T? {
-        for try await row in try await database.client.query(query, logger: TestPostgres.logger).decode(T.self) { return row }
+        for try await row in try await database.connections.query(query, logger: TestPostgres.logger).decode(T.self) { return row }
         return nil
     }
 
@@ -260,7 +260,7 @@ struct PostgresJournalTests {
 /// Reads the stored answer's body (bytea).
 private enum SQLBody {
     static func answer(in database: TestPostgres.Database) async throws -> Data? {
-        for try await body in try await database.client.query("SELECT body FROM idempotencyKeys", logger: TestPostgres.logger).decode(Data.self) {
+        for try await body in try await database.connections.query("SELECT body FROM idempotencyKeys", logger: TestPostgres.logger).decode(Data.self) {
             return body
         }
         return nil

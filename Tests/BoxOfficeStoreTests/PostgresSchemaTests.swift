@@ -213,11 +213,11 @@ struct PostgresSchemaTests {
             // New connections, which read the database's new default.
             try await Database.withOpened(url: url, logger: TestPostgres.logger) { database async throws in
                 var seen: [String] = []
-                let rows = try await database.client.query("SELECT current_setting('synchronous_commit'), current_setting('application_name')")
+                let rows = try await database.connections.query("SELECT current_setting('synchronous_commit'), current_setting('application_name')", logger: TestPostgres.logger)
                 for try await (synchronous, application) in rows.decode((String, String).self) { seen += [synchronous, application] }
                 #expect(seen == ["on", "boxoffice"])
                 var defaults: [String] = []
-                let settings = try await database.client.query("SELECT setting FROM pg_db_role_setting, unnest(setconfig) AS setting")
+                let settings = try await database.connections.query("SELECT setting FROM pg_db_role_setting, unnest(setconfig) AS setting", logger: TestPostgres.logger)
                 for try await setting in settings.decode(String.self) { defaults.append(setting) }
                 #expect(defaults == ["synchronous_commit=off"], "the database's own default, which the connection overrides")
             }
@@ -333,11 +333,11 @@ struct PostgresFixture {
 
 /// Runs a statement through the pool and reads its rows, so that an error the server sends late still throws here.
 func execute(_ statement: PostgresQuery, on database: TestPostgres.Database) async throws {
-    for try await _ in try await database.client.query(statement, logger: TestPostgres.logger) {}
+    for try await _ in try await database.connections.query(statement, logger: TestPostgres.logger) {}
 }
 
 func count(_ statement: PostgresQuery, on database: TestPostgres.Database) async throws -> Int {
-    for try await value in try await database.client.query(statement, logger: TestPostgres.logger).decode(Int.self) { return value }
+    for try await value in try await database.connections.query(statement, logger: TestPostgres.logger).decode(Int.self) { return value }
     throw CountMissing()
 }
 

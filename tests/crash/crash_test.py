@@ -53,7 +53,8 @@ class Server:
         # A slow gateway widens the window between a charge and its confirmation, so kills land inside it.
         env = dict(os.environ, BOXOFFICE_BCRYPT_COST="4", BOXOFFICE_RATE_LIMITS="off", BOXOFFICE_LOG_LEVEL="warning",
                    BOXOFFICE_PAYMENT_LATENCY_MS=os.environ.get("BOXOFFICE_PAYMENT_LATENCY_MS", "40"),
-                   BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789", **self.env)
+                   BOXOFFICE_JWT_SECRET="crash-test-secret-that-is-long-enough-0123456789")
+        env.update(self.env)
         limit = self.nofile
         self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", self.db, "--demo", *self.args], env=env,
                                         stdout=subprocess.DEVNULL, stderr=open(self.log, "a"),

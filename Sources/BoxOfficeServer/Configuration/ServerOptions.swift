@@ -24,6 +24,8 @@ public struct ServerOptions: Sendable {
             postgres = nil
         }
     }
+    /// Connections to PostgreSQL at most (`BOXOFFICE_DB_POOL_SIZE`); unused with SQLite.
+    public var databasePoolSize: Int = 20
     /// Fill an empty database with a demo catalog.
     public var demo: Bool = false
     /// How long a lock holds seats.
@@ -93,6 +95,12 @@ public struct ServerOptions: Sendable {
                 throw OptionsError("BOXOFFICE_MAX_CONNECTIONS must be a whole number from 1 to 10000000")
             }
             maxConnections = value
+        }
+        if let size = environment["BOXOFFICE_DB_POOL_SIZE"], !size.isEmpty {
+            guard let value = Int(size), (1...1000).contains(value) else {
+                throw OptionsError("BOXOFFICE_DB_POOL_SIZE must be a whole number from 1 to 1000")
+            }
+            databasePoolSize = value
         }
         if let origins = environment["BOXOFFICE_CORS_ORIGINS"] {
             corsOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

@@ -38,6 +38,7 @@ struct OperationsController {
     @Sendable func metrics(_ request: Request, context: AppRequestContext) async throws -> Response {
         var bytes = [UInt8]()
         registry.emit(into: &bytes)
+        if let pool = health.connectionPool { bytes += Array(pool.prometheusText.utf8) }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

@@ -33,6 +33,7 @@ public actor GroupCommitJournal: Journal, Service {
     /// Makes `entry` durable; returns once it is on disk, throws if it is not.
     public func append(_ entry: JournalEntry) async throws {
         guard !stopping else { throw JournalError.stopped }
+        if let refusal = writer.refusal { throw refusal }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.append(Pending(entry: entry, continuation: continuation))
             if let wakeUp {
@@ -115,6 +116,13 @@ public protocol BatchWriter: Sendable {
     /// the transaction as a whole failed. `knownVersions` is what earlier batches left (a show missing from it is
     /// read from the store).
     func write(_ batch: [JournalEntry], knownVersions: [String: Int64]) async throws -> BatchOutcome
+
+    /// Why a write would fail now without trying (the database is known to be unreachable), or nil.
+    var refusal: (any Error)? { get }
+}
+
+extension BatchWriter {
+    public var refusal: (any Error)? { nil }
 }
 
 /// What a batch did: one result per entry, and each show's last durable version.

@@ -4,19 +4,19 @@ import PostgresNIO
 
 /// `AccountStore` on PostgreSQL.
 public struct PostgresAccountStore: AccountStore {
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     static let columns = "id, name, email, emailKey, passwordHash, phone, role, isActive, createdAt, updatedAt"
 
     public init(database: PostgresDatabase, logger: Logger) {
-        self.client = database.client
+        self.connections = database.connections
         self.logger = logger
     }
 
     public func insert(_ user: UserRecord) async throws {
         try await mappingDuplicateEmail {
-            try await client.query(
+            try await connections.execute(
                 """
                 INSERT INTO users (\(unescaped: Self.columns))
                 VALUES (\(user.id), \(user.name), \(user.email), \(user.emailKey), \(user.passwordHash), \(user.phone), \(user.role.rawValue),
@@ -35,7 +35,7 @@ public struct PostgresAccountStore: AccountStore {
 
     public func update(_ user: UserRecord) async throws {
         try await mappingDuplicateEmail {
-            try await client.query(
+            try await connections.execute(
                 """
                 UPDATE users SET name = \(user.name), email = \(user.email), emailKey = \(user.emailKey), passwordHash = \(user.passwordHash),
                     phone = \(user.phone), role = \(user.role.rawValue), isActive = \(user.isActive), updatedAt = \(user.updatedAt)
@@ -46,14 +46,14 @@ public struct PostgresAccountStore: AccountStore {
 
     /// One indexed read on every request: a demotion or deactivation takes effect at once.
     public func activeRole(id: String) async throws -> Role? {
-        for try await role in try await client.query("SELECT role FROM users WHERE id = \(id) AND isActive", logger: logger).decode(String.self) {
+        for try await role in try await connections.query("SELECT role FROM users WHERE id = \(id) AND isActive", logger: logger).decode(String.self) {
             return Role(rawValue: role)
         }
         return nil
     }
 
     private func one(_ query: PostgresQuery) async throws -> UserRecord? {
-        let rows = try await client.query(query, logger: logger)
+        let rows = try await connections.query(query, logger: logger)
         for try await c in rows.decode((String, String, String, String, String, String?, String, Bool, Date, Date).self) {
             var user = UserRecord(
                 id: c.0, name: c.1, email: c.2, passwordHash: c.4, phone: c.5, role: try storedWord(c.6, column: "role", as: Role.self),
@@ -65,9 +65,9 @@ public struct PostgresAccountStore: AccountStore {
     }
 
     /// A unique violation on the address (either spelling index) is `StoreError.duplicate(field: "email")`, as on SQLite.
-    private func mappingDuplicateEmail(_ write: () async throws -> PostgresRowSequence) async throws {
+    private func mappingDuplicateEmail(_ write: () async throws -> Void) async throws {
         do {
-            for try await _ in try await write() {}
+            try await write()
         } catch where PostgresFailure.sqlState(error) == "23505" {
             throw StoreError.duplicate(field: "email")
         }

@@ -1,52 +1,172 @@
 import Logging
 import PostgresNIO
+import Synchronization
 
 extension GroupCommitJournal {
     /// The PostgreSQL journal: group commit over `PostgresBatchWriter`, one transaction (one WAL flush with
     /// `synchronous_commit=on`) per batch.
     public init(postgres database: PostgresDatabase, logger: Logger, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
-        self.init(writer: PostgresBatchWriter(client: database.client, logger: logger), logger: logger, onBatch: onBatch)
+        self.init(writer: PostgresBatchWriter(database: database, logger: logger), logger: logger, onBatch: onBatch)
     }
 }
 
 /// One batch in one PostgreSQL transaction, each entry in a savepoint (an error aborts a PostgreSQL transaction
 /// until it is rolled back to the savepoint, so a failing entry still fails alone).
+///
+/// If the connection breaks after `COMMIT` was sent, the answer is lost but the commit may have happened. The writer
+/// then asks the server, on a fresh connection, what became of the transaction (`pg_xact_status`), as often as it
+/// takes until the server answers: a batch is never reported failed when it committed, nor durable when it did not.
+/// Meanwhile the database counts as down, so other writes are refused at once.
 struct PostgresBatchWriter: BatchWriter {
-    let client: PostgresClient
+    let database: PostgresDatabase
     let logger: Logger
 
+    var refusal: (any Error)? { database.connections.refusal }
+
     func write(_ batch: [JournalEntry], knownVersions: [String: Int64]) async throws -> BatchOutcome {
-        try await client.withTransaction(logger: logger) { connection in
-            let writes = PostgresJournalWrites(connection: connection, logger: logger)
-            var versions = knownVersions
-            var results = [(any Error)?]()
-            results.reserveCapacity(batch.count)
-            for entry in batch {
-                var last: Int64?
-                if let show = entry.show, let version = entry.version {
-                    var durable = versions[show] ?? 0
-                    if versions[show] == nil { durable = try await writes.lastVersion(of: show) }
-                    last = durable
-                    guard version == durable + 1 else {
-                        versions[show] = durable
-                        results.append(JournalError.predecessorMissing(show: show, version: version))
-                        continue
-                    }
-                }
-                try await writes.run("SAVEPOINT entry")
-                do {
-                    try await writes.apply(entry)
-                    try await writes.run("RELEASE SAVEPOINT entry")
-                    if let show = entry.show { versions[show] = entry.version }
-                    results.append(nil)
-                } catch {
-                    // If even this fails the connection is gone, and the whole transaction fails with it.
-                    try await writes.run("ROLLBACK TO SAVEPOINT entry")
-                    if let show = entry.show, let last { versions[show] = last }
-                    results.append(error)
+        let commit = CommitGate()
+        do {
+            // A batch takes milliseconds; one still running after seconds is stuck on a connection whose server is gone.
+            return try await database.connections.withConnection(workLimit: .seconds(5), overrun: { commit.overrun() }) { connection in
+                try await transaction(on: connection, commit: commit) { connection in
+                    try await apply(batch, knownVersions: knownVersions, on: connection)
                 }
             }
-            return BatchOutcome(results: results, versions: versions)
+        } catch let unknown as CommitOutcomeUnknown {
+            guard try await committed(unknown.xid) else { throw unknown.cause }
+            return unknown.outcome
+        }
+    }
+
+    /// `BEGIN`, the transaction's id, `body`, `COMMIT`; a `COMMIT` whose answer is lost throws `CommitOutcomeUnknown`,
+    /// and no `COMMIT` is sent once the batch has overrun its time (its caller has been told it failed).
+    private func transaction(
+        on connection: PostgresConnection, commit: CommitGate, _ body: (PostgresConnection) async throws -> BatchOutcome
+    ) async throws -> BatchOutcome {
+        try await run("BEGIN", on: connection)
+        var xid = ""
+        let outcome: BatchOutcome
+        do {
+            for try await id in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) { xid = id }
+            outcome = try await body(connection)
+        } catch {
+            try? await run("ROLLBACK", on: connection)
+            throw error
+        }
+        guard commit.send(xid: xid, outcome: outcome) else {
+            try? await run("ROLLBACK", on: connection)
+            throw WorkOverran()
+        }
+        do {
+            try await run("COMMIT", on: connection)
+        } catch where !PostgresFailure.isServerAnswer(error) {
+            throw CommitOutcomeUnknown(xid: xid, outcome: outcome, cause: error)
+        }
+        return outcome
+    }
+
+    /// Whether transaction `xid` committed, asked on fresh connections until the server answers.
+    private func committed(_ xid: String) async throws -> Bool {
+        var attempts = 0
+        while true {
+            try Task.checkCancellation()
+            do {
+                let status = try await database.withProbeConnection { connection -> String? in
+                    for try await status in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)", logger: logger).decode(String?.self) {
+                        return status
+                    }
+                    return nil
+                }
+                // "in progress": the server has not finished with it yet.
+                if status != "in progress" {
+                    logger.notice("learned the outcome of a commit whose answer was lost", metadata: ["xid": "\(xid)", "status": "\(status ?? "unknown")"])
+                    return status == "committed"
+                }
+            } catch {
+                attempts += 1
+                if attempts % 40 == 1 {
+                    logger.error("a commit's answer was lost; waiting for PostgreSQL to say whether it committed", metadata: ["xid": "\(xid)"])
+                }
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    private func run(_ sql: String, on connection: PostgresConnection) async throws {
+        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
+    }
+
+    private func apply(_ batch: [JournalEntry], knownVersions: [String: Int64], on connection: PostgresConnection) async throws -> BatchOutcome {
+        let writes = PostgresJournalWrites(connection: connection, logger: logger)
+        var versions = knownVersions
+        var results = [(any Error)?]()
+        results.reserveCapacity(batch.count)
+        for entry in batch {
+            var last: Int64?
+            if let show = entry.show, let version = entry.version {
+                var durable = versions[show] ?? 0
+                if versions[show] == nil { durable = try await writes.lastVersion(of: show) }
+                last = durable
+                guard version == durable + 1 else {
+                    versions[show] = durable
+                    results.append(JournalError.predecessorMissing(show: show, version: version))
+                    continue
+                }
+            }
+            try await writes.run("SAVEPOINT entry")
+            do {
+                try await writes.apply(entry)
+                try await writes.run("RELEASE SAVEPOINT entry")
+                if let show = entry.show { versions[show] = entry.version }
+                results.append(nil)
+            } catch {
+                // If even this fails the connection is gone, and the whole transaction fails with it.
+                try await writes.run("ROLLBACK TO SAVEPOINT entry")
+                if let show = entry.show, let last { versions[show] = last }
+                results.append(error)
+            }
+        }
+        return BatchOutcome(results: results, versions: versions)
+    }
+}
+
+/// The connection broke after `COMMIT` was sent: transaction `xid` may or may not have committed `outcome`.
+struct CommitOutcomeUnknown: Error {
+    let xid: String
+    let outcome: BatchOutcome
+    let cause: any Error
+}
+
+/// Whether a batch's `COMMIT` went out before its time was up: exactly one of `send` and `overrun` wins.
+private final class CommitGate: Sendable {
+    private enum State {
+        case working
+        case committing(xid: String, outcome: BatchOutcome)
+        case overran
+    }
+
+    private let state = Mutex<State>(.working)
+
+    /// True when `COMMIT` may be sent (the batch has not overrun).
+    func send(xid: String, outcome: BatchOutcome) -> Bool {
+        state.withLock { state in
+            guard case .working = state else { return false }
+            state = .committing(xid: xid, outcome: outcome)
+            return true
+        }
+    }
+
+    /// What to tell the caller when time is up: nothing was committed if `COMMIT` was not sent, else the outcome is
+    /// unknown until the server says.
+    func overrun() -> any Error {
+        state.withLock { state in
+            switch state {
+            case .working, .overran:
+                state = .overran
+                return WorkOverran()
+            case .committing(let xid, let outcome):
+                return CommitOutcomeUnknown(xid: xid, outcome: outcome, cause: WorkOverran())
+            }
         }
     }
 }

@@ -5,23 +5,23 @@ import SeatEngine
 
 /// `BookingStore` on PostgreSQL: the same reads as `SQLiteBookingStore`, on the same indexes.
 public struct PostgresBookingStore: BookingStore {
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger) {
-        self.client = database.client
+        self.connections = database.connections
         self.logger = logger
     }
 
     public func booking(id: String) async throws -> Booking? {
-        let rows = try await client.query("SELECT \(unescaped: PostgresColumns.booking) FROM bookings WHERE id = \(id)", logger: logger)
+        let rows = try await connections.query("SELECT \(unescaped: PostgresColumns.booking) FROM bookings WHERE id = \(id)", logger: logger)
         for try await row in rows { return try Booking(postgres: row) }
         return nil
     }
 
     /// A user's bookings, newest first (ids are time-sortable): the index bookings_user.
     public func bookings(userId: String, page: PageRequest) async throws -> Page<Booking> {
-        let rows = try await client.query(
+        let rows = try await connections.query(
             """
             SELECT \(unescaped: PostgresColumns.booking) FROM bookings
             WHERE userId = \(userId) AND (\(page.after?.id)::text IS NULL OR id < \(page.after?.id))
@@ -35,13 +35,13 @@ public struct PostgresBookingStore: BookingStore {
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     public func seatState(showId: String) async throws -> DurableSeatState {
         var version: Int64 = 0
-        for try await last in try await client.query(
+        for try await last in try await connections.query(
             "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger
         ).decode(Int64.self) { version = last }
         var holds = [String: Hold]()
         var order = [String]()
         var booked = [String: [String]]()
-        let rows = try await client.query(
+        let rows = try await connections.query(
             """
             SELECT s.seatNumber, s.state, b.id, b.userId, b.expiresAt FROM bookingSeats s
             JOIN bookings b ON b.id = s.bookingId WHERE s.showId = \(showId) AND s.state IN ('held', 'booked')
@@ -62,7 +62,7 @@ public struct PostgresBookingStore: BookingStore {
     /// Shows with pending bookings: the partial index bookings_pending.
     public func showsWithLiveHolds() async throws -> [String] {
         var shows: [String] = []
-        for try await show in try await client.query(
+        for try await show in try await connections.query(
             "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending'", logger: logger
         ).decode(String.self) { shows.append(show) }
         return shows
@@ -72,7 +72,7 @@ public struct PostgresBookingStore: BookingStore {
     public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
         guard !showIds.isEmpty else { return [:] }
         var result = [String: (version: Int64, held: Int, booked: Int)]()
-        for try await (show, state, count) in try await client.query(
+        for try await (show, state, count) in try await connections.query(
             """
             SELECT showId, state, COUNT(*) FROM bookingSeats
             WHERE showId = ANY(\(showIds)) AND state IN ('held', 'booked') GROUP BY showId, state
@@ -82,7 +82,7 @@ public struct PostgresBookingStore: BookingStore {
             if state == BookingSeat.State.held.rawValue { entry.held = count } else { entry.booked = count }
             result[show] = entry
         }
-        for try await (show, version) in try await client.query(
+        for try await (show, version) in try await connections.query(
             "SELECT showId, MAX(version) FROM seatChanges WHERE showId = ANY(\(showIds)) GROUP BY showId", logger: logger
         ).decode((String, Int64).self) {
             result[show, default: (0, 0, 0)].version = version
@@ -94,21 +94,21 @@ public struct PostgresBookingStore: BookingStore {
     public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
         // Tickets are the seats of confirmed bookings: the length of each booking's seats array.
         var totals = SalesReport.Totals(revenue: 0, tickets: 0, bookings: 0)
-        for try await (revenue, tickets, bookings) in try await client.query(
+        for try await (revenue, tickets, bookings) in try await connections.query(
             """
             SELECT COALESCE(SUM(totalAmount), 0)::bigint, COALESCE(SUM(json_array_length(seats::json)), 0)::bigint, COUNT(*)
             FROM bookings WHERE bookingStatus = 'confirmed' AND showDate BETWEEN \(from) AND \(to)
             """, logger: logger
         ).decode((Int, Int, Int).self) { totals = SalesReport.Totals(revenue: revenue, tickets: tickets, bookings: bookings) }
         var byDay: [SalesReport.Day] = []
-        for try await (date, revenue, tickets) in try await client.query(
+        for try await (date, revenue, tickets) in try await connections.query(
             """
             SELECT showDate, SUM(totalAmount)::bigint, SUM(json_array_length(seats::json))::bigint
             FROM bookings WHERE bookingStatus = 'confirmed' AND showDate BETWEEN \(from) AND \(to) GROUP BY showDate ORDER BY showDate
             """, logger: logger
         ).decode((String, Int, Int).self) { byDay.append(SalesReport.Day(date: date, revenue: revenue, tickets: tickets)) }
         var byMovie: [SalesReport.MovieLine] = []
-        for try await (movieId, title, revenue, tickets) in try await client.query(
+        for try await (movieId, title, revenue, tickets) in try await connections.query(
             """
             SELECT b.movieId, m.title, SUM(b.totalAmount)::bigint AS revenue, SUM(json_array_length(b.seats::json))::bigint
             FROM bookings b JOIN movies m ON m.id = b.movieId
@@ -119,13 +119,13 @@ public struct PostgresBookingStore: BookingStore {
             byMovie.append(SalesReport.MovieLine(movieId: movieId, title: title, revenue: revenue, tickets: tickets))
         }
         var seatsOffered = [String: Int]()
-        for try await (theatre, seats) in try await client.query(
+        for try await (theatre, seats) in try await connections.query(
             """
             SELECT theatreId, SUM(totalSeats)::bigint FROM shows WHERE isActive AND showDate BETWEEN \(from) AND \(to) GROUP BY theatreId
             """, logger: logger
         ).decode((String, Int).self) { seatsOffered[theatre] = seats }
         var byTheatre: [SalesReport.TheatreLine] = []
-        for try await (theatreId, name, revenue, tickets) in try await client.query(
+        for try await (theatreId, name, revenue, tickets) in try await connections.query(
             """
             SELECT b.theatreId, t.name, SUM(b.totalAmount)::bigint AS revenue, SUM(json_array_length(b.seats::json))::bigint
             FROM bookings b JOIN theatres t ON t.id = b.theatreId

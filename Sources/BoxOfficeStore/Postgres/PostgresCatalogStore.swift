@@ -5,11 +5,11 @@ import PostgresNIO
 /// `CatalogStore` on PostgreSQL: the same keyset lists as `SQLiteCatalogStore`. Lists of words (genres, languages,
 /// city ids, amenities) and layouts are JSON text, as on SQLite (docs/POSTGRES.md says why).
 public struct PostgresCatalogStore: CatalogStore {
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger) {
-        self.client = database.client
+        self.connections = database.connections
         self.logger = logger
     }
 
@@ -127,7 +127,7 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     public func theatreExists(id: String) async throws -> Bool {
-        for try await _ in try await client.query("SELECT 1 FROM theatres WHERE id = \(id)", logger: logger) { return true }
+        for try await _ in try await connections.query("SELECT 1 FROM theatres WHERE id = \(id)", logger: logger) { return true }
         return false
     }
 
@@ -202,14 +202,14 @@ public struct PostgresCatalogStore: CatalogStore {
     }
 
     public func isEmpty() async throws -> Bool {
-        for try await _ in try await client.query("SELECT 1 FROM cities LIMIT 1", logger: logger) { return false }
+        for try await _ in try await connections.query("SELECT 1 FROM cities LIMIT 1", logger: logger) { return false }
         return true
     }
 
     /// In one transaction, and only into an empty catalog: under the advisory lock the migrations use, so nodes
     /// starting at once with `--demo` seed it exactly once.
     public func seedIfEmpty(_ seed: CatalogSeed) async throws -> Bool {
-        try await client.withTransaction(logger: logger) { connection in
+        try await connections.withTransaction(logger: logger) { connection in
             try await run("SELECT pg_advisory_xact_lock(\(PostgresMigrator.lockKey))", on: connection)
             for try await _ in try await connection.query("SELECT 1 FROM cities LIMIT 1", logger: logger) { return false }
             for city in seed.cities {
@@ -273,13 +273,13 @@ public struct PostgresCatalogStore: CatalogStore {
     /// `StoreError.missingReference`, as on SQLite, so the edge answers 409/422, not 500.
     private func write(uniqueField: String, _ statement: PostgresQuery) async throws {
         try await mapping(uniqueField: uniqueField) {
-            for try await _ in try await client.query(statement, logger: logger) {}
+            try await connections.execute(statement, logger: logger)
         }
     }
 
-    private func transaction(uniqueField: String, _ body: (PostgresConnection) async throws -> Void) async throws {
+    private func transaction(uniqueField: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Void) async throws {
         try await mapping(uniqueField: uniqueField) {
-            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            try await connections.withTransaction(logger: logger) { connection in try await body(connection) }
         }
     }
 
@@ -301,7 +301,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     private func cities(_ query: PostgresQuery) async throws -> [City] {
         var cities: [City] = []
-        for try await c in try await client.query(query, logger: logger).decode((String, String, String, String, Bool, Date, Date).self) {
+        for try await c in try await connections.query(query, logger: logger).decode((String, String, String, String, Bool, Date, Date).self) {
             cities.append(City(id: c.0, name: c.1, state: c.2, timeZone: c.3, isActive: c.4, createdAt: c.5, updatedAt: c.6))
         }
         return cities
@@ -309,7 +309,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     private func movies(_ query: PostgresQuery) async throws -> [Movie] {
         var movies: [Movie] = []
-        let rows = try await client.query(query, logger: logger)
+        let rows = try await connections.query(query, logger: logger)
         for try await c in rows.decode((String, String, String, String, String, Int, Double, String, String?, String, Bool, Date, Date).self) {
             movies.append(
                 Movie(
@@ -321,7 +321,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     private func theatres(_ query: PostgresQuery) async throws -> [Theatre] {
         var theatres: [Theatre] = []
-        for try await c in try await client.query(query, logger: logger).decode((String, String, String, String, String, Bool, Date, Date).self) {
+        for try await c in try await connections.query(query, logger: logger).decode((String, String, String, String, String, Bool, Date, Date).self) {
             theatres.append(
                 Theatre(id: c.0, name: c.1, cityId: c.2, address: c.3, amenities: try Self.decode(c.4), isActive: c.5, createdAt: c.6, updatedAt: c.7))
         }
@@ -330,7 +330,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     private func screens(_ query: PostgresQuery) async throws -> [Screen] {
         var screens: [Screen] = []
-        for try await c in try await client.query(query, logger: logger).decode((String, Int, String, String, Int).self) {
+        for try await c in try await connections.query(query, logger: logger).decode((String, Int, String, String, Int).self) {
             var screen = Screen(theatreId: c.0, screenNumber: c.1, name: c.2, layout: try Self.decode(c.3))
             screen.totalSeats = c.4
             screens.append(screen)
@@ -340,7 +340,7 @@ public struct PostgresCatalogStore: CatalogStore {
 
     private func shows(_ query: PostgresQuery) async throws -> [Show] {
         var shows: [Show] = []
-        let rows = try await client.query(query, logger: logger)
+        let rows = try await connections.query(query, logger: logger)
         for try await c in rows.decode((String, String, String, Int, String, Date, Date, String, String, String, String, Bool, String, Int, Date, Date).self) {
             var show = Show(
                 id: c.0, movieId: c.1, theatreId: c.2, screenNumber: c.3, cityId: c.4, startsAt: c.5, endsAt: c.6, showDate: c.7, showTime: c.8,

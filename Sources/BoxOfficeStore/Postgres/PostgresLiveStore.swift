@@ -5,17 +5,17 @@ import SeatEngine
 
 /// `LiveStore` on PostgreSQL.
 public struct PostgresLiveStore: LiveStore {
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger) {
-        self.client = database.client
+        self.connections = database.connections
         self.logger = logger
     }
 
     public func runningShows(theatreId: String?, cityId: String?, date: String?, now: Date, limit: Int) async throws -> [String] {
         var shows: [String] = []
-        let rows = try await client.query(
+        let rows = try await connections.query(
             """
             SELECT id FROM shows
             WHERE isActive AND endsAt > \(now)
@@ -32,7 +32,7 @@ public struct PostgresLiveStore: LiveStore {
     public func availability(showIds: [String]) async throws -> [String: SeatCounts] {
         guard !showIds.isEmpty else { return [:] }
         var result = [String: SeatCounts]()
-        let rows = try await client.query(
+        let rows = try await connections.query(
             """
             SELECT s.id, s.totalSeats,
                 (SELECT COUNT(*) FROM bookingSeats b WHERE b.showId = s.id AND b.state = 'held'),
@@ -48,7 +48,7 @@ public struct PostgresLiveStore: LiveStore {
 
     public func recentChanges(showId: String, limit: Int) async throws -> [SeatChange] {
         var changes: [SeatChange] = []
-        let rows = try await client.query(
+        let rows = try await connections.query(
             "SELECT version, cause, seats, at FROM seatChanges WHERE showId = \(showId) ORDER BY version DESC LIMIT \(limit)", logger: logger)
         for try await (version, cause, seats, at) in rows.decode((Int64, String, String, Date).self) {
             changes.append(

@@ -20,13 +20,13 @@ struct PostgresMigrator {
     static let lockKey: Int64 = 0x426F_784F_6666_6963
 
     let migrations: [PostgresMigration]
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     /// Applies what is missing; returns the names this call applied (empty when another node did it, or nothing was new).
     /// Migrations the database has but this version does not know (a newer node ran them) are left alone.
     func migrate() async throws -> [String] {
-        try await client.withTransaction(logger: logger) { connection in
+        try await connections.withTransaction(logger: logger) { connection in
             try await lock(connection)
             try await run(
                 """
@@ -38,7 +38,7 @@ struct PostgresMigrator {
         }
         var applied: [String] = []
         for migration in migrations {
-            let didApply = try await client.withTransaction(logger: logger) { connection in
+            let didApply = try await connections.withTransaction(logger: logger) { connection in
                 try await lock(connection)
                 let rows = try await connection.query("SELECT 1 FROM migrations WHERE name = \(migration.name)", logger: logger)
                 for try await _ in rows { return false }
@@ -56,10 +56,10 @@ struct PostgresMigrator {
 
     /// The names recorded in `migrations`, in the order they were applied; empty before the first migration.
     func applied() async throws -> [String] {
-        let exists = try await client.query("SELECT to_regclass('migrations') IS NOT NULL", logger: logger)
+        let exists = try await connections.query("SELECT to_regclass('migrations') IS NOT NULL", logger: logger)
         for try await present in exists.decode(Bool.self) where !present { return [] }
         var names: [String] = []
-        let rows = try await client.query("SELECT name FROM migrations ORDER BY appliedAt, name", logger: logger)
+        let rows = try await connections.query("SELECT name FROM migrations ORDER BY appliedAt, name", logger: logger)
         for try await name in rows.decode(String.self) { names.append(name) }
         return names
     }

@@ -4,23 +4,23 @@ import PostgresNIO
 
 /// `PaymentStore` on PostgreSQL.
 public struct PostgresPaymentStore: PaymentStore {
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger) {
-        self.client = database.client
+        self.connections = database.connections
         self.logger = logger
     }
 
     public func payment(id: String) async throws -> Payment? {
-        let rows = try await client.query("SELECT \(unescaped: PostgresColumns.payment) FROM payments WHERE id = \(id)", logger: logger)
+        let rows = try await connections.query("SELECT \(unescaped: PostgresColumns.payment) FROM payments WHERE id = \(id)", logger: logger)
         for try await row in rows { return try Payment(postgres: row) }
         return nil
     }
 
     /// Payments left `processing` by a stop before `cutoff`: their charges were never captured.
     public func interruptedPayments(before cutoff: Date) async throws -> [Payment] {
-        let rows = try await client.query(
+        let rows = try await connections.query(
             "SELECT \(unescaped: PostgresColumns.payment) FROM payments WHERE paymentStatus = 'processing' AND updatedAt < \(cutoff)",
             logger: logger)
         var payments: [Payment] = []
@@ -31,16 +31,16 @@ public struct PostgresPaymentStore: PaymentStore {
 
 /// `IdempotencyStore` on PostgreSQL.
 public struct PostgresIdempotencyStore: IdempotencyStore {
-    let client: PostgresClient
+    let connections: PostgresConnections
     let logger: Logger
 
     public init(database: PostgresDatabase, logger: Logger) {
-        self.client = database.client
+        self.connections = database.connections
         self.logger = logger
     }
 
     public func idempotentAnswer(userId: String, key: String, now: Date) async throws -> IdempotentAnswer? {
-        let rows = try await client.query(
+        let rows = try await connections.query(
             """
             SELECT requestHash, status, body, createdAt, expiresAt FROM idempotencyKeys
             WHERE userId = \(userId) AND key = \(key) AND expiresAt > \(now)

@@ -15,9 +15,8 @@ extension PostgresDatabase {
     /// wait for the first's commit and then insert nothing, so both read the first's value. Each statement commits on
     /// its own; the read comes after the insert committed, so it always finds a row.
     func storedSetting(_ key: String, firstValue: String) async throws -> String {
-        let insert = try await client.query("INSERT INTO settings (key, value) VALUES (\(key), \(firstValue)) ON CONFLICT (key) DO NOTHING")
-        for try await _ in insert {}
-        let rows = try await client.query("SELECT value FROM settings WHERE key = \(key)")
+        try await connections.execute("INSERT INTO settings (key, value) VALUES (\(key), \(firstValue)) ON CONFLICT (key) DO NOTHING", logger: logger)
+        let rows = try await connections.query("SELECT value FROM settings WHERE key = \(key)", logger: logger)
         for try await value in rows.decode(String.self) { return value }
         throw MissingSetting(key: key)
     }

@@ -7,9 +7,9 @@ extension Stores {
     /// migrates it (safe when several nodes start at once), and runs its connection pool until the service group
     /// shuts down. Its journal commits one transaction per batch.
     public static func postgres(
-        url: PostgresURL, logger: Logger, onBatch: @escaping @Sendable (_ size: Int, _ seconds: Double) -> Void = { _, _ in }
+        url: PostgresURL, poolSize: Int = 20, logger: Logger, onBatch: @escaping @Sendable (_ size: Int, _ seconds: Double) -> Void = { _, _ in }
     ) async throws -> Stores {
-        let database = try PostgresDatabase(url: url, logger: logger)
+        let database = try PostgresDatabase(url: url, poolSize: poolSize, logger: logger)
         // The pool must run before the migrations and the start-up reads (demo data, the admin, the secret), which
         // happen before the service group starts; `PostgresPool` owns that task and ends it when the group stops.
         let pool = PostgresPool(database: database)
@@ -27,6 +27,7 @@ extension Stores {
 
 extension PostgresDatabase: SigningSecretStore, StoreHealth {
     public func signingSecret() async throws -> String { try await jwtSecret() }
+    public var connectionPool: ConnectionPoolStatus? { connections.status }
 }
 
 /// Runs a database's connection pool from the moment the stores are opened (start-up needs it before the service
@@ -51,7 +52,7 @@ extension LedgerCheck {
     public static func violations(in database: PostgresDatabase) async throws -> [String] {
         var found: [String] = []
         for rule in rules {
-            let rows = try await database.client.query(PostgresQuery(unsafeSQL: rule.sql + " LIMIT 20"), logger: Logger(label: "boxoffice.ledger"))
+            let rows = try await database.connections.query(PostgresQuery(unsafeSQL: rule.sql + " LIMIT 20"), logger: Logger(label: "boxoffice.ledger"))
             for try await id in rows.decode(String.self) { found.append("\(rule.name): \(id)") }
         }
         return found

@@ -39,7 +39,53 @@ public protocol SigningSecretStore: Sendable {
     func signingSecret() async throws -> String
 }
 
-/// Whether the database answers, for `/readyz`.
+/// Whether the database answers, for `/readyz`, and how its connection pool fares, for `/metrics`.
 public protocol StoreHealth: Sendable {
     func isReachable() async -> Bool
+    /// Nil for a store without a pool (SQLite: one writer, readers on the file).
+    var connectionPool: ConnectionPoolStatus? { get }
 }
+
+extension StoreHealth {
+    public var connectionPool: ConnectionPoolStatus? { nil }
+}
+
+/// A connection pool's state, and its counts since start.
+public struct ConnectionPoolStatus: Sendable {
+    public struct Counters: Sendable {
+        /// Requests that found every connection busy and waited for one.
+        public var waits: UInt64 = 0
+        /// Requests that failed: the server refused the statement, or the connection broke.
+        public var failed: UInt64 = 0
+        /// Requests refused at once because the database was down.
+        public var refused: UInt64 = 0
+        /// Times the database became unreachable.
+        public var outages: UInt64 = 0
+    }
+
+    public var isUp: Bool
+    public var poolSize: Int
+    public var connectionsInUse: Int
+    public var waiting: Int
+    public var counters: Counters
+}
+
+extension ConnectionPoolStatus {
+    /// The pool in Prometheus' text format.
+    public var prometheusText: String {
+        var text = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ value: String) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+        }
+        metric("boxoffice_db_up", "gauge", "1 while the database answers, 0 while requests are refused because it does not.", isUp ? "1" : "0")
+        metric("boxoffice_db_pool_size", "gauge", "Connections the pool may open.", "\(poolSize)")
+        metric("boxoffice_db_pool_in_use", "gauge", "Connections in use by requests now.", "\(connectionsInUse)")
+        metric("boxoffice_db_pool_waiting", "gauge", "Requests waiting for a connection now.", "\(waiting)")
+        metric("boxoffice_db_pool_waits_total", "counter", "Requests that found every connection busy and waited.", "\(counters.waits)")
+        metric("boxoffice_db_errors_total", "counter", "Database requests that failed (refused statements and broken connections).", "\(counters.failed)")
+        metric("boxoffice_db_refused_total", "counter", "Requests refused at once because the database was unreachable.", "\(counters.refused)")
+        metric("boxoffice_db_outages_total", "counter", "Times the database became unreachable.", "\(counters.outages)")
+        return text
+    }
+}
+
