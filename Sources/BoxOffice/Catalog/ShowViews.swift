@@ -91,10 +91,3 @@ public struct AvailabilityView: Encodable, Sendable {
     public var version: Int64
     public var categories: [Category]
 }
-
-/// A source for a catalog with no sales yet: every seat available, version 0.
-public struct NothingSold: SeatStatusSource {
-    public init() {}
-    public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus]) { (0, [:]) }
-    public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] { [:] }
-}
