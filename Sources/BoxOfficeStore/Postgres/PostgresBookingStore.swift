@@ -33,7 +33,7 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
-    public func seatState(showId: String) async throws -> DurableSeatState {
+    public func seatState(showId: String) async throws -> SeatMapState {
         var version: Int64 = 0
         for try await last in try await client.query(
             "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger
@@ -56,7 +56,7 @@ public struct PostgresBookingStore: BookingStore {
                 holds[bookingId] = Hold(booking: bookingId, user: userId, seats: [seat], expiresAt: expiresAt)
             }
         }
-        return DurableSeatState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
+        return SeatMapState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
     }
 
     /// Shows with pending bookings: the partial index bookings_pending.

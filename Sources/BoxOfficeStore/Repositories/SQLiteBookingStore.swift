@@ -28,7 +28,7 @@ public struct SQLiteBookingStore: BookingStore {
     }
 
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
-    public func seatState(showId: String) async throws -> DurableSeatState {
+    public func seatState(showId: String) async throws -> SeatMapState {
         try await database.pool.read { db in
             // Cached statements: every show load runs these two, so each reader compiles them once.
             let version = try Int64.fetchOne(db.cachedStatement(sql: RecoveryQueries.lastVersion), arguments: [showId]) ?? 0
@@ -50,7 +50,7 @@ public struct SQLiteBookingStore: BookingStore {
                     holds[bookingId] = Hold(booking: bookingId, user: row[3], seats: [seat], expiresAt: row[4])
                 }
             }
-            return DurableSeatState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
+            return SeatMapState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
         }
     }
 
