@@ -211,10 +211,6 @@ extension BookingService: SeatStatusSource {
         return (snapshot.version, taken)
     }
 
-    public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
-        try await bookings.counts(showIds: shows.map(\.id))
-    }
-
     public func version(of show: Show) async throws -> Int64 {
         guard let actor = try await actors.actor(for: show.id) else { return 0 }
         return await actor.version

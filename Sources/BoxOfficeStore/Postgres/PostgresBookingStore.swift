@@ -68,28 +68,6 @@ public struct PostgresBookingStore: BookingStore {
         return shows
     }
 
-    /// Version, held and booked counts for many shows: two grouped reads over `= ANY($1)`.
-    public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
-        guard !showIds.isEmpty else { return [:] }
-        var result = [String: (version: Int64, held: Int, booked: Int)]()
-        for try await (show, state, count) in try await client.query(
-            """
-            SELECT showId, state, COUNT(*) FROM bookingSeats
-            WHERE showId = ANY(\(showIds)) AND state IN ('held', 'booked') GROUP BY showId, state
-            """, logger: logger
-        ).decode((String, String, Int).self) {
-            var entry = result[show] ?? (0, 0, 0)
-            if state == BookingSeat.State.held.rawValue { entry.held = count } else { entry.booked = count }
-            result[show] = entry
-        }
-        for try await (show, version) in try await client.query(
-            "SELECT showId, MAX(version) FROM seatChanges WHERE showId = ANY(\(showIds)) GROUP BY showId", logger: logger
-        ).decode((String, Int64).self) {
-            result[show, default: (0, 0, 0)].version = version
-        }
-        return result
-    }
-
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`), as `SQLiteBookingStore` makes it.
     public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
         // Tickets are the seats of confirmed bookings: the length of each booking's seats array.

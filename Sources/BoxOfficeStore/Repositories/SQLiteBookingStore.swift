@@ -60,18 +60,4 @@ public struct SQLiteBookingStore: BookingStore {
             try String.fetchAll(db, sql: RecoveryQueries.showsWithLiveHolds)
         }
     }
-
-    /// Version, held and booked counts for many shows in one query.
-    public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
-        guard !showIds.isEmpty else { return [:] }
-        return try await database.pool.read { db in
-            let taken = try SeatCountQueries.taken(showIds, in: db)
-            let versions = try SeatCountQueries.versions(showIds, in: db)
-            var result = [String: (version: Int64, held: Int, booked: Int)]()
-            for show in Set(taken.keys).union(versions.keys) {
-                result[show] = (versions[show] ?? 0, taken[show]?.held ?? 0, taken[show]?.booked ?? 0)
-            }
-            return result
-        }
-    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import SeatEngine
 
-/// Bookings as services read them: one booking, a user's history, a show's durable seat state, counts, sales.
+/// Bookings as services read them: one booking, a user's history, a show's durable seat state, sales.
 /// Writes go through the `Journal`. `SQLiteBookingStore` implements it.
 public protocol BookingStore: Sendable {
     func booking(id: String) async throws -> Booking?
@@ -11,8 +11,6 @@ public protocol BookingStore: Sendable {
     func seatState(showId: String) async throws -> SeatMapState
     /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
     func showsWithLiveHolds() async throws -> [String]
-    /// Version, held and booked counts for many shows at once.
-    func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).
     func salesReport(from: String, to: String, currency: String) async throws -> SalesReport
 }
