@@ -120,9 +120,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support, in no product: the manual clock and the seeded generator every test target shares.
+        .target(
+            name: "BoxOfficeTestSupport",
+            dependencies: ["SeatEngine"],
+            path: "Tests/BoxOfficeTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SeatEngineTests",
-            dependencies: ["SeatEngine"],
+            dependencies: ["SeatEngine", "BoxOfficeTestSupport"],
             swiftSettings: testSettings
         ),
         .testTarget(
@@ -141,6 +148,7 @@ let package = Package(
                 "BoxOfficeServer",
                 "BoxOffice",
                 "BoxOfficeStore",
+                "BoxOfficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "WSCompression", package: "swift-websocket"),
