@@ -127,6 +127,18 @@ let package = Package(
             path: "Tests/BoxOfficeTestSupport",
             swiftSettings: swiftSettings
         ),
+        // Test support, in no product: fresh databases for suites that run against both stores (a temporary SQLite
+        // file; a new PostgreSQL database of the test cluster when BOXOFFICE_TEST_POSTGRES_URL names one).
+        .target(
+            name: "TestDatabases",
+            dependencies: [
+                "BoxOfficeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestDatabases",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SeatEngineTests",
             dependencies: ["SeatEngine", "BoxOfficeTestSupport"],
@@ -135,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "BoxOfficeStoreTests",
             dependencies: [
-                "BoxOfficeStore", "SeatEngine",
+                "BoxOfficeStore", "SeatEngine", "TestDatabases",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,7 @@ import Logging
 import PostgresNIO
 import SeatEngine
 import Synchronization
+import TestDatabases
 import Testing
 
 /// The group-commit journal on PostgreSQL: the same entries, the same rules as on SQLite (`JournalTests`,
