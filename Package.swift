@@ -154,6 +154,15 @@ let package = Package(
             ],
             swiftSettings: testSettings
         ),
+        // The services driven directly (no HTTP) on a manual clock, against SQLite and PostgreSQL.
+        .testTarget(
+            name: "BoxOfficeTests",
+            dependencies: [
+                "BoxOffice", "BoxOfficeStore", "SeatEngine", "BoxOfficeTestSupport", "TestDatabases",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testSettings
+        ),
         .testTarget(
             name: "BoxOfficeServerTests",
             dependencies: [
