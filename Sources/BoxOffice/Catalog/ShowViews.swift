@@ -2,20 +2,6 @@ import BoxOfficeStore
 import SeatEngine
 import Foundation
 
-/// Where a show's live seat statuses come from: the seat engine (`BookingService`).
-public protocol SeatStatusSource: Sendable {
-    /// The show's version and the status of each seat that is not available.
-    func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus])
-    /// The show's last durable version (cheaper than its statuses).
-    func version(of show: Show) async throws -> Int64
-}
-
-extension SeatStatusSource {
-    public func version(of show: Show) async throws -> Int64 {
-        try await seatStatuses(of: show).version
-    }
-}
-
 /// A show as the API returns it: the show's own fields, plus its live `version` and
 /// `availability: {available, held, booked, total}` (and, in `GET /api/shows/:id`, every seat with its status).
 public struct ShowView: Encodable, Sendable {
