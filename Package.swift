@@ -122,17 +122,45 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test support, in no product: the manual clock and the seeded generator every test target shares.
+        .target(
+            name: "BoxOfficeTestSupport",
+            dependencies: ["SeatEngine"],
+            path: "Tests/BoxOfficeTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Test support, in no product: fresh databases for suites that run against both stores (a temporary SQLite
+        // file; a new PostgreSQL database of the test cluster when BOXOFFICE_TEST_POSTGRES_URL names one).
+        .target(
+            name: "TestDatabases",
+            dependencies: [
+                "BoxOfficeStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestDatabases",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SeatEngineTests",
-            dependencies: ["SeatEngine"],
+            dependencies: ["SeatEngine", "BoxOfficeTestSupport"],
             swiftSettings: testSettings
         ),
         .testTarget(
             name: "BoxOfficeStoreTests",
             dependencies: [
-                "BoxOfficeStore", "SeatEngine",
+                "BoxOfficeStore", "SeatEngine", "TestDatabases",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: testSettings
+        ),
+        // The services driven directly (no HTTP) on a manual clock, against SQLite and PostgreSQL.
+        .testTarget(
+            name: "BoxOfficeTests",
+            dependencies: [
+                "BoxOffice", "BoxOfficeStore", "SeatEngine", "BoxOfficeTestSupport", "TestDatabases",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: testSettings
@@ -143,6 +171,7 @@ let package = Package(
                 "BoxOfficeServer",
                 "BoxOffice",
                 "BoxOfficeStore",
+                "BoxOfficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "WSCompression", package: "swift-websocket"),

@@ -85,7 +85,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let payments = PaymentService(
         booking: bookings, payments: stores.payments, journal: stores.journal,
         gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
-    let catalog = CatalogService(catalog: catalogStore, seats: bookings)
+    let catalog = CatalogService(catalog: catalogStore, seats: bookings, counts: stores.live)
     if options.demo {
         let seeded = try await stores.catalog.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
         logger.info(seeded ? "demo catalog written" : "database already has a catalog; --demo changed nothing")

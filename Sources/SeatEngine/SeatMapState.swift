@@ -1,4 +1,5 @@
-/// Durable-state seed for an actor (what the server rebuilds from SQLite on load).
+/// A show's durable seat state: what the store reads back from disk (`BookingStore.seatState`) and an actor is
+/// rebuilt from on load.
 public struct SeatMapState: Sendable, Equatable {
     /// The show's highest journaled version.
     public var version: Int64

@@ -1,19 +1,8 @@
+import BoxOfficeTestSupport
 import Foundation
 import Testing
 
 @testable import BoxOfficeServer
-
-/// A small seeded generator, so a failing case can be replayed from the seed in the message.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Fuzzing the WebSocket message decoder", .timeLimit(.minutes(1)))
 struct LiveRequestFuzzTests {
@@ -30,7 +19,7 @@ struct LiveRequestFuzzTests {
     @Test("20,000 seeded mutations and random strings: the decoder never crashes, and every answer is a request or a coded error")
     func mutations() {
         for seed in UInt64(1)...4 {
-            var random = SplitMix(state: seed)
+            var random = SplitMix64(seed: seed)
             for step in 0..<5_000 {
                 var text = Self.valid.randomElement(using: &random)!
                 switch Int.random(in: 0..<4, using: &random) {

@@ -1,5 +1,6 @@
 import BoxOfficeStore
 import Foundation
+import TestDatabases
 import Testing
 
 /// Every test runs against each store (`StoreKind.available`): SQLite, and PostgreSQL in `scripts/test`.

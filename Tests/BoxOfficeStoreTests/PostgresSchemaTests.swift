@@ -2,70 +2,10 @@ import BoxOfficeStore
 import Foundation
 import Logging
 import PostgresNIO
+import TestDatabases
 import Testing
 
 private typealias Database = TestPostgres.Database
-
-/// The throwaway cluster `scripts/test` starts (`scripts/postgres-cluster`) and names in `BOXOFFICE_TEST_POSTGRES_URL`.
-enum TestPostgres {
-    /// postgres-nio has a `PostgresDatabase` protocol of its own.
-    typealias Database = BoxOfficeStore.PostgresDatabase
-
-    static let urlText = ProcessInfo.processInfo.environment["BOXOFFICE_TEST_POSTGRES_URL"]
-    static var isConfigured: Bool { urlText != nil }
-    static let logger = {
-        var logger = Logger(label: "postgres-tests")
-        logger.logLevel = .warning
-        return logger
-    }()
-
-    /// Runs `body` on a new, empty database of the cluster, dropped afterwards (also when `body` throws).
-    static func withFreshDatabase(_ body: (PostgresURL) async throws -> Void) async throws {
-        let server = try PostgresURL(parsing: try #require(urlText))
-        var fresh = server
-        fresh.database = "boxoffice_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        // An identifier cannot be a bound parameter; this name is ours, of letters, digits and '_' only.
-        try await administer(server, "CREATE DATABASE \(unescaped: fresh.database)")
-        do {
-            try await body(fresh)
-        } catch {
-            try? await administer(server, "DROP DATABASE \(unescaped: fresh.database) WITH (FORCE)")
-            throw error
-        }
-        try await administer(server, "DROP DATABASE \(unescaped: fresh.database) WITH (FORCE)")
-    }
-
-    /// Runs one statement on a connection of its own (CREATE/DROP DATABASE cannot run inside a transaction or pool).
-    private static func administer(_ server: PostgresURL, _ statement: PostgresQuery) async throws {
-        let configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.user, password: server.password, database: server.database,
-            tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        do {
-            for try await _ in try await connection.query(statement, logger: logger) {}
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try await connection.close()
-    }
-
-    /// Runs the pools of `databases` (not migrated) for the length of `body`.
-    static func withRunning<Result>(_ databases: [Database], _ body: () async throws -> Result) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for database in databases { group.addTask { await database.run() } }
-            defer { group.cancelAll() }
-            return try await body()
-        }
-    }
-
-    /// A fresh database, migrated, for the length of `body`.
-    static func withMigrated(_ body: (Database) async throws -> Void) async throws {
-        try await withFreshDatabase { url in
-            try await Database.withOpened(url: url, logger: logger, body)
-        }
-    }
-}
 
 // MARK: - Schema
 

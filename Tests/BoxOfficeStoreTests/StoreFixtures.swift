@@ -1,10 +1,10 @@
 import BoxOfficeStore
 import Foundation
+import TestDatabases
 
 /// A database on a fresh temporary file, removed by nobody: the OS cleans its temp folder.
 func temporaryDatabase(durability: Durability = .full) throws -> BoxOfficeDatabase {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-store-\(UUID().uuidString)")
-    return try BoxOfficeDatabase(path: folder.appendingPathComponent("test.sqlite").path, durability: durability)
+    try BoxOfficeDatabase(path: temporaryDatabasePath(), durability: durability)
 }
 
 let smallLayout = SeatLayout(

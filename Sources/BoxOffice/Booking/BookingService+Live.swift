@@ -7,10 +7,4 @@ extension BookingService {
         guard let actor = try await actors.actor(for: showId) else { return nil }
         return await actor.snapshot()
     }
-
-    /// The show's committed counts, at one version; nil for an unknown show.
-    public func counts(showId: String) async throws -> SeatCounts? {
-        guard let actor = try await actors.actor(for: showId) else { return nil }
-        return await actor.counts()
-    }
 }

@@ -29,8 +29,7 @@ public final class BookingService: Sendable {
         self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock] showId in
             // The seat numbers come from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
-            let durable = try await bookings.seatState(showId: showId)
-            let state = SeatMapState(version: durable.version, holds: durable.holds, booked: durable.booked)
+            let state = try await bookings.seatState(showId: showId)
             return try await ShowActor(
                 show: showId, seats: show.seats.map(\.seatNumber), state: state,
                 journal: ShowJournal(journal: journal, feed: feed), clock: clock)
@@ -210,10 +209,6 @@ extension BookingService: SeatStatusSource {
         for seat in snapshot.held { taken[seat] = .held }
         for seat in snapshot.booked { taken[seat] = .booked }
         return (snapshot.version, taken)
-    }
-
-    public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
-        try await bookings.counts(showIds: shows.map(\.id))
     }
 
     public func version(of show: Show) async throws -> Int64 {

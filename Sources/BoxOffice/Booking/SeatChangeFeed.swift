@@ -4,9 +4,3 @@ import SeatEngine
 public protocol SeatChangeFeed: Sendable {
     func publish(_ change: SeatChange)
 }
-
-/// A feed nobody listens to.
-public struct SilentFeed: SeatChangeFeed {
-    public init() {}
-    public func publish(_ change: SeatChange) {}
-}

@@ -5,12 +5,16 @@ import Foundation
 /// Browsing (cities, movies, theatres, shows) and the admin's edits of the catalog.
 public struct CatalogService: Sendable {
     let catalog: any CatalogStore
+    /// Live statuses of one show's seats, from its actor.
     let seats: any SeatStatusSource
+    /// Durable counts of many shows at once, for lists: one read, no actor loaded.
+    let counts: any LiveStore
     let clock: any EngineClock
 
-    public init(catalog: any CatalogStore, seats: any SeatStatusSource, clock: any EngineClock = SystemClock()) {
+    public init(catalog: any CatalogStore, seats: any SeatStatusSource, counts: any LiveStore, clock: any EngineClock = SystemClock()) {
         self.catalog = catalog
         self.seats = seats
+        self.counts = counts
         self.clock = clock
     }
 
@@ -40,13 +44,10 @@ public struct CatalogService: Sendable {
 
     public func shows(_ filter: ShowFilter, page: PageRequest) async throws -> Page<ShowView> {
         let shows = try await catalog.shows(filter, page: page, now: clock.now)
-        let counts = try await seats.counts(of: shows.items)
+        let byShow = try await counts.availability(showIds: shows.items.map(\.id))
         return shows.map { show in
-            let taken = counts[show.id]
-            let held = taken?.held ?? 0
-            let booked = taken?.booked ?? 0
-            let availability = Availability(available: show.totalSeats - held - booked, held: held, booked: booked, total: show.totalSeats)
-            return ShowView(show: show, version: taken?.version ?? 0, availability: availability, seats: nil)
+            // Shows are never deleted, so each is counted; the fallback (unsold, version 0) only keeps the page whole.
+            ShowView(show: show, counts: byShow[show.id] ?? SeatCounts(available: show.totalSeats, total: show.totalSeats), seats: nil)
         }
     }
 
@@ -65,14 +66,14 @@ public struct CatalogService: Sendable {
     /// The show with every seat and its status: one read of the show, one of the seat statuses.
     public func showDetail(id: String) async throws -> ShowView {
         let loaded = try await loadedShow(id: id)
-        let (version, statuses, counts) = try await seatStatuses(of: loaded)
+        let (statuses, counts) = try await seatStatuses(of: loaded)
         var seatViews = [SeatView]()
         seatViews.reserveCapacity(loaded.seats.count)
         for (seat, status) in zip(loaded.seats, statuses) {
             seatViews.append(
                 SeatView(seatNumber: seat.seatNumber, row: seat.row, column: seat.column, category: seat.category, price: seat.price, status: status))
         }
-        return ShowView(show: loaded.show, version: version, availability: counts, seats: seatViews)
+        return ShowView(show: loaded.show, counts: counts, seats: seatViews)
     }
 
     /// The show's last durable version: what a rendered seat map of `show` is current for.
@@ -80,49 +81,34 @@ public struct CatalogService: Sendable {
         try await seats.version(of: show.show)
     }
 
-    /// The status of every seat of `show` (in `show.seats` order) and their counts, all at one version.
-    public func seatStatuses(of show: LoadedShow) async throws -> (version: Int64, statuses: [SeatStatus], availability: Availability) {
+    /// The status of every seat of `show` (in `show.seats` order) and their counts, all at the counts' version.
+    public func seatStatuses(of show: LoadedShow) async throws -> (statuses: [SeatStatus], counts: SeatCounts) {
         let (version, taken) = try await seats.seatStatuses(of: show.show)
         var statuses = [SeatStatus](repeating: .available, count: show.seats.count)
-        var counts = Availability(available: show.seats.count, held: 0, booked: 0, total: show.seats.count)
+        var counts = SeatCounts(version: version, available: show.seats.count, total: show.seats.count)
         for (seatNumber, status) in taken where status != .available {
             guard let position = show.seatIndex[seatNumber], statuses[position] == .available else { continue }
             statuses[position] = status
             counts.available -= 1
             if status == .held { counts.held += 1 } else { counts.booked += 1 }
         }
-        return (version, statuses, counts)
+        return (statuses, counts)
     }
 
     public func availability(showId: String) async throws -> AvailabilityView {
         let loaded = try await loadedShow(id: showId)
         let show = loaded.show
         let (version, taken) = try await seats.seatStatuses(of: show)
-        var total = Availability(available: 0, held: 0, booked: 0, total: 0)
-        var byCategory = [String: Availability]()
+        var total = SeatCounts(version: version)
+        var byCategory = [String: SeatCounts]()
         for seat in loaded.seats {
             let status = taken[seat.seatNumber] ?? .available
             total.add(status)
-            byCategory[seat.category, default: Availability(available: 0, held: 0, booked: 0, total: 0)].add(status)
+            byCategory[seat.category, default: SeatCounts(version: version)].add(status)
         }
         let categories = show.layout.categories.map { category in
-            let counts = byCategory[category.name] ?? Availability(available: 0, held: 0, booked: 0, total: 0)
-            return AvailabilityView.Category(
-                name: category.name, price: category.price, available: counts.available, held: counts.held, booked: counts.booked,
-                total: counts.total)
+            AvailabilityView.Category(name: category.name, price: category.price, counts: byCategory[category.name] ?? SeatCounts(version: version))
         }
-        return AvailabilityView(
-            available: total.available, held: total.held, booked: total.booked, total: total.total, version: version, categories: categories)
-    }
-}
-
-extension Availability {
-    mutating func add(_ status: SeatStatus) {
-        total += 1
-        switch status {
-        case .available: available += 1
-        case .held: held += 1
-        case .booked: booked += 1
-        }
+        return AvailabilityView(counts: total, categories: categories)
     }
 }

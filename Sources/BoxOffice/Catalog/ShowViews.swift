@@ -2,50 +2,18 @@ import BoxOfficeStore
 import SeatEngine
 import Foundation
 
-/// A show's seats by status: `{available, held, booked, total}`.
-public struct Availability: Codable, Sendable, Equatable {
-    public var available: Int
-    public var held: Int
-    public var booked: Int
-    public var total: Int
-
-    public init(available: Int, held: Int, booked: Int, total: Int) {
-        self.available = available
-        self.held = held
-        self.booked = booked
-        self.total = total
-    }
-}
-
-/// Where a show's seat statuses come from (the seat engine once it runs; nothing is sold before).
-public protocol SeatStatusSource: Sendable {
-    /// The show's version and the status of each seat that is not available.
-    func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus])
-    /// Counts for many shows at once (one query, not one per show); shows missing from the answer have nothing taken.
-    func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
-    /// The show's last durable version (cheaper than its statuses).
-    func version(of show: Show) async throws -> Int64
-}
-
-extension SeatStatusSource {
-    public func version(of show: Show) async throws -> Int64 {
-        try await seatStatuses(of: show).version
-    }
-}
-
-/// A show as the API returns it: the show's own fields, plus its live `version` and `availability`
-/// (and, in `GET /api/shows/:id`, every seat with its status).
+/// A show as the API returns it: the show's own fields, plus its live `version` and
+/// `availability: {available, held, booked, total}` (and, in `GET /api/shows/:id`, every seat with its status).
 public struct ShowView: Encodable, Sendable {
     public var show: Show
-    public var version: Int64
-    public var availability: Availability
+    /// The show's seat counts at its live version: `version` and `availability` in the JSON.
+    public var counts: SeatCounts
     /// Only in `GET /api/shows/:id`.
     public var seats: [SeatView]?
 
-    init(show: Show, version: Int64, availability: Availability, seats: [SeatView]?) {
+    init(show: Show, counts: SeatCounts, seats: [SeatView]?) {
         self.show = show
-        self.version = version
-        self.availability = availability
+        self.counts = counts
         self.seats = seats
     }
 
@@ -53,11 +21,19 @@ public struct ShowView: Encodable, Sendable {
         case version, availability, seats
     }
 
+    private enum AvailabilityKeys: String, CodingKey {
+        case available, held, booked, total
+    }
+
     public func encode(to encoder: any Encoder) throws {
         try show.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(version, forKey: .version)
-        try container.encode(availability, forKey: .availability)
+        try container.encode(counts.version, forKey: .version)
+        var availability = container.nestedContainer(keyedBy: AvailabilityKeys.self, forKey: .availability)
+        try availability.encode(counts.available, forKey: .available)
+        try availability.encode(counts.held, forKey: .held)
+        try availability.encode(counts.booked, forKey: .booked)
+        try availability.encode(counts.total, forKey: .total)
         try container.encodeIfPresent(seats, forKey: .seats)
     }
 }
@@ -72,7 +48,7 @@ public struct SeatView: Encodable, Sendable {
     public var status: SeatStatus
 }
 
-/// `GET /api/shows/:id/availability`.
+/// `GET /api/shows/:id/availability`: the show's counts, flat, then each price category's.
 public struct AvailabilityView: Encodable, Sendable {
     /// Counts of one price category.
     public struct Category: Encodable, Sendable {
@@ -82,6 +58,15 @@ public struct AvailabilityView: Encodable, Sendable {
         public var held: Int
         public var booked: Int
         public var total: Int
+
+        init(name: String, price: Int, counts: SeatCounts) {
+            self.name = name
+            self.price = price
+            self.available = counts.available
+            self.held = counts.held
+            self.booked = counts.booked
+            self.total = counts.total
+        }
     }
 
     public var available: Int
@@ -90,11 +75,13 @@ public struct AvailabilityView: Encodable, Sendable {
     public var total: Int
     public var version: Int64
     public var categories: [Category]
-}
 
-/// A source for a catalog with no sales yet: every seat available, version 0.
-public struct NothingSold: SeatStatusSource {
-    public init() {}
-    public func seatStatuses(of show: Show) async throws -> (version: Int64, taken: [String: SeatStatus]) { (0, [:]) }
-    public func counts(of shows: [Show]) async throws -> [String: (version: Int64, held: Int, booked: Int)] { [:] }
+    init(counts: SeatCounts, categories: [Category]) {
+        self.available = counts.available
+        self.held = counts.held
+        self.booked = counts.booked
+        self.total = counts.total
+        self.version = counts.version
+        self.categories = categories
+    }
 }

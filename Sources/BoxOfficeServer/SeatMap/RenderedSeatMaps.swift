@@ -1,6 +1,7 @@
 import BoxOffice
 import BoxOfficeStore
 import NIOCore
+import SeatEngine
 
 /// The encoded `GET /api/shows/:id` body of each show, kept per (loaded show revision, seat version).
 ///
@@ -34,8 +35,8 @@ actor RenderedSeatMaps {
         let template = try cachedTemplate ?? SeatMapTemplate(show)
         // Statuses and counts at one version (possibly newer than the one looked up): the body is stored under theirs.
         let seats = try await catalog.seatStatuses(of: show)
-        let rendered = template.render(version: seats.version, statuses: seats.statuses, availability: seats.availability)
-        if cacheable { await store(show.show.id, template: template, version: seats.version, body: rendered) }
+        let rendered = template.render(statuses: seats.statuses, counts: seats.counts)
+        if cacheable { await store(show.show.id, template: template, version: seats.counts.version, body: rendered) }
         return rendered
     }
 

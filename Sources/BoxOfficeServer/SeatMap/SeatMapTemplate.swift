@@ -45,20 +45,20 @@ struct SeatMapTemplate: Sendable {
 
     enum TemplateError: Error { case unexpectedEncoding }
 
-    /// The whole body at one version: `statuses` in the show's seat order, `availability` their counts.
-    func render(version: Int64, statuses: [SeatStatus], availability: Availability) -> ByteBuffer {
+    /// The whole body at one version: `statuses` in the show's seat order, `counts` their counts at that version.
+    func render(statuses: [SeatStatus], counts: SeatCounts) -> ByteBuffer {
         var buffer = ByteBufferAllocator().buffer(capacity: head.count + seatBytes.count + statuses.count * 14 + 160)
         buffer.writeBytes(head)
         buffer.writeString(#","version":"#)
-        buffer.writeString(String(version))
+        buffer.writeString(String(counts.version))
         buffer.writeString(#","availability":{"available":"#)
-        buffer.writeString(String(availability.available))
+        buffer.writeString(String(counts.available))
         buffer.writeString(#","held":"#)
-        buffer.writeString(String(availability.held))
+        buffer.writeString(String(counts.held))
         buffer.writeString(#","booked":"#)
-        buffer.writeString(String(availability.booked))
+        buffer.writeString(String(counts.booked))
         buffer.writeString(#","total":"#)
-        buffer.writeString(String(availability.total))
+        buffer.writeString(String(counts.total))
         buffer.writeString(#"},"seats":["#)
         seatBytes.withUnsafeBytes { all in
             var start = 0

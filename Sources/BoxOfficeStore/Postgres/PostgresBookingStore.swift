@@ -33,7 +33,7 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
-    public func seatState(showId: String) async throws -> DurableSeatState {
+    public func seatState(showId: String) async throws -> SeatMapState {
         var version: Int64 = 0
         for try await last in try await connections.query(
             "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger
@@ -56,7 +56,7 @@ public struct PostgresBookingStore: BookingStore {
                 holds[bookingId] = Hold(booking: bookingId, user: userId, seats: [seat], expiresAt: expiresAt)
             }
         }
-        return DurableSeatState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
+        return SeatMapState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
     }
 
     /// Shows with pending bookings: the partial index bookings_pending.
@@ -66,28 +66,6 @@ public struct PostgresBookingStore: BookingStore {
             "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending'", logger: logger
         ).decode(String.self) { shows.append(show) }
         return shows
-    }
-
-    /// Version, held and booked counts for many shows: two grouped reads over `= ANY($1)`.
-    public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
-        guard !showIds.isEmpty else { return [:] }
-        var result = [String: (version: Int64, held: Int, booked: Int)]()
-        for try await (show, state, count) in try await connections.query(
-            """
-            SELECT showId, state, COUNT(*) FROM bookingSeats
-            WHERE showId = ANY(\(showIds)) AND state IN ('held', 'booked') GROUP BY showId, state
-            """, logger: logger
-        ).decode((String, String, Int).self) {
-            var entry = result[show] ?? (0, 0, 0)
-            if state == BookingSeat.State.held.rawValue { entry.held = count } else { entry.booked = count }
-            result[show] = entry
-        }
-        for try await (show, version) in try await connections.query(
-            "SELECT showId, MAX(version) FROM seatChanges WHERE showId = ANY(\(showIds)) GROUP BY showId", logger: logger
-        ).decode((String, Int64).self) {
-            result[show, default: (0, 0, 0)].version = version
-        }
-        return result
     }
 
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`), as `SQLiteBookingStore` makes it.

@@ -28,7 +28,7 @@ public struct SQLiteBookingStore: BookingStore {
     }
 
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
-    public func seatState(showId: String) async throws -> DurableSeatState {
+    public func seatState(showId: String) async throws -> SeatMapState {
         try await database.pool.read { db in
             // Cached statements: every show load runs these two, so each reader compiles them once.
             let version = try Int64.fetchOne(db.cachedStatement(sql: RecoveryQueries.lastVersion), arguments: [showId]) ?? 0
@@ -50,7 +50,7 @@ public struct SQLiteBookingStore: BookingStore {
                     holds[bookingId] = Hold(booking: bookingId, user: row[3], seats: [seat], expiresAt: row[4])
                 }
             }
-            return DurableSeatState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
+            return SeatMapState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)
         }
     }
 
@@ -58,20 +58,6 @@ public struct SQLiteBookingStore: BookingStore {
     public func showsWithLiveHolds() async throws -> [String] {
         try await database.pool.read { db in
             try String.fetchAll(db, sql: RecoveryQueries.showsWithLiveHolds)
-        }
-    }
-
-    /// Version, held and booked counts for many shows in one query.
-    public func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)] {
-        guard !showIds.isEmpty else { return [:] }
-        return try await database.pool.read { db in
-            let taken = try SeatCountQueries.taken(showIds, in: db)
-            let versions = try SeatCountQueries.versions(showIds, in: db)
-            var result = [String: (version: Int64, held: Int, booked: Int)]()
-            for show in Set(taken.keys).union(versions.keys) {
-                result[show] = (versions[show] ?? 0, taken[show]?.held ?? 0, taken[show]?.booked ?? 0)
-            }
-            return result
         }
     }
 }

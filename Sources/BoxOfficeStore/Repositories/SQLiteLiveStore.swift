@@ -29,24 +29,7 @@ public struct SQLiteLiveStore: LiveStore {
     /// Unknown ids are left out.
     public func availability(showIds: [String]) async throws -> [String: SeatCounts] {
         guard !showIds.isEmpty else { return [:] }
-        return try await database.pool.read { db in
-            let ids = IdList(showIds)
-            var result = [String: SeatCounts]()
-            for row in try Row.fetchAll(ids.statement("SELECT id, totalSeats FROM shows WHERE id IN (\(ids.marks))", in: db), arguments: ids.arguments) {
-                let total: Int = row["totalSeats"]
-                result[row["id"]] = SeatCounts(version: 0, available: total, held: 0, booked: 0, total: total)
-            }
-            // bookingSeats holds one row per held or booked seat; released seats have no row.
-            for (show, taken) in try SeatCountQueries.taken(showIds, in: db) {
-                guard var counts = result[show] else { continue }
-                counts.held = taken.held
-                counts.booked = taken.booked
-                counts.available = counts.total - taken.held - taken.booked
-                result[show] = counts
-            }
-            for (show, version) in try SeatCountQueries.versions(showIds, in: db) { result[show]?.version = version }
-            return result
-        }
+        return try await database.pool.read { db in try SeatCountQueries.counts(showIds, in: db) }
     }
 
     /// The show's last `limit` journaled changes, oldest first.

@@ -1,33 +1,34 @@
 import GRDB
+import SeatEngine
 
-/// The two reads behind every "how full are these shows" answer, shared by the catalog lists and the kiosk feed.
-/// Statements are cached per connection, for lists padded to a power of two (`IdList`): every kiosk that watches a
-/// board asks them again.
+/// The reads behind every "how full are these shows" answer (the catalog's show lists and the kiosk feed), in the
+/// caller's transaction so each count matches its version. Statements are cached per connection, for lists padded to a
+/// power of two (`IdList`): every kiosk that watches a board asks them again.
 enum SeatCountQueries {
-    /// Held and booked seats per show, for the shows among `showIds` that have any.
-    /// The state condition lets SQLite use the partial index bookingSeats_live instead of scanning every seat.
-    static func taken(_ showIds: [String], in db: Database) throws -> [String: (held: Int, booked: Int)] {
-        var result = [String: (held: Int, booked: Int)]()
+    /// Counts of each known show among `showIds`; unknown ids are left out.
+    static func counts(_ showIds: [String], in db: Database) throws -> [String: SeatCounts] {
         let ids = IdList(showIds)
-        let sql = """
+        var result = [String: SeatCounts]()
+        for row in try Row.fetchAll(ids.statement("SELECT id, totalSeats FROM shows WHERE id IN (\(ids.marks))", in: db), arguments: ids.arguments) {
+            let total: Int = row["totalSeats"]
+            result[row["id"]] = SeatCounts(available: total, total: total)
+        }
+        // bookingSeats holds one row per held or booked seat; released seats have no row. The state condition lets
+        // SQLite use the partial index bookingSeats_live instead of scanning every seat.
+        let taken = """
             SELECT showId, state, COUNT(*) AS n FROM bookingSeats
             WHERE showId IN (\(ids.marks)) AND state IN ('held', 'booked') GROUP BY showId, state
             """
-        for row in try Row.fetchAll(ids.statement(sql, in: db), arguments: ids.arguments) {
+        for row in try Row.fetchAll(ids.statement(taken, in: db), arguments: ids.arguments) {
             let show: String = row["showId"]
-            var entry = result[show] ?? (0, 0)
-            if row["state"] as String == BookingSeat.State.held.rawValue { entry.held = row["n"] } else { entry.booked = row["n"] }
-            result[show] = entry
+            guard var counts = result[show] else { continue }
+            let seats: Int = row["n"]
+            if row["state"] as String == BookingSeat.State.held.rawValue { counts.held = seats } else { counts.booked = seats }
+            counts.available = counts.total - counts.held - counts.booked
+            result[show] = counts
         }
-        return result
-    }
-
-    /// The last journaled version per show, for the shows among `showIds` that have changed at all.
-    static func versions(_ showIds: [String], in db: Database) throws -> [String: Int64] {
-        var result = [String: Int64]()
-        let ids = IdList(showIds)
-        let sql = "SELECT showId, MAX(version) AS v FROM seatChanges WHERE showId IN (\(ids.marks)) GROUP BY showId"
-        for row in try Row.fetchAll(ids.statement(sql, in: db), arguments: ids.arguments) { result[row["showId"]] = row["v"] }
+        let versions = "SELECT showId, MAX(version) AS v FROM seatChanges WHERE showId IN (\(ids.marks)) GROUP BY showId"
+        for row in try Row.fetchAll(ids.statement(versions, in: db), arguments: ids.arguments) { result[row["showId"]]?.version = row["v"] }
         return result
     }
 }

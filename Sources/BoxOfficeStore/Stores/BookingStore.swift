@@ -1,27 +1,18 @@
 import Foundation
 import SeatEngine
 
-/// Bookings as services read them: one booking, a user's history, a show's durable seat state, counts, sales.
+/// Bookings as services read them: one booking, a user's history, a show's durable seat state, sales.
 /// Writes go through the `Journal`. `SQLiteBookingStore` implements it.
 public protocol BookingStore: Sendable {
     func booking(id: String) async throws -> Booking?
     /// A user's bookings, newest first.
     func bookings(userId: String, page: PageRequest) async throws -> Page<Booking>
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
-    func seatState(showId: String) async throws -> DurableSeatState
+    func seatState(showId: String) async throws -> SeatMapState
     /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
     func showsWithLiveHolds() async throws -> [String]
-    /// Version, held and booked counts for many shows at once.
-    func counts(showIds: [String]) async throws -> [String: (version: Int64, held: Int, booked: Int)]
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).
     func salesReport(from: String, to: String, currency: String) async throws -> SalesReport
-}
-
-/// What a show's seats look like on disk: the durable state a `ShowActor` is rebuilt from.
-public struct DurableSeatState: Sendable {
-    public var version: Int64
-    public var holds: [Hold]
-    public var booked: [String: [String]]
 }
 
 /// Payment attempts as services read them. Writes go through the `Journal` (`PaymentStep`).

@@ -1,6 +1,7 @@
 // An in-memory journal modelled on the real writer: commits queue synchronously in call order, and one writer
 // concludes them in that order, failing every later queued change of the show once one fails.
 
+import BoxOfficeTestSupport
 import SeatEngine
 
 /// A commit waiting for the writer.

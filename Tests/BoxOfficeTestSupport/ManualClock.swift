@@ -1,3 +1,4 @@
+import SeatEngine
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -8,8 +9,8 @@ import Foundation
 
 /// Test clock: time moves only when `advance` is called, which wakes every sleeper whose deadline has come, in deadline order.
 ///
-/// `EngineClock.now` is synchronous, so an actor cannot hold the time; a `Mutex` guards it instead. This is the only
-/// lock in the engine, and it is test infrastructure: production code runs on `SystemClock`.
+/// `EngineClock.now` is synchronous, so an actor cannot hold the time; a `Mutex` guards it instead. Test infrastructure
+/// only (it lives in this test-support target, not in `SeatEngine`): production code runs on `SystemClock`.
 public final class ManualClock: EngineClock {
     private struct Sleeper {
         let id: UInt64

@@ -1,0 +1,115 @@
+import BoxOffice
+import BoxOfficeStore
+import BoxOfficeTestSupport
+import Foundation
+import Logging
+import SeatEngine
+import TestDatabases
+import Testing
+
+/// The services over fresh stores of one kind, on a manual clock, with one show on sale tomorrow: a screen of rows A
+/// (Silver, 100) and B (Gold, 200), four seats each.
+struct ServiceFixture: Sendable {
+    static let holdSeconds = 300
+
+    let stores: Stores
+    let clock: ManualClock
+    let feed: RecordedFeed
+    let accounts: AccountService
+    let bookings: BookingService
+    let payments: PaymentService
+    let show: Show
+
+    /// A newly registered user's id.
+    func user(_ name: String) async throws -> String {
+        let input = RegisterInput(name: name, email: "\(name.lowercased())-\(UUID().uuidString.prefix(8))@example.com", password: "password-123")
+        return try await accounts.register(input).id
+    }
+
+    /// Holds `seats` of the show for `user`.
+    func lock(_ user: String, _ seats: [String], answer: AnswerRecipe<Booking>? = nil) async throws -> Booking {
+        try await bookings.lock(userId: user, LockSeatsInput(showId: show.id, seats: seats), answer: answer)
+    }
+
+    /// Pays for `booking` by UPI (no card, always approved by the simulated gateway): the completed payment.
+    func pay(_ user: String, _ booking: Booking, answer: AnswerRecipe<Payment>? = nil) async throws -> Payment {
+        let payment = try await payments.initiate(userId: user, InitiatePaymentInput(bookingId: booking.id, paymentMethod: "upi"))
+        return try await payments.process(userId: user, paymentId: payment.id, ProcessPaymentInput(), answer: answer)
+    }
+
+    /// The show's seats as the store has them durably (what a restarted server would rebuild the show from).
+    func durableSeats() async throws -> SeatMapState {
+        try await stores.bookings.seatState(showId: show.id)
+    }
+}
+
+private let logger: Logger = {
+    var logger = Logger(label: "service-tests")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// Runs `body` with the services over fresh stores of `kind` (a new SQLite file, or a new PostgreSQL database of the
+/// test cluster), then checks the money rules (`LedgerCheck`) over what it left.
+func withServices(on kind: StoreKind, _ body: (ServiceFixture) async throws -> Void) async throws {
+    switch kind {
+    case .sqlite:
+        let path = temporaryDatabasePath()
+        try await run(try Stores.sqlite(path: path, logger: logger), body)
+        #expect(try await LedgerCheck.violations(in: BoxOfficeDatabase(path: path)) == [])
+    case .postgres:
+        try await TestPostgres.withFreshDatabase { url in
+            try await run(try await Stores.postgres(url: url, logger: logger), body)
+            let violations = try await PostgresDatabase.withOpened(url: url, logger: logger) { try await LedgerCheck.violations(in: $0) }
+            #expect(violations == [])
+        }
+    }
+}
+
+/// Runs the stores' own services (the journal's writer, connection pools) for the length of `body`, and the
+/// services over them on a manual clock.
+private func run(_ stores: Stores, _ body: (ServiceFixture) async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for service in stores.services { group.addTask { try await service.run() } }
+        defer { group.cancelAll() }
+        let clock = ManualClock()
+        let feed = RecordedFeed()
+        let bookings = BookingService(
+            catalog: stores.catalog, bookings: stores.bookings, journal: stores.journal, feed: feed, clock: clock,
+            holdSeconds: ServiceFixture.holdSeconds, logger: logger)
+        let fixture = ServiceFixture(
+            stores: stores, clock: clock, feed: feed, accounts: AccountService(users: stores.accounts, hasher: PlainHasher(), clock: clock),
+            bookings: bookings,
+            payments: PaymentService(booking: bookings, payments: stores.payments, journal: stores.journal, gateway: SimulatedGateway(), clock: clock),
+            show: try await onSale(in: stores.catalog, at: clock.now))
+        do {
+            try await body(fixture)
+        } catch {
+            await bookings.shutdown()
+            throw error
+        }
+        await bookings.shutdown()
+    }
+}
+
+/// Writes a city, a movie, a theatre with one screen and a show starting a day after `now`; returns the show.
+private func onSale(in catalog: any CatalogStore, at now: Date) async throws -> Show {
+    let layout = SeatLayout(
+        rows: ["A", "B"], columns: 4, categories: [.init(name: "Silver", price: 100, rows: ["A"]), .init(name: "Gold", price: 200, rows: ["B"])])
+    let city = City(id: Identifier.make("cty", at: now), name: "Pune", state: "MH", timeZone: "Asia/Kolkata", createdAt: now, updatedAt: now)
+    let movie = Movie(
+        id: Identifier.make("mov", at: now), title: "Film", description: "About", genres: ["Drama"], languages: ["Hindi"], durationMinutes: 120,
+        rating: 8.1, releaseDate: "2026-12-01", posterUrl: nil, cityIds: [city.id], createdAt: now, updatedAt: now)
+    let theatre = Theatre(
+        id: Identifier.make("thr", at: now), name: "Screen One", cityId: city.id, address: "MG Road", amenities: [], createdAt: now, updatedAt: now)
+    let startsAt = now.addingTimeInterval(24 * 3600)
+    let show = Show(
+        id: Identifier.make("shw", at: now), movieId: movie.id, theatreId: theatre.id, screenNumber: 1, cityId: city.id, startsAt: startsAt,
+        endsAt: startsAt.addingTimeInterval(120 * 60), showDate: "2027-01-16", showTime: "13:30", language: "Hindi", format: "2D",
+        layout: layout, createdAt: now, updatedAt: now)
+    try await catalog.insert(city)
+    try await catalog.insert(movie)
+    try await catalog.insert(TheatreDetail(theatre: theatre, screens: [Screen(theatreId: theatre.id, screenNumber: 1, name: "Audi 1", layout: layout)]))
+    try await catalog.insert(show)
+    return show
+}
