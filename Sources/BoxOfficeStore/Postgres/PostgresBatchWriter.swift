@@ -26,7 +26,8 @@ struct PostgresBatchWriter: BatchWriter {
     func write(_ batch: [JournalEntry], knownVersions: [String: Int64]) async throws -> BatchOutcome {
         let commit = CommitGate()
         do {
-            // A batch takes milliseconds; one still running after seconds is stuck on a connection whose server is gone.
+            // A batch takes milliseconds; one still running after 5 s while the server does not answer a new connection is
+            // stuck on a connection whose server is gone.
             return try await database.connections.withConnection(workLimit: .seconds(5), overrun: { commit.overrun() }) { connection in
                 try await transaction(on: connection, commit: commit) { connection in
                     try await apply(batch, knownVersions: knownVersions, on: connection)
@@ -68,14 +69,17 @@ struct PostgresBatchWriter: BatchWriter {
     /// Whether transaction `xid` committed, asked on fresh connections until the server answers.
     private func committed(_ xid: String) async throws -> Bool {
         var attempts = 0
+        // Only a process being stopped ends this wait unanswered (the sleep throws); the batch is then reported failed,
+        // though it may have committed — recovery at the next start reads what did.
         while true {
-            try Task.checkCancellation()
             do {
-                let status = try await database.withProbeConnection { connection -> String? in
-                    for try await status in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)", logger: logger).decode(String?.self) {
-                        return status
+                let status = try await PostgresConnections.bounded(.seconds(3)) { [database, logger] in
+                    try await database.withProbeConnection { connection -> String? in
+                        for try await status in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)", logger: logger).decode(String?.self) {
+                            return status
+                        }
+                        return nil
                     }
-                    return nil
                 }
                 // "in progress": the server has not finished with it yet.
                 if status != "in progress" {

@@ -20,6 +20,9 @@ import Synchronization
 public final class PostgresConnections: Sendable {
     public let poolSize: Int
     let leaseTimeout: Duration
+    /// How long a read may take to its first row before it counts as an outage: longer than `leaseTimeout`, since
+    /// it includes the query's own work (a sales report), which a connection lease does not.
+    let readTimeout: Duration
     let probeInterval: Duration
     let retireAfter: Duration
     private let makeClient: @Sendable () -> PostgresClient
@@ -34,16 +37,20 @@ public final class PostgresConnections: Sendable {
         var downSince: ContinuousClock.Instant?
         var downReason = ""
         var inUse = 0
+        /// When a request last finished well (or a probe answered): requests in flight with no progress for long
+        /// make the watcher probe the server.
+        var lastProgress = ContinuousClock.now
         var counters = ConnectionPoolStatus.Counters()
     }
 
     init(
-        poolSize: Int, leaseTimeout: Duration = .seconds(5), probeInterval: Duration = .milliseconds(250),
+        poolSize: Int, leaseTimeout: Duration = .seconds(5), readTimeout: Duration = .seconds(15), probeInterval: Duration = .milliseconds(250),
         retireAfter: Duration = .seconds(30), logger: Logger, makeClient: @escaping @Sendable () -> PostgresClient,
         probe: @escaping @Sendable () async throws -> Void
     ) {
         self.poolSize = poolSize
         self.leaseTimeout = leaseTimeout
+        self.readTimeout = readTimeout
         self.probeInterval = probeInterval
         self.retireAfter = retireAfter
         self.logger = logger
@@ -70,7 +77,7 @@ public final class PostgresConnections: Sendable {
     public func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         try await perform { client in
             // A read may safely be abandoned: when the lease takes too long, the query is cancelled and dropped.
-            try await Self.race(self.leaseTimeout) { _ in try await client.query(query, logger: logger) }
+            try await Self.race(self.readTimeout) { _ in try await client.query(query, logger: logger) }
         }
     }
 
@@ -79,7 +86,8 @@ public final class PostgresConnections: Sendable {
     ///
     /// A connection whose server went away does not always fail what is waiting on it (seen with postgres-nio 1.33
     /// when the server is stopped under load: a query waits for ever, even after its connection is closed). So once
-    /// `body` has run for `workLimit`, its connection is closed and the caller gets `overrun()` at once: the error to
+    /// `body` has run for `workLimit` and the server does not answer a new connection (while it does, the work is only
+    /// slow and goes on), its connection is closed and the caller gets `overrun()` at once: the error to
     /// report for work that may or may not have happened (`PostgresBatchWriter` makes that exact: it never sends
     /// `COMMIT` once overrun, and resolves a `COMMIT` already sent).
     public func withConnection<Result: Sendable>(
@@ -92,10 +100,13 @@ public final class PostgresConnections: Sendable {
                 try await client.withConnection { connection in
                     guard lease.start() else { throw LeaseTimedOut() }
                     let watchdog = Task {
-                        try await Task.sleep(for: workLimit)
+                        // Slow is not stuck: while the server answers a new connection, the work may go on.
+                        repeat {
+                            try await Task.sleep(for: workLimit)
+                        } while (try? await Self.bounded(.seconds(3)) { try await self.probe() }) != nil
                         self.logger.error("a database request ran past its limit; closing its connection", metadata: ["limit": "\(workLimit)"])
-                        outcome.settle(.failure(overrun()))
                         try? await connection.close()
+                        outcome.settle(.failure(overrun()))
                     }
                     defer { watchdog.cancel() }
                     return try await body(connection)
@@ -106,9 +117,9 @@ public final class PostgresConnections: Sendable {
 
     /// `BEGIN`, `body`, `COMMIT` on one connection (`ROLLBACK` when `body` throws), through the gate.
     public func withTransaction<Result: Sendable>(
-        logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        logger: Logger, workLimit: Duration = .seconds(30), _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withConnection { connection in
+        try await withConnection(workLimit: workLimit) { connection in
             try await connection.withTransaction(logger: logger) { try await body($0) }
         }
     }
@@ -151,11 +162,13 @@ public final class PostgresConnections: Sendable {
         }
         defer { state.withLock { $0.inUse -= 1 } }
         do {
-            return try await operation(client)
+            let result = try await operation(client)
+            state.withLock { $0.lastProgress = .now }
+            return result
         } catch {
             if error is LeaseTimedOut {
-                markDown("no connection within \(leaseTimeout)")
-                throw PostgresUnreachable(reason: "no connection within \(leaseTimeout)")
+                markDown("no answer in time")
+                throw PostgresUnreachable(reason: "no answer in time")
             }
             if error is CommitOutcomeUnknown || error is WorkOverran || PostgresFailure.isUnavailable(error) {
                 markDown(PostgresFailure.reason(error))
@@ -204,17 +217,29 @@ public final class PostgresConnections: Sendable {
         }
     }
 
-    /// While the database is down, probes it; when it answers, lets requests through again.
+    /// While the database is down, probes it; when it answers, lets requests through again. While it is up but
+    /// requests are in flight and none has finished for `stallLimit`, probes it too: a server that died without
+    /// closing its connections leaves queries waiting with nothing to fail them.
     private func watch() async {
         var probeFailed = false
         while !Task.isCancelled {
             try? await Task.sleep(for: probeInterval)
             guard !isUp else {
                 probeFailed = false
+                let stalled = state.withLock { $0.inUse > 0 && ContinuousClock.now - $0.lastProgress > Self.stallLimit }
+                if stalled {
+                    do {
+                        try await Self.bounded(.seconds(3)) { try await self.probe() }
+                        state.withLock { $0.lastProgress = .now }
+                    } catch {
+                        markDown("requests stalled and the server does not answer a new connection")
+                    }
+                }
                 continue
             }
             do {
-                try await probe()
+                // Bounded: a probe can hang like any request on a server that is going away.
+                try await Self.bounded(.seconds(3)) { try await self.probe() }
             } catch {
                 probeFailed = true
                 continue
@@ -235,6 +260,8 @@ public final class PostgresConnections: Sendable {
         newPool.finish()
     }
 
+    static let stallLimit: Duration = .seconds(2)
+
     // MARK: Lease deadlines
 
     /// Runs `operation`; if it has not finished within `timeout` (and, given `lease`, has not started its work),
@@ -244,6 +271,11 @@ public final class PostgresConnections: Sendable {
     /// queued in postgres-nio's pool while it cannot connect is not always let go when cancelled: awaiting it would
     /// wait for the pool, which is what the deadline is for. A task left behind is bounded: its lease either arrives
     /// (then `LeaseRace` makes the body return at once and the connection goes back) or fails when the pool gives up.
+    /// `operation`, or `LeaseTimedOut` once `timeout` has passed (the operation is left behind).
+    static func bounded<Result: Sendable>(_ timeout: Duration, _ operation: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await race(timeout) { _ in try await operation() }
+    }
+
     private static func race<Result: Sendable>(
         _ timeout: Duration, unlessStarted lease: LeaseRace? = nil,
         _ operation: @escaping @Sendable (FirstOutcome<Result>) async throws -> Result

@@ -19,6 +19,9 @@ struct PostgresMigrator {
     /// cluster, which costs nothing since migrations are short.
     static let lockKey: Int64 = 0x426F_784F_6666_6963
 
+    /// A migration may wait for another node's (under the advisory lock) and rewrite a large table: give it an hour.
+    static let workLimit: Duration = .seconds(3600)
+
     let migrations: [PostgresMigration]
     let connections: PostgresConnections
     let logger: Logger
@@ -26,7 +29,7 @@ struct PostgresMigrator {
     /// Applies what is missing; returns the names this call applied (empty when another node did it, or nothing was new).
     /// Migrations the database has but this version does not know (a newer node ran them) are left alone.
     func migrate() async throws -> [String] {
-        try await connections.withTransaction(logger: logger) { connection in
+        try await connections.withTransaction(logger: logger, workLimit: Self.workLimit) { connection in
             try await lock(connection)
             try await run(
                 """
@@ -38,7 +41,7 @@ struct PostgresMigrator {
         }
         var applied: [String] = []
         for migration in migrations {
-            let didApply = try await connections.withTransaction(logger: logger) { connection in
+            let didApply = try await connections.withTransaction(logger: logger, workLimit: Self.workLimit) { connection in
                 try await lock(connection)
                 let rows = try await connection.query("SELECT 1 FROM migrations WHERE name = \(migration.name)", logger: logger)
                 for try await _ in rows { return false }
