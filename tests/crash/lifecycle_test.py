@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Lifecycle tests against the real binary: graceful shutdown on SIGTERM keeps every hold, idle and
-half-open connections do not starve service, and `boxoffice backup` copies the database while it serves.
+"""Lifecycle tests against the real binary: graceful shutdown on SIGTERM keeps every hold with its expiry, a hold
+whose time ran out while the server was down is expired at start, idle and half-open connections do not starve
+service, and `boxoffice backup` copies the database while it serves.
 
-    python3 tests/crash/lifecycle_test.py [path/to/boxoffice]
+    python3 tests/crash/lifecycle_test.py [path/to/boxoffice] [--postgres URL]
+
+With `--postgres URL` (a cluster's URL) each server gets a fresh database of that cluster instead of a SQLite file,
+and the SQLite-only backup test is left out.
 
 stdlib only; ends with `lifecycle: N passed, M failed`.
 """
@@ -10,6 +14,7 @@ import os
 import resource
 import signal
 import socket
+import subprocess
 import sqlite3
 import sys
 import tempfile
@@ -18,7 +23,9 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from crash_test import Server, call, free_port  # noqa: E402
 
-BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
+BIN = next((a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--postgres"),
+           ".build/debug/boxoffice")
+POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else None
 import crash_test  # noqa: E402
 
 crash_test.BIN = BIN
@@ -40,9 +47,18 @@ def test(name):
     return wrap
 
 
-def fresh_server():
+def fresh_database(workdir):
+    """A new SQLite file, or a new database of the PostgreSQL cluster."""
+    if not POSTGRES:
+        return os.path.join(workdir, "boxoffice.sqlite")
+    name = "boxoffice_life_" + os.path.basename(workdir).replace("-", "_").lower()
+    subprocess.run(["psql", POSTGRES, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
+def fresh_server(args=()):
     workdir = tempfile.mkdtemp(prefix="boxoffice-life-")
-    server = Server(os.path.join(workdir, "boxoffice.sqlite"), free_port())
+    server = Server(fresh_database(workdir), free_port(), log=os.path.join(workdir, "server.log"), args=args)
     server.start()
     status, body = call("POST", server.port, "/api/auth/register", {"name": "L", "email": "life@example.com", "password": "password-123"})
     assert status == 201, body
@@ -72,6 +88,24 @@ def graceful_shutdown():
     status, detail = call("GET", server.port, f"/api/shows/{show}")
     held = {s["seatNumber"] for s in detail["seats"] if s["status"] == "held"}
     assert held == set(SEATS[:2]), held
+    server.kill()
+
+
+@test("kill -9, then a restart after the hold's time ran out: the booking is expired and its seats free")
+def overdue_hold_expires_at_start():
+    server, token, show = fresh_server(args=("--hold-seconds", "5"))
+    status, booking = call("POST", server.port, "/api/bookings/lock-seats", {"showId": show, "seats": SEATS[:2]}, token)
+    assert status == 201, booking
+    server.kill()
+    time.sleep(5.5)
+    server.start()  # returns once /readyz says start-up recovery is done
+    status, after = call("GET", server.port, f"/api/bookings/{booking['id']}", token=token)
+    assert status == 200 and after["bookingStatus"] == "expired", after
+    status, detail = call("GET", server.port, f"/api/shows/{show}")
+    statuses = {s["seatNumber"]: s["status"] for s in detail["seats"]}
+    assert all(statuses[seat] == "available" for seat in SEATS[:2]), [statuses[seat] for seat in SEATS[:2]]
+    status, again = call("POST", server.port, "/api/bookings/lock-seats", {"showId": show, "seats": SEATS[:2]}, token)
+    assert status == 201, again
     server.kill()
 
 
@@ -163,8 +197,9 @@ def backup():
     server.kill()
 
 
-for case in (graceful_shutdown, idle_connections, idle_timeout, backup):
+cases = (graceful_shutdown, overdue_hold_expires_at_start, idle_connections, idle_timeout) + (() if POSTGRES else (backup,))
+for case in cases:
     case()
 failed = sum(1 for _, error in results if error)
-print(f"lifecycle: {len(results) - failed} passed, {failed} failed")
+print(f"{'lifecycle-postgres' if POSTGRES else 'lifecycle'}: {len(results) - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
