@@ -38,6 +38,23 @@ struct CatalogRepositoryTests {
         }
     }
 
+    @Test("lists come in one order on both stores: city names with ASCII case folded, theatre names by their bytes", arguments: StoreKind.available)
+    func order(store kind: StoreKind) async throws {
+        try await withCatalogStore(kind) { catalog in
+            for name in ["zurich", "Amsterdam", "berlin", "Zagreb", "Évora", "Aachen", "_Hub"] { try await catalog.insert(makeCity(name)) }
+            var cities = [String]()
+            var cursor: Cursor?
+            repeat {
+                let page = try await catalog.cities(page: PageRequest(limit: 2, after: cursor))
+                cities += page.items.map(\.name)
+                cursor = page.nextCursor.flatMap { Cursor(encoded: $0) }
+            } while cursor != nil
+            // SQLite's NOCASE: A–Z fold to a–z, nothing else does ("_" comes before every letter once folded; "É", a
+            // two-byte UTF-8 sequence, after them all).
+            #expect(cities == ["_Hub", "Aachen", "Amsterdam", "berlin", "Zagreb", "zurich", "Évora"])
+        }
+    }
+
     @Test("shows: only active ones not yet started, filtered by city, theatre, movie and local date; overlaps are found", arguments: StoreKind.available)
     func shows(store kind: StoreKind) async throws {
         try await withCatalogStore(kind) { catalog in

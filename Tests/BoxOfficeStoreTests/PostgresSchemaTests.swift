@@ -18,7 +18,7 @@ private typealias Database = TestPostgres.Database
 struct PostgresSchemaTests {
     static let allMigrations = [
         "v1-accounts-catalog", "v2-bookings", "v3-payments-processing", "v4-one-charge-per-booking", "v5-email-identity",
-        "v6-idempotency-expiry", "v7-settings",
+        "v6-idempotency-expiry", "v7-settings", "v8-catalog-order",
     ]
 
     @Test("opening applies every migration once, in order; migrating again applies none")

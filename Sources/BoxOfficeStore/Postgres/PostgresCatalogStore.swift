@@ -24,13 +24,17 @@ public struct PostgresCatalogStore: CatalogStore {
 
     // MARK: Cities
 
+    // Lists are in the order SQLite gives them, whatever the database's own collation: titles and theatre names by
+    // their bytes (`COLLATE "C"`), city names with ASCII letters folded (SQLite's NOCASE; `lower` under "C" folds
+    // ASCII only). So a client sees one order, and cursors mean the same, on either store.
+
     public func cities(page: PageRequest) async throws -> Page<City> {
         let after = page.after
         let rows = try await cities(
             """
             SELECT \(unescaped: Self.cityColumns) FROM cities
-            WHERE isActive AND (\(after?.id)::text IS NULL OR (name, id) > (\(after?.key), \(after?.id)))
-            ORDER BY name, id LIMIT \(page.limit + 1)
+            WHERE isActive AND (\(after?.id)::text IS NULL OR (lower(name COLLATE "C"), id) > (lower(\(after?.key) COLLATE "C"), \(after?.id)))
+            ORDER BY lower(name COLLATE "C"), id LIMIT \(page.limit + 1)
             """)
         return Paging.page(rows, limit: page.limit) { Cursor(key: $0.name, id: $0.id) }
     }
@@ -68,8 +72,8 @@ public struct PostgresCatalogStore: CatalogStore {
               AND (\(filter.genre)::text IS NULL OR EXISTS (
                     SELECT 1 FROM json_array_elements_text(m.genres::json) AS g WHERE lower(g) = lower(\(filter.genre))))
               AND (\(pattern)::text IS NULL OR title ILIKE \(pattern) ESCAPE '\\')
-              AND (\(after?.id)::text IS NULL OR (title, id) > (\(after?.key), \(after?.id)))
-            ORDER BY title, id LIMIT \(page.limit + 1)
+              AND (\(after?.id)::text IS NULL OR (title COLLATE "C", id) > (\(after?.key), \(after?.id)))
+            ORDER BY title COLLATE "C", id LIMIT \(page.limit + 1)
             """)
         return Paging.page(rows, limit: page.limit) { Cursor(key: $0.title, id: $0.id) }
     }
@@ -109,8 +113,8 @@ public struct PostgresCatalogStore: CatalogStore {
             """
             SELECT \(unescaped: Self.theatreColumns) FROM theatres
             WHERE isActive AND (\(cityId)::text IS NULL OR cityId = \(cityId))
-              AND (\(after?.id)::text IS NULL OR (name, id) > (\(after?.key), \(after?.id)))
-            ORDER BY name, id LIMIT \(page.limit + 1)
+              AND (\(after?.id)::text IS NULL OR (name COLLATE "C", id) > (\(after?.key), \(after?.id)))
+            ORDER BY name COLLATE "C", id LIMIT \(page.limit + 1)
             """)
         let pageOfTheatres = Paging.page(theatres, limit: page.limit) { Cursor(key: $0.name, id: $0.id) }
         // One query for every screen of the page, not one per theatre.

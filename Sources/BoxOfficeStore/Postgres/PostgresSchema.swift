@@ -245,5 +245,15 @@ enum PostgresSchema {
                 )
                 """
             ]),
+        // The lists' order is SQLite's, whatever the database's collation (see PostgresCatalogStore): indexes in it.
+        PostgresMigration(
+            name: "v8-catalog-order",
+            statements: [
+                #"CREATE INDEX cities_order ON cities ((lower(name COLLATE "C")), id)"#,
+                "DROP INDEX movies_title",
+                #"CREATE INDEX movies_title ON movies ((title COLLATE "C"), id)"#,
+                "DROP INDEX theatres_city",
+                #"CREATE INDEX theatres_city ON theatres (cityId, (name COLLATE "C"), id)"#,
+            ]),
     ]
 }
