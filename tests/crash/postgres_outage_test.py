@@ -224,12 +224,32 @@ def verify(port, url, load):
     check("boxoffice check finds the ledger whole", result.returncode == 0, (result.stdout + result.stderr).strip()[:300])
 
 
+def bad_urls(url):
+    """A wrong or unreachable connection string stops start-up at once with one clear line, never the password."""
+    base = url.rsplit("/", 1)[0].replace("postgres@", "postgres:s3cret-pass@")
+    port = free_port()
+    cases = [
+        ("a database that does not exist", base + "/no_such_database", "does not exist"),
+        ("a port nobody listens on", f"postgres://postgres:s3cret-pass@127.0.0.1:{free_port()}/boxoffice", "cannot use PostgreSQL"),
+        ("a malformed URL", "postgres://postgres:s3cret-pass@127.0.0.1:99999/boxoffice", "port"),
+    ]
+    for name, text, expected in cases:
+        started = time.time()
+        result = subprocess.run([BIN, "serve", "--port", str(port), "--db", text], capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, BOXOFFICE_LOG_LEVEL="warning"))
+        lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
+        check(f"start-up with {name}: exits non-zero in {time.time() - started:.1f} s with one line saying why",
+              result.returncode != 0 and len(lines) == 1 and expected in lines[0] and "s3cret" not in lines[0]
+              and time.time() - started < 15, f"exit {result.returncode}: {lines[:4]}")
+
+
 def main():
     folder = tempfile.mkdtemp(prefix="boxoffice-outage-")
     os.rmdir(folder)
     server = None
     try:
         url = cluster("start", folder)
+        bad_urls(url)
         port = free_port()
         server = Server(url, port, log=os.path.join(tempfile.gettempdir(), f"boxoffice-outage-{port}.log"),
                         env={"BOXOFFICE_LOG_LEVEL": os.environ.get("OUTAGE_LOG_LEVEL", "notice")})
