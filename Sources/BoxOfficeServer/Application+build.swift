@@ -31,7 +31,18 @@ public func buildApplication(
     var logger = Logger(label: "boxoffice")
     logger.logLevel = options.logLevel
     let parts = try await buildParts(options, registry: registry, logger: logger)
-    let router = buildRouter(parts, options: options)
+    let pages = PagesDirectory.locate(explicit: options.publicDirectory)
+    if let path = pages.path {
+        logger.info("serving pages", metadata: ["from": "\(path)"])
+    } else if options.publicDirectory != nil {
+        logger.error(
+            "BOXOFFICE_PUBLIC_DIR has no index.html: serving no pages (the API works)", metadata: ["lookedIn": "\(pages.lookedIn[0])"])
+    } else {
+        logger.warning(
+            "no pages found: serving the API only; set BOXOFFICE_PUBLIC_DIR to the public/ folder",
+            metadata: ["lookedIn": "\(pages.lookedIn.joined(separator: ", "))"])
+    }
+    let router = buildRouter(parts, options: options, pages: pages.path)
     let limits = ConnectionLimits(openFiles: OpenFileLimit.current ?? ConnectionLimits.unknownOpenFiles, maxLiveSockets: options.maxConnections)
     if let asked = limits.asked {
         logger.warning(
@@ -100,14 +111,14 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub)
 }
 
-func buildRouter(_ parts: AppParts, options: ServerOptions) -> Router<AppRequestContext> {
+func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: CORSAllowList(origins: options.corsOrigins))
     router.add(middleware: ContractErrorMiddleware())
     router.add(middleware: MetricsMiddleware())
-    router.add(middleware: FileMiddleware(options.publicDirectory, searchForIndexHtml: true))
+    if let pages { router.add(middleware: FileMiddleware(pages, searchForIndexHtml: true)) }
     router.add(middleware: BearerAuthenticator(tokens: parts.tokens, accounts: parts.accounts))
 
     OperationsController(health: parts.stores.health, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)

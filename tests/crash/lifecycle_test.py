@@ -109,6 +109,62 @@ def overdue_hold_expires_at_start():
     server.kill()
 
 
+@test("started from another folder, the binary finds its pages and says where; with none it says so")
+def pages_anywhere():
+    repo_public = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "public"))
+    elsewhere = tempfile.mkdtemp(prefix="boxoffice-elsewhere-")
+    port = free_port()
+    log = os.path.join(elsewhere, "server.log")
+    env = {k: v for k, v in os.environ.items() if k != "BOXOFFICE_PUBLIC_DIR"}
+    env.update(BOXOFFICE_JWT_SECRET="lifecycle-secret-that-is-long-enough-0123456789", BOXOFFICE_LOG_LEVEL="info")
+    binary = os.path.abspath(BIN)
+    process = subprocess.Popen([binary, "serve", "--port", str(port), "--db", os.path.join(elsewhere, "db.sqlite")], cwd=elsewhere,
+                               env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if call("GET", port, "/readyz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        connection = socket.create_connection(("127.0.0.1", port), timeout=5)
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+        connection.close()
+        assert answer.startswith(b"HTTP/1.1 200") and b"<html" in answer.lower(), answer[:200]
+        text = open(log).read()
+        assert "serving pages" in text and repo_public in text, text[-600:]
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+    # A copy of the binary with no pages anywhere near it still serves the API, and says it has no pages.
+    lonely = os.path.join(elsewhere, "bin")
+    os.makedirs(lonely)
+    copy = os.path.join(lonely, "boxoffice")
+    subprocess.run(["cp", binary, copy], check=True)
+    port = free_port()
+    process = subprocess.Popen([copy, "serve", "--port", str(port), "--db", os.path.join(elsewhere, "db2.sqlite")], cwd=elsewhere,
+                               env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
+    try:
+        deadline = time.time() + 60
+        ready = False
+        while time.time() < deadline and not ready:
+            try:
+                ready = call("GET", port, "/readyz")[0] == 200
+            except OSError:
+                time.sleep(0.1)
+        assert ready, "not ready"
+        text = open(log).read()
+        assert "no pages found" in text, text[-600:]
+    finally:
+        process.kill()
+        process.wait(timeout=10)
+
+
 @test("1,000 idle and half-open connections do not starve service")
 def idle_connections():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -197,7 +253,7 @@ def backup():
     server.kill()
 
 
-cases = (graceful_shutdown, overdue_hold_expires_at_start, idle_connections, idle_timeout) + (() if POSTGRES else (backup,))
+cases = (graceful_shutdown, overdue_hold_expires_at_start, idle_connections, idle_timeout) + (() if POSTGRES else (backup, pages_anywhere))
 for case in cases:
     case()
 failed = sum(1 for _, error in results if error)

@@ -41,8 +41,8 @@ public struct ServerOptions: Sendable {
     public var rateLimits: Bool = true
     /// Origins allowed to call the API from a browser (CORS); empty means same origin only.
     public var corsOrigins: Set<String> = []
-    /// Where the pages live.
-    public var publicDirectory: String = "public"
+    /// Where the pages live (`BOXOFFICE_PUBLIC_DIR`); nil: looked for (`PagesDirectory`).
+    public var publicDirectory: String?
     public var logLevel: Logger.Level = .info
     /// An HTTP connection with no request for this long is closed, as is one that has not finished its first
     /// request head by then (`BOXOFFICE_IDLE_TIMEOUT_SECONDS`). Live sockets have their own ping keepalive.
