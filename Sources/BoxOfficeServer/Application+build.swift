@@ -89,7 +89,8 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let catalogStore = CachingCatalogStore(stores.catalog)
     let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
-        catalog: catalogStore, bookings: stores.bookings, journal: stores.journal, feed: feed, holdSeconds: options.holdSeconds, logger: logger)
+        catalog: catalogStore, bookings: stores.bookings, journal: stores.journal, feed: feed, holdSeconds: options.holdSeconds,
+        sharedWriters: stores.sharedWriters, logger: logger)
     let hub = SubscriptionHub(
         changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: stores.live),
         options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)

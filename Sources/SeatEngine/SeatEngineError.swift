@@ -24,4 +24,7 @@ public enum SeatEngineError: Error, Sendable, Equatable {
     case alreadyBooked
     /// The journal could not make the change durable; the change was undone.
     case journalFailed
+    /// Another writer made a later version of this show durable first: the change was undone, and the actor is out of
+    /// date (`ShowActor.isStale`); load the show again and retry.
+    case stale
 }

@@ -26,3 +26,9 @@ public protocol SeatJournal: Sendable {
 
 /// What a caller hands down with an operation for its journal to write with the change. Opaque to the engine.
 public typealias JournalNote = any Sendable
+
+/// What a journal throws when another writer (another node on the same database) has already made a later version
+/// of the show durable: the actor's state is out of date, the change is undone, and the show must be loaded again.
+public struct StaleShow: Error, Sendable {
+    public init() {}
+}

@@ -1,3 +1,4 @@
+import Synchronization
 // The commit path: every change goes to the journal, and is published in version order once durable, or undone —
 // with every later change still in flight — if the journal fails.
 
@@ -15,14 +16,17 @@ extension ShowActor {
         inFlight.append(InFlightChange(ticket: ticket, change: change))
         rearmTimer()
         var durable = true
+        var stale = false
         do {
             try await journal.commit(change, effect: effect, note: note)
         } catch {
             durable = false
+            stale = error is StaleShow
         }
         let stands = conclude(ticket, durable: durable)
         resumeConcludedWaiters()
-        guard stands else { throw .journalFailed }
+        if stale { staleFlag.store(true, ordering: .releasing) }
+        guard stands else { throw stale ? .stale : .journalFailed }
     }
 
     /// Returns once every change applied before the call has concluded — made durable and published, or undone —

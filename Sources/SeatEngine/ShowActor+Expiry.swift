@@ -37,7 +37,7 @@ extension ShowActor {
     /// Points the timer at the earliest hold that can expire (or at the retry time after a failed expiry).
     func rearmTimer() {
         // While firing, the firing task re-arms when it is done.
-        guard !isShutDown, !isFiring else { return }
+        guard !isShutDown, !isFiring, !isStale else { return }
         var deadline = map.earliestExpiry
         if let earliest = deadline, let retry = expiryRetryAt { deadline = max(earliest, retry) }
         if deadline == armedDeadline, timer != nil { return }

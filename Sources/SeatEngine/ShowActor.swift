@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -33,6 +34,15 @@ public actor ShowActor {
     /// After a failed expiry commit, the timer waits until then before trying again.
     var expiryRetryAt: Date?
     var isShutDown = false
+    /// Set once the journal said another writer moved the show on: this actor's state is out of date for good.
+    let staleFlag = Atomic<Bool>(false)
+
+    /// True once another writer (another node) made a version of this show durable that this actor has not seen: it
+    /// must not be used any more; `ShowActors` loads the show again.
+    public nonisolated var isStale: Bool { staleFlag.load(ordering: .acquiring) }
+
+    /// Declares this copy out of date (the database has a version it has not seen): `ShowActors` loads it again.
+    public nonisolated func markStale() { staleFlag.store(true, ordering: .releasing) }
 
     /// An actor for `map` (whose current state counts as durable), arming the expiry timer for its holds.
     public init(map: SeatMap, journal: any SeatJournal, clock: any EngineClock = SystemClock()) async {

@@ -32,6 +32,11 @@ public actor ShowActors {
     public func actor(for show: ShowID) async throws -> ShowActor? {
         if isShutDown { throw CancellationError() }
         switch entries[show] {
+        case .loaded(let actor, _) where actor.isStale:
+            // Another node moved the show on: drop this copy (its timers stop) and load the show as it is now.
+            entries[show] = nil
+            await actor.shutdown()
+            return try await self.actor(for: show)
         case .loaded(let actor, _):
             entries[show] = .loaded(actor, lastUsed: clock.now)
             return actor

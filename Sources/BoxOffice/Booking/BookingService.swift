@@ -14,12 +14,17 @@ public final class BookingService: Sendable {
     let clock: any EngineClock
     let hold: Duration
     let actors: ShowActors
+    /// Other processes write the same shows (`Stores.sharedWriters`): a refusal from memory is checked against the
+    /// database's version first.
+    let sharedWriters: Bool
     let logger: Logger
 
     public init(
         catalog: any CatalogStore, bookings: any BookingStore, journal: any Journal, feed: any SeatChangeFeed,
-        clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, logger: Logger = Logger(label: "boxoffice.booking")
+        clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, sharedWriters: Bool = false,
+        logger: Logger = Logger(label: "boxoffice.booking")
     ) {
+        self.sharedWriters = sharedWriters
         self.catalog = catalog
         self.bookings = bookings
         self.journal = journal
@@ -43,12 +48,13 @@ public final class BookingService: Sendable {
     public func lock(userId: String, _ input: LockSeatsInput, answer: AnswerRecipe<Booking>? = nil) async throws -> Booking {
         guard input.seats.count <= 100 else { throw BoxOfficeError(SeatEngineError.tooManySeats(max: SeatMap.maxSeatsPerBooking)) }
         let show = try await openShow(input.showId)
-        let actor = try await showActor(show.show.id)
         let bookingId = Identifier.make("bkg", at: clock.now)
         do {
             // The booking row and the 201 are both written from `show`, read from the show cache just now.
-            let (change, hold, _) = try await actor.lock(
-                booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold, note: LockNote(show: show, answer: answer))
+            let (change, hold, _) = try await retryingStale(show.show.id) { actor throws(SeatEngineError) in
+                try await actor.lock(
+                    booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold, note: LockNote(show: show, answer: answer))
+            }
             return Booking(hold: hold, show: show, at: change.at)
         } catch {
             if case .unavailable = error { EngineMetrics.recordConflict() }
@@ -57,15 +63,30 @@ public final class BookingService: Sendable {
         }
     }
 
+    /// True when the database has a version of the show that `actor` has not seen (another node wrote it).
+    func isBehind(_ actor: ShowActor, show: String) async throws -> Bool {
+        await actor.concluded()
+        let durable = try await bookings.lastVersion(showId: show)
+        return durable > (await actor.version)
+    }
+
+    /// How often an operation is tried again on the show loaded afresh when another node moved it on meanwhile.
+    static let staleRetries = 3
+
+    /// True when `error` came from `actor` being out of date (another node wrote the show): load it again and retry.
+    /// A change queued behind the stale one fails as `journalFailed`; the actor's flag tells that apart.
+    static func isStale(_ error: SeatEngineError, _ actor: ShowActor) -> Bool {
+        error == .stale || (error == .journalFailed && actor.isStale)
+    }
+
     /// Cancels the user's booking: a pending one releases its seats; a confirmed one, before the show starts,
     /// is refunded and frees its seats.
     public func cancel(userId: String, bookingId: String) async throws -> Booking {
         let booking = try await ownBooking(userId: userId, bookingId: bookingId)
-        let actor = try await showActor(booking.showId)
         switch booking.bookingStatus {
         case .pending:
             do {
-                _ = try await actor.release(booking: booking.id)
+                try await retryingStale(booking.showId) { actor throws(SeatEngineError) in _ = try await actor.release(booking: booking.id) }
             } catch .holdNotFound {
                 // It expired (or was replaced) in the meantime: report what it is now.
             } catch .alreadyBooked {
@@ -81,7 +102,7 @@ public final class BookingService: Sendable {
                 throw BoxOfficeError(.conflict, "show_started", "A booking cannot be cancelled once its show has started.")
             }
             do {
-                _ = try await actor.cancel(booking: booking.id)
+                try await retryingStale(booking.showId) { actor throws(SeatEngineError) in _ = try await actor.cancel(booking: booking.id) }
             } catch {
                 throw BoxOfficeError(error)
             }
@@ -119,6 +140,40 @@ public final class BookingService: Sendable {
     }
 
     // MARK: Engine access
+
+    /// Runs `operation` on the show's actor, and again on the show loaded afresh (up to `staleRetries` times) when
+    /// another node moved it on meanwhile: when the journal said so at commit, or — with `sharedWriters` — when the
+    /// actor refused (a seat taken, no such hold) and the database has a version the actor has not seen. A show that
+    /// cannot be loaded (the database does not answer) is `journalFailed` (503); other refusals come out as they are.
+    func retryingStale<Value>(
+        _ showId: String, _ operation: (ShowActor) async throws(SeatEngineError) -> Value
+    ) async throws(SeatEngineError) -> Value {
+        var attempts = 0
+        while true {
+            let actor: ShowActor
+            do {
+                actor = try await showActor(showId)
+            } catch {
+                throw .journalFailed
+            }
+            do {
+                return try await operation(actor)
+            } catch {
+                guard attempts < Self.staleRetries else { throw error }
+                attempts += 1
+                if Self.isStale(error, actor) { continue }
+                guard error != .journalFailed, sharedWriters else { throw error }
+                let behind: Bool
+                do {
+                    behind = try await isBehind(actor, show: showId)
+                } catch {
+                    throw .journalFailed
+                }
+                guard behind else { throw error }
+                actor.markStale()
+            }
+        }
+    }
 
     /// The show's actor, loaded on demand.
     func showActor(_ showId: String) async throws -> ShowActor {

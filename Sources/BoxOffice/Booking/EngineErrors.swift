@@ -28,6 +28,8 @@ extension BoxOfficeError {
             self.init(.conflict, "payment_not_started", "No payment of this booking is being processed under that id.")
         case .journalFailed:
             self.init(.unavailable, "unavailable", "The change could not be saved; nothing was changed. Try again shortly.")
+        case .stale:
+            self.init(.unavailable, "unavailable", "The show was changing too fast to save this; nothing was changed. Try again.")
         }
     }
 }

@@ -67,9 +67,13 @@ public struct PaymentService: Sendable {
         }
         let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
         try await ensurePayable(target, refusing: payment)
-        let actor = try await booking.showActor(target.showId)
+        let actor: ShowActor
         do {
-            _ = try await actor.beginPayment(booking: target.id, payment: payment.id)
+            // On a copy of the show that is current (another node may have taken the hold: `retryingStale`).
+            actor = try await booking.retryingStale(target.showId) { actor throws(SeatEngineError) in
+                _ = try await actor.beginPayment(booking: target.id, payment: payment.id)
+                return actor
+            }
         } catch {
             // Another attempt is being charged, or the hold ended between the read and the pin: say which.
             return try await answerUnpinned(payment, userId: userId, because: error)

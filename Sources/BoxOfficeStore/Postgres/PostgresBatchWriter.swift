@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import SeatEngine
 import Synchronization
 
 extension GroupCommitJournal {
@@ -108,12 +109,18 @@ struct PostgresBatchWriter: BatchWriter {
         for entry in batch {
             var last: Int64?
             if let show = entry.show, let version = entry.version {
-                var durable = versions[show] ?? 0
-                if versions[show] == nil { durable = try await writes.lastVersion(of: show) }
+                var durable: Int64
+                if let known = versions[show], known + 1 == version {
+                    durable = known
+                } else {
+                    // Not known, or not what the cache expects: another node may have written the show. Ask.
+                    durable = try await writes.lastVersion(of: show)
+                }
                 last = durable
                 guard version == durable + 1 else {
                     versions[show] = durable
-                    results.append(JournalError.predecessorMissing(show: show, version: version))
+                    // At or below the durable version: another writer got there first, the actor is out of date.
+                    results.append(version <= durable ? StaleShow() : JournalError.predecessorMissing(show: show, version: version))
                     continue
                 }
             }
@@ -126,6 +133,13 @@ struct PostgresBatchWriter: BatchWriter {
             } catch {
                 // If even this fails the connection is gone, and the whole transaction fails with it.
                 try await writes.run("ROLLBACK TO SAVEPOINT entry")
+                if entry.show != nil, PostgresFailure.sqlState(error) == "23505" {
+                    // Another node's transaction wrote this version (or a seat) first and committed while ours waited
+                    // on the unique index: read the show's version again next time.
+                    if let show = entry.show { versions[show] = nil }
+                    results.append(StaleShow())
+                    continue
+                }
                 if let show = entry.show, let last { versions[show] = last }
                 results.append(error)
             }

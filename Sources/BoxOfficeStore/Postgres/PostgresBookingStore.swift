@@ -32,6 +32,13 @@ public struct PostgresBookingStore: BookingStore {
         return Paging.page(bookings, limit: page.limit) { Cursor(key: "", id: $0.id) }
     }
 
+    public func lastVersion(showId: String) async throws -> Int64 {
+        for try await last in try await connections.query(
+            "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger
+        ).decode(Int64.self) { return last }
+        return 0
+    }
+
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     public func seatState(showId: String) async throws -> SeatMapState {
         var version: Int64 = 0

@@ -16,12 +16,14 @@ extension Stores {
         try await database.checkReachable()
         try await database.migrate()
         let journal = GroupCommitJournal(postgres: database, logger: logger, onBatch: onBatch)
-        return Stores(
+        var stores = Stores(
             journal: journal, bookings: PostgresBookingStore(database: database, logger: logger),
             payments: PostgresPaymentStore(database: database, logger: logger),
             idempotency: PostgresIdempotencyStore(database: database, logger: logger),
             catalog: PostgresCatalogStore(database: database, logger: logger), accounts: PostgresAccountStore(database: database, logger: logger),
             live: PostgresLiveStore(database: database, logger: logger), secrets: database, health: database, services: [journal, pool])
+        stores.sharedWriters = true
+        return stores
     }
 }
 

@@ -27,6 +27,12 @@ public struct SQLiteBookingStore: BookingStore {
         }
     }
 
+    public func lastVersion(showId: String) async throws -> Int64 {
+        try await database.pool.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: RecoveryQueries.lastVersion), arguments: [showId]) ?? 0
+        }
+    }
+
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     public func seatState(showId: String) async throws -> SeatMapState {
         try await database.pool.read { db in

@@ -9,6 +9,8 @@ public protocol BookingStore: Sendable {
     func bookings(userId: String, page: PageRequest) async throws -> Page<Booking>
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     func seatState(showId: String) async throws -> SeatMapState
+    /// A show's last durable version (0 before its first change): cheap, for checking a copy is current.
+    func lastVersion(showId: String) async throws -> Int64
     /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
     func showsWithLiveHolds() async throws -> [String]
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).

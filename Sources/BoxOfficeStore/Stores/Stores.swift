@@ -12,6 +12,9 @@ public struct Stores: Sendable {
     public var live: any LiveStore
     public var secrets: any SigningSecretStore
     public var health: any StoreHealth
+    /// True when other processes may write the same shows (PostgreSQL: several nodes on one database), so a show held
+    /// in memory may be out of date and is checked before a refusal is believed.
+    public var sharedWriters = false
     /// What must run while the process serves: the journal's writer, connection pools.
     public var services: [any Service]
 

@@ -66,9 +66,25 @@ func withServices(on kind: StoreKind, _ body: (ServiceFixture) async throws -> V
     }
 }
 
+/// `count` nodes on one fresh PostgreSQL database: each with its own stores (pool, journal), services and clock, all
+/// selling the same show (the first node writes it). Then the money rules over what they left.
+func withNodes(_ count: Int, _ body: ([ServiceFixture]) async throws -> Void) async throws {
+    try await TestPostgres.withFreshDatabase { url in
+        var stores: [Stores] = []
+        for _ in 0..<count { stores.append(try await Stores.postgres(url: url, logger: logger)) }
+        func nest(_ fixtures: [ServiceFixture]) async throws {
+            guard fixtures.count < count else { return try await body(fixtures) }
+            try await run(stores[fixtures.count], show: fixtures.first?.show) { try await nest(fixtures + [$0]) }
+        }
+        try await nest([])
+        let violations = try await PostgresDatabase.withOpened(url: url, logger: logger) { try await LedgerCheck.violations(in: $0) }
+        #expect(violations == [])
+    }
+}
+
 /// Runs the stores' own services (the journal's writer, connection pools) for the length of `body`, and the
-/// services over them on a manual clock.
-private func run(_ stores: Stores, _ body: (ServiceFixture) async throws -> Void) async throws {
+/// services over them on a manual clock, selling `show` (nil: a new one, written here).
+private func run(_ stores: Stores, show: Show? = nil, _ body: (ServiceFixture) async throws -> Void) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for service in stores.services { group.addTask { try await service.run() } }
         defer { group.cancelAll() }
@@ -76,12 +92,14 @@ private func run(_ stores: Stores, _ body: (ServiceFixture) async throws -> Void
         let feed = RecordedFeed()
         let bookings = BookingService(
             catalog: stores.catalog, bookings: stores.bookings, journal: stores.journal, feed: feed, clock: clock,
-            holdSeconds: ServiceFixture.holdSeconds, logger: logger)
+            holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, logger: logger)
+        let selling: Show
+        if let show { selling = show } else { selling = try await onSale(in: stores.catalog, at: clock.now) }
         let fixture = ServiceFixture(
             stores: stores, clock: clock, feed: feed, accounts: AccountService(users: stores.accounts, hasher: PlainHasher(), clock: clock),
             bookings: bookings,
             payments: PaymentService(booking: bookings, payments: stores.payments, journal: stores.journal, gateway: SimulatedGateway(), clock: clock),
-            show: try await onSale(in: stores.catalog, at: clock.now))
+            show: selling)
         do {
             try await body(fixture)
         } catch {

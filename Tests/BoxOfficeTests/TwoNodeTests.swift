@@ -1,0 +1,117 @@
+import BoxOffice
+import BoxOfficeStore
+import SeatEngine
+import TestDatabases
+import Synchronization
+import Testing
+
+/// Several nodes on one PostgreSQL database (docs/CLUSTER.md): any node writes any show; the seat-changes table is
+/// each show's log, and a node whose copy of a show is out of date finds out at commit, loads the show again and
+/// retries. Needs the test cluster (`BOXOFFICE_TEST_POSTGRES_URL`).
+@Suite("Nodes on one PostgreSQL database", .enabled(if: TestPostgres.urlText != nil, "needs the PostgreSQL test cluster"))
+struct TwoNodeTests {
+    @Test("a node whose copy of the show is out of date reloads it and writes on top of the other's changes")
+    func staleCopyReloads() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let ann = try await a.user("Ann")
+            let bob = try await b.user("Bob")
+            let carl = try await b.user("Carl")
+            _ = try await b.lock(bob, ["A1"])  // B loads the show: version 1
+            let annsHold = try await a.lock(ann, ["A2"])  // A loads it (sees version 1) and writes version 2
+            // B's copy is still at version 1: its next lock is refused by the database, reloaded, retried as version 3.
+            let bobsHold = try await b.lock(bob, ["A3"])  // replaces Bob's A1
+            // And B now knows A2 is Ann's.
+            await #expect(throws: BoxOfficeError.self) { _ = try await b.lock(carl, ["A2"]) }
+            let durable = try await b.durableSeats()
+            #expect(durable.version == 3)
+            #expect(Set(durable.holds.map(\.booking)) == [annsHold.id, bobsHold.id])
+            #expect(durable.holds.first { $0.booking == annsHold.id }?.seats == ["A2"])
+            #expect(durable.holds.first { $0.booking == bobsHold.id }?.seats == ["A3"])
+        }
+    }
+
+    @Test("changes made each on another node than the last all succeed: every node sees what the others did")
+    func takingTurns() async throws {
+        try await withNodes(3) { nodes in
+            let users = [try await nodes[0].user("Ann"), try await nodes[1].user("Bob"), try await nodes[2].user("Carl")]
+            for round in 0..<12 {
+                // A sold seat stays sold: the rounds that pay use seats of their own.
+                let seat = round % 4 == 3 ? ["B2", "B3", "B4"][round / 4] : ["A1", "A2", "A3", "A4", "B1"][round % 5]
+                // Locked on one node, then paid or cancelled on the next, then the seat is asked for on the third.
+                let (first, second, third) = (nodes[round % 3], nodes[(round + 1) % 3], nodes[(round + 2) % 3])
+                let user = users[round % 3]
+                let booking = try await first.lock(user, [seat])
+                if round % 4 == 3 {
+                    _ = try await second.pay(user, booking)
+                    // Sold: the third node must refuse the seat, not offer it.
+                    await #expect(throws: BoxOfficeError.self) { _ = try await third.lock(users[(round + 1) % 3], [seat]) }
+                } else {
+                    let cancelled = try await second.bookings.cancel(userId: user, bookingId: booking.id)
+                    #expect(cancelled.bookingStatus == .cancelled, "round \(round): \(cancelled.bookingStatus)")
+                    // Free again: the third node must let it go.
+                    let next = try await third.lock(users[(round + 1) % 3], [seat])
+                    _ = try await third.bookings.cancel(userId: users[(round + 1) % 3], bookingId: next.id)
+                }
+            }
+            let durable = try await nodes[0].durableSeats()
+            #expect(durable.holds.isEmpty)
+            #expect(Set(durable.booked.values.flatMap { $0 }) == ["B2", "B3", "B4"])
+        }
+    }
+
+    @Test("users on three nodes locking overlapping seats at once: no seat held twice, every acknowledged hold durable")
+    func contention() async throws {
+        try await withNodes(3) { nodes in
+            var users: [(node: ServiceFixture, id: String)] = []
+            for index in 0..<12 { users.append((nodes[index % 3], try await nodes[index % 3].user("User\(index)"))) }
+            let seats = ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4"]
+            let refused = Counter()
+            // Per user: how many locks were acknowledged, and the pending booking left at the end (a lock replaces the
+            // user's earlier one; a cancel ends it).
+            let outcomes = try await withThrowingTaskGroup(of: (locks: Int, current: Booking?).self) { group in
+                for (index, user) in users.enumerated() {
+                    group.addTask {
+                        var locks = 0
+                        var current: Booking?
+                        for round in 0..<6 {
+                            let pair = [seats[(index + round) % seats.count], seats[(index * 3 + round + 1) % seats.count]]
+                            guard pair[0] != pair[1] else { continue }
+                            do {
+                                current = try await user.node.lock(user.id, pair)
+                                locks += 1
+                                // Let go of all but the last, so seats keep changing hands across the nodes.
+                                if round < 5, let booking = current {
+                                    let cancelled = try await user.node.bookings.cancel(userId: user.id, bookingId: booking.id)
+                                    #expect(cancelled.bookingStatus == .cancelled, "\(booking.id) is \(cancelled.bookingStatus) after its cancel")
+                                    current = nil
+                                }
+                            } catch let error as BoxOfficeError where error.kind == .conflict {
+                                continue  // taken
+                            } catch let error as BoxOfficeError where error.kind == .unavailable {
+                                refused.add()  // the show changed too fast even after retries
+                            }
+                        }
+                        return (locks, current)
+                    }
+                }
+                return try await group.reduce(into: [(locks: Int, current: Booking?)]()) { $0.append($1) }
+            }
+            #expect(outcomes.map(\.locks).reduce(0, +) > 0)
+            let durable = try await nodes[0].durableSeats()
+            let held = Dictionary(uniqueKeysWithValues: durable.holds.map { ($0.booking, Set($0.seats)) })
+            let pending = outcomes.compactMap(\.current)
+            for booking in pending { #expect(held[booking.id] == Set(booking.seats.map(\.seatNumber)), "\(booking.id)") }
+            #expect(held.count == pending.count, "held \(held.keys.sorted()), expected \(pending.map(\.id).sorted())")
+            let allHeld = durable.holds.flatMap(\.seats)
+            #expect(allHeld.count == Set(allHeld).count, "a seat held twice: \(allHeld.sorted())")
+        }
+    }
+}
+
+/// A count shared by concurrent tasks.
+private final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
