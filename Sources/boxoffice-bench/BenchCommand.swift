@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
+import PostgresNIO
 
 #if canImport(Glibc)
 import Glibc
@@ -18,12 +19,17 @@ struct BenchCommand: AsyncParsableCommand {
         defaultSubcommand: RunCommand.self)
 }
 
-/// Every scenario, in the order they run.
+/// Every scenario on SQLite, in the order they run.
 let allScenarios = ["sqlite"] + RESTScenarios.keys + ["fanout", "wsfloor", "kiosk", "recovery"]
+/// The scenarios a PostgreSQL cluster (`--postgres`) adds: its commit floor, then the REST scenarios the store
+/// changes and recovery, each run again on a server on PostgreSQL.
+let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 }
 
 let scenarioTitles: [String: String] = [
     "sqlite": "SQLite commit floor", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-rate": "(b) locks at target rate",
     "flow": "(c) booking flow", "fanout": "(d) fan-out", "kiosk": "(e) kiosk", "wsfloor": "Idle WebSocket floor", "recovery": "(f) recovery",
+    "pg-floor": "PostgreSQL commit floor", "pg-seatmap": "(a) seat map, on PostgreSQL", "pg-locks": "(b) locks, on PostgreSQL",
+    "pg-flow": "(c) booking flow, on PostgreSQL", "pg-recovery": "(f) recovery, on PostgreSQL",
 ]
 
 /// Options shared by `run` and `smoke`.
@@ -31,10 +37,22 @@ struct ServerOptionGroup: ParsableArguments {
     @Option(help: "The boxoffice server binary (default: `boxoffice` beside this executable).") var server: String?
     @Option(help: "Scratch directory for databases and logs (default: a new one in the temporary directory, removed after).") var dir: String?
     @Option(help: "Event-loop threads of the bench's own load.") var threads = 2
+    @Option(
+        help: """
+            A PostgreSQL cluster, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, to run the scenarios again on: \
+            \(postgresScenarios.joined(separator: ",")). Each server gets a new database, dropped afterwards \
+            (smoke: default BOXOFFICE_TEST_POSTGRES_URL).
+            """)
+    var postgres: String?
 
     func serverBinary() -> String {
         if let server { return server }
         return (currentExecutable() as NSString).deletingLastPathComponent + "/boxoffice"
+    }
+
+    func cluster(orEnvironment: Bool) throws -> PostgresCluster? {
+        let url = postgres ?? (orEnvironment ? ProcessInfo.processInfo.environment["BOXOFFICE_TEST_POSTGRES_URL"] : nil)
+        return try url.map(PostgresCluster.init(url:))
     }
 }
 
@@ -43,7 +61,8 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the benchmark suite (quick sizes by default).")
 
     @OptionGroup var common: ServerOptionGroup
-    @Option(help: "Comma-separated scenarios: \(allScenarios.joined(separator: ",")).") var scenarios = allScenarios.joined(separator: ",")
+    @Option(help: "Comma-separated scenarios: \((allScenarios + postgresScenarios).joined(separator: ",")) (default: all, the pg- ones with --postgres).")
+    var scenarios: String?
     @Option(help: "Also write the markdown report to this file.") var out: String?
     @Option(help: "Seconds each REST scenario measures.") var duration: Double = 4
     @Option(help: "HTTP connections of the REST scenarios.") var connections = 32
@@ -67,11 +86,14 @@ struct RunCommand: AsyncParsableCommand {
         sizes.kiosks = kiosks
         sizes.bookedSeats = bookedSeats
         sizes.socketsPerWorker = socketsPerWorker
-        let selected = scenarios.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        for name in selected where !allScenarios.contains(name) { throw ValidationError("unknown scenario \(name)") }
+        let cluster = try common.cluster(orEnvironment: false)
+        let selected = scenarios?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            ?? allScenarios + (cluster == nil ? [] : postgresScenarios)
+        for name in selected where !(allScenarios + postgresScenarios).contains(name) { throw ValidationError("unknown scenario \(name)") }
+        if cluster == nil, let name = selected.first(where: postgresScenarios.contains) { throw ValidationError("\(name) needs --postgres") }
         let started = Date()
         let machine = Markdown.machine(directory: common.dir ?? FileManager.default.temporaryDirectory.path)
-        let suite = try await Suite.run(common: common, sizes: sizes, selected: Set(selected), verbose: true)
+        let suite = try await Suite.run(common: common, cluster: cluster, sizes: sizes, selected: Set(selected), verbose: true)
         var report = """
             # BoxOffice benchmarks
 
@@ -101,11 +123,13 @@ struct SmokeCommand: AsyncParsableCommand {
     @OptionGroup var common: ServerOptionGroup
 
     func run() async throws {
-        let suite = try await Suite.run(common: common, sizes: .smoke, selected: Set(allScenarios), verbose: false)
+        let cluster = try common.cluster(orEnvironment: true)
+        let keys = allScenarios + (cluster == nil ? [] : postgresScenarios)
+        let suite = try await Suite.run(common: common, cluster: cluster, sizes: .smoke, selected: Set(keys), verbose: false)
         var passed = 0
         var failed = 0
         var skipped = 0
-        for key in allScenarios {
+        for key in keys {
             let name = key
             guard let result = suite.results.first(where: { $0.key == key }) else {
                 failed += 1
@@ -132,15 +156,23 @@ struct SmokeCommand: AsyncParsableCommand {
 /// Writes the recovery scenario's large database, for runs by hand.
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate-db", abstract: "Fill a migrated database (made by `boxoffice serve --demo`) with booked seats, straight into SQLite.")
+        commandName: "generate-db",
+        abstract: "Fill a migrated database (made by `boxoffice serve --demo`) with booked seats, straight into SQLite or PostgreSQL.")
 
-    @Option(help: "The database file (stop its server first).") var db: String
+    @Option(help: "The database file, or postgres://USER@HOST:PORT/DATABASE (stop its server first).") var db: String
     @Option(help: "Booked seats to write.") var bookedSeats = 1_000_000
     @Option(help: "Pending holds that are still live.") var liveHolds = 200
     @Option(help: "Pending holds already past their expiry.") var overdueHolds = 100
 
     func run() async throws {
-        let summary = try BigDatabase(bookedSeats: bookedSeats, liveHolds: liveHolds, overdueHolds: overdueHolds).generate(path: db)
+        let summary: BigDatabase.Summary
+        if db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") {
+            let cluster = try PostgresCluster(url: db)
+            summary = try await PostgresBigDatabase(bookedSeats: bookedSeats, liveHolds: liveHolds, overdueHolds: overdueHolds)
+                .generate(on: cluster, database: cluster.database, eventLoop: PostgresConnection.defaultEventLoopGroup.any())
+        } else {
+            summary = try BigDatabase(bookedSeats: bookedSeats, liveHolds: liveHolds, overdueHolds: overdueHolds).generate(path: db)
+        }
         print("wrote \(summary.bookedSeats) booked seats in \(summary.bookings) bookings on \(summary.shows) shows in \(Format.seconds(summary.seconds))")
     }
 }
@@ -151,7 +183,7 @@ struct Suite {
     var errors: [String] = []
     var directory: String
 
-    static func run(common: ServerOptionGroup, sizes: BenchSizes, selected: Set<String>, verbose: Bool) async throws -> Suite {
+    static func run(common: ServerOptionGroup, cluster: PostgresCluster?, sizes: BenchSizes, selected: Set<String>, verbose: Bool) async throws -> Suite {
         signal(SIGPIPE, SIG_IGN)
         let files = FileLimit.raiseToHard()
         let directory: String
@@ -189,12 +221,19 @@ struct Suite {
                 }
             }
         }
+        // The floors first, with no server running; then each group on SQLite and, given a cluster, on PostgreSQL.
+        let postgres = cluster.map(BenchStore.postgres)
         await attempt(["sqlite"]) { [try await SQLiteFloor.run(context)] }
-        await attempt(RESTScenarios.keys) { try await RESTScenarios.run(context, only: selected) }
+        if let cluster { await attempt(["pg-floor"]) { [try await PostgresFloor.run(context, cluster: cluster)] } }
+        await attempt(RESTScenarios.keys) { try await RESTScenarios.run(context, store: .sqlite, only: selected) }
+        if let postgres {
+            await attempt(RESTScenarios.postgresKeys.map(postgres.key)) { try await RESTScenarios.run(context, store: postgres, only: selected) }
+        }
         await attempt(["fanout"]) { [try await FanOutScenario.run(context)] }
         await attempt(["wsfloor"]) { [try await KioskScenario.run(context, floor: true)] }
         await attempt(["kiosk"]) { [try await KioskScenario.run(context)] }
-        await attempt(["recovery"]) { [try await RecoveryScenario.run(context)] }
+        await attempt(["recovery"]) { [try await RecoveryScenario.run(context, store: .sqlite)] }
+        if let postgres { await attempt(["pg-recovery"]) { [try await RecoveryScenario.run(context, store: postgres)] } }
 
         try? await http.shutdown()
         try? await group.shutdownGracefully()
@@ -203,7 +242,7 @@ struct Suite {
     }
 }
 
-/// Issue #6's targets against this run's rows.
+/// Issue #6's targets (and #12's, for PostgreSQL: `Targets.postgres`) against this run's rows.
 enum Targets {
     static func check(_ results: [ScenarioResult], sizes: BenchSizes) -> [TargetCheck] {
         func row(_ key: String) -> ScenarioResult? { results.first { $0.key == key && $0.skipped == nil } }
@@ -236,6 +275,7 @@ enum Targets {
         } else {
             checks.append(TargetCheck(target: "restart with 1,000,000 booked seats ready in < 5 s", measured: "–", met: nil))
         }
+        if results.contains(where: { $0.key.hasPrefix(BenchStore.postgresPrefix) }) { checks += postgres(results, sizes: sizes) }
         return checks
     }
 }

@@ -18,17 +18,6 @@ struct BigDatabase {
     var liveHolds: Int
     var overdueHolds: Int
 
-    private struct Template {
-        var movieId: String
-        var theatreId: String
-        var screenNumber: Int
-        var cityId: String
-        var language: String
-        var format: String
-        var layout: String
-        var seats: [(number: String, row: String, column: Int, category: String, price: Int)]
-    }
-
     func generate(path: String) throws -> Summary {
         let started = Date()
         var configuration = Configuration()
@@ -58,7 +47,7 @@ struct BigDatabase {
                 let email = "bulk-\(index)-\(user.suffix(6))@bench.example".lowercased()
                 try insertUser.execute(arguments: [user, "Bulk \(index)", email, email, "not-a-hash", now, now])
             }
-            let perShow = max(10, (template.seats.count - 10) / 10 * 10)
+            let perShow = template.bookedPerShow
             let holdShows = liveHolds + overdueHolds
             let showCount = max((bookedSeats + perShow - 1) / perShow, holdShows)
             let insertShow = try db.makeStatement(
@@ -90,14 +79,6 @@ struct BigDatabase {
             var remaining = bookedSeats
             var userTurn = 0
 
-            func seatJSON(_ seats: ArraySlice<(number: String, row: String, column: Int, category: String, price: Int)>) -> String {
-                "[" + seats.map { #"{"seatNumber":""# + $0.number + #"","row":""# + $0.row + #"","column":\#($0.column),"category":""# + $0.category + #"","price":\#($0.price)}"# }
-                    .joined(separator: ",") + "]"
-            }
-            func changeJSON(_ seats: ArraySlice<(number: String, row: String, column: Int, category: String, price: Int)>, _ status: String) -> String {
-                "[" + seats.map { #"{"seat":""# + $0.number + #"","status":""# + status + #""}"# }.joined(separator: ",") + "]"
-            }
-
             for showIndex in 0..<showCount {
                 let showId = ids.make("shw")
                 let startsAt = base.addingTimeInterval(Double(showIndex) * 300)
@@ -121,15 +102,15 @@ struct BigDatabase {
                     userTurn += 1
                     let amount = seats.reduce(0) { $0 + $1.price }
                     try insertBooking.execute(arguments: [
-                        bookingId, user, showId, template.movieId, template.theatreId, seatJSON(seats), amount, "confirmed", "completed", paymentId,
-                        now.addingTimeInterval(300), showDate, showTime, now, now,
+                        bookingId, user, showId, template.movieId, template.theatreId, ShowTemplate.bookingJSON(seats), amount, "confirmed", "completed",
+                        paymentId, now.addingTimeInterval(300), showDate, showTime, now, now,
                     ])
                     for seat in seats { try insertSeat.execute(arguments: [showId, seat.number, bookingId, "booked"]) }
                     try insertPayment.execute(arguments: [paymentId, bookingId, user, amount, "txn_" + paymentId, now, now, now])
                     version += 1
-                    try insertChange.execute(arguments: [showId, version, "lock", changeJSON(seats, "held"), now])
+                    try insertChange.execute(arguments: [showId, version, "lock", ShowTemplate.changeJSON(seats, "held"), now])
                     version += 1
-                    try insertChange.execute(arguments: [showId, version, "book", changeJSON(seats, "booked"), now])
+                    try insertChange.execute(arguments: [showId, version, "book", ShowTemplate.changeJSON(seats, "booked"), now])
                     summary.bookings += 1
                     summary.bookedSeats += seats.count
                 }
@@ -142,12 +123,12 @@ struct BigDatabase {
                     let user = users[userTurn % users.count]
                     userTurn += 1
                     try insertBooking.execute(arguments: [
-                        bookingId, user, showId, template.movieId, template.theatreId, seatJSON(seats), seats.reduce(0) { $0 + $1.price }, "pending",
-                        "pending", nil, now.addingTimeInterval(live ? 3600 : -3600), showDate, showTime, now, now,
+                        bookingId, user, showId, template.movieId, template.theatreId, ShowTemplate.bookingJSON(seats), seats.reduce(0) { $0 + $1.price },
+                        "pending", "pending", nil, now.addingTimeInterval(live ? 3600 : -3600), showDate, showTime, now, now,
                     ])
                     for seat in seats { try insertSeat.execute(arguments: [showId, seat.number, bookingId, "held"]) }
                     version += 1
-                    try insertChange.execute(arguments: [showId, version, "lock", changeJSON(seats, "held"), now])
+                    try insertChange.execute(arguments: [showId, version, "lock", ShowTemplate.changeJSON(seats, "held"), now])
                     if live { summary.liveHoldShows.append(showId) } else { summary.overdueHoldShows.append(showId) }
                 }
             }
@@ -159,31 +140,11 @@ struct BigDatabase {
     }
 
     /// The catalog's largest screen layout, from an existing show.
-    private static func template(_ db: Database) throws -> Template {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT movieId, theatreId, screenNumber, cityId, language, format, layout FROM shows ORDER BY totalSeats DESC LIMIT 1")
-        else { throw BenchError("the database has no show to copy (start the server with --demo first)") }
-        let layoutText: String = row["layout"]
-        guard let layout = try JSONSerialization.jsonObject(with: Data(layoutText.utf8)) as? [String: Any],
-            let rows = layout["rows"] as? [String], let columns = layout["columns"] as? Int
-        else { throw BenchError("unreadable layout: \(layoutText.prefix(200))") }
-        let blocked = Set(layout["blocked"] as? [String] ?? [])
-        var category = [String: (String, Int)]()
-        for entry in layout["categories"] as? [[String: Any]] ?? [] {
-            guard let name = entry["name"] as? String, let price = entry["price"] as? Int else { continue }
-            for row in entry["rows"] as? [String] ?? [] { category[row] = (name, price) }
-        }
-        var seats = [(number: String, row: String, column: Int, category: String, price: Int)]()
-        for rowName in rows {
-            for column in 1...columns where !blocked.contains("\(rowName)\(column)") {
-                let (name, price) = category[rowName] ?? ("Standard", 10_000)
-                seats.append((number: "\(rowName)\(column)", row: rowName, column: column, category: name, price: price))
-            }
-        }
-        return Template(
+    private static func template(_ db: Database) throws -> ShowTemplate {
+        guard let row = try Row.fetchOne(db, sql: ShowTemplate.query) else { throw ShowTemplate.noShow }
+        return try ShowTemplate(
             movieId: row["movieId"], theatreId: row["theatreId"], screenNumber: row["screenNumber"], cityId: row["cityId"], language: row["language"],
-            format: row["format"], layout: layoutText, seats: seats)
+            format: row["format"], layout: row["layout"])
     }
 }
 

@@ -37,6 +37,8 @@ struct BenchSizes: Sendable {
     var bookedSeats = 1_000_000
     var liveHolds = 200
     var overdueHolds = 100
+    /// Restarts, each on its own copy of the recovery database; the row gives the median.
+    var recoveryRuns = 3
     // floors
     var sqliteSeconds: Duration = .seconds(3)
 
@@ -46,7 +48,7 @@ struct BenchSizes: Sendable {
         warmup: .milliseconds(200), duration: .seconds(1), connections: 4, sources: 2, lockUsers: 12, lockShows: 6, showsPerLockUser: 3,
         maxSeatsPerLock: 4, lockTargetRate: 50, flowConnections: 4, subscribers: 40, fanoutShows: 4, fanoutLockRate: 40,
         fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), floorSockets: 40, deflateKiosks: 4, socketsPerWorker: 20,
-        bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, sqliteSeconds: .milliseconds(500))
+        bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, recoveryRuns: 1, sqliteSeconds: .milliseconds(500))
 }
 
 /// What every scenario shares: the server binary, a scratch directory, the load's event loops, an HTTP client.
@@ -85,7 +87,8 @@ struct BenchContext: Sendable {
     }
 
     func launch(database name: String, demo: Bool = true) -> ServerLaunch {
-        ServerLaunch(binary: serverBinary, database: (directory as NSString).appendingPathComponent(name), demo: demo)
+        let path = file(name)
+        return ServerLaunch(binary: serverBinary, database: path, logPath: path + ".server.log", demo: demo)
     }
 
     func setup(_ server: ServerProcess) -> SetupClient {

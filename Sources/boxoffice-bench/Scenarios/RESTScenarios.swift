@@ -4,16 +4,29 @@ import Foundation
 /// contention, at full speed and at the target rate, and (c) the full booking flow.
 enum RESTScenarios {
     static let keys = ["healthz", "seatmap", "locks", "locks-rate", "flow"]
+    /// The ones run again on PostgreSQL: what the store changes. /healthz does not touch it, and the rate run only
+    /// measures a queue when the server cannot carry the rate (see docs/BENCHMARKS.md).
+    static let postgresKeys = ["seatmap", "locks", "flow"]
 
-    static func run(_ context: BenchContext, only selected: Set<String>) async throws -> [ScenarioResult] {
-        context.log("rest: starting a server")
-        let server = try await ServerProcess.start(context.launch(database: "rest.sqlite"))
+    /// Runs the scenarios `selection` asks of `store` on one server of that store.
+    static func run(_ context: BenchContext, store: BenchStore, only selection: Set<String>) async throws -> [ScenarioResult] {
+        let selected = store.selected(keys, in: selection)
+        guard !selected.isEmpty else { return [] }
+        context.log("rest: starting a server on \(store.name)")
+        let launch = try await store.launch(context, name: "rest")
         do {
-            let results = try await runAll(context, server: server, selected: selected)
-            await server.stop()
-            return results
+            let server = try await ServerProcess.start(launch)
+            do {
+                let results = try await runAll(context, server: server, selected: selected)
+                await server.stop()
+                await store.discard(name: "rest")
+                return results.map(store.relabel)
+            } catch {
+                await server.stop()
+                throw error
+            }
         } catch {
-            await server.stop()
+            await store.discard(name: "rest")
             throw error
         }
     }

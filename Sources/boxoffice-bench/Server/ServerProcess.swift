@@ -7,7 +7,10 @@ import Glibc
 /// How to start a `boxoffice serve` for one scenario.
 struct ServerLaunch: Sendable {
     var binary: String
+    /// A SQLite file, or a PostgreSQL URL (`--db` takes either).
     var database: String
+    /// Where the server's output goes.
+    var logPath: String
     var demo = true
     var holdSeconds = 300
     /// `full` (one fsync per group commit, the default) or `normal`.
@@ -60,7 +63,7 @@ final class ServerProcess: @unchecked Sendable {
         if launch.demo { arguments.append("--demo") }
         process.arguments = arguments
         process.environment = launch.fullEnvironment
-        let logPath = launch.database + ".server.log"
+        let logPath = launch.logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
