@@ -92,11 +92,13 @@ struct PostgresJournalTests {
             }
             let claim = IdempotencyClaim(userId: fixture.user, key: "k1", requestHash: "h", createdAt: now)
             // The lock and its answer are one: a lock that fails (its seat is taken by another live booking) stores no answer.
+            // The database's own guard refused it, so the copy that made it did not know the seat was taken: another
+            // writer took it, and the journal says the copy is stale (`StaleShow`), not that the database failed.
             try await journal.append(JournalEntry(
                 .seatChange(change(1, .lock, ["A1": .held], at: now), .locked(booking("bkg_1", fixture, seats: ["A1"], at: now), replacing: nil)),
                 answer: claim.answer(status: 201, body: Data("{\"id\":\"bkg_1\"}".utf8))))
             let refusedClaim = IdempotencyClaim(userId: fixture.user, key: "k2", requestHash: "h", createdAt: now)
-            await #expect(throws: PSQLError.self) {
+            await #expect(throws: StaleShow.self) {
                 try await journal.append(JournalEntry(
                     .seatChange(change(2, .lock, ["A1": .held], at: now), .locked(booking("bkg_2", fixture, seats: ["A1"], at: now), replacing: nil)),
                     answer: refusedClaim.answer(status: 201, body: Data("{}".utf8))))

@@ -67,6 +67,7 @@ struct TwoNodeTests {
             for index in 0..<12 { users.append((nodes[index % 3], try await nodes[index % 3].user("User\(index)"))) }
             let seats = ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "B4"]
             let refused = Counter()
+            let log = Log()
             // Per user: how many locks were acknowledged, and the pending booking left at the end (a lock replaces the
             // user's earlier one; a cancel ends it).
             let outcomes = try await withThrowingTaskGroup(of: (locks: Int, current: Booking?).self) { group in
@@ -79,16 +80,20 @@ struct TwoNodeTests {
                             guard pair[0] != pair[1] else { continue }
                             do {
                                 current = try await user.node.lock(user.id, pair)
+                                log.add("\(user.id.suffix(4)) r\(round) locked \(current!.id.suffix(6)) \(pair)")
                                 locks += 1
                                 // Let go of all but the last, so seats keep changing hands across the nodes.
                                 if round < 5, let booking = current {
                                     let cancelled = try await user.node.bookings.cancel(userId: user.id, bookingId: booking.id)
                                     #expect(cancelled.bookingStatus == .cancelled, "\(booking.id) is \(cancelled.bookingStatus) after its cancel")
+                                    log.add("\(user.id.suffix(4)) r\(round) cancelled \(booking.id.suffix(6))")
                                     current = nil
                                 }
                             } catch let error as BoxOfficeError where error.kind == .conflict {
+                                log.add("\(user.id.suffix(4)) r\(round) 409 \(pair)")
                                 continue  // taken
                             } catch let error as BoxOfficeError where error.kind == .unavailable {
+                                log.add("\(user.id.suffix(4)) r\(round) 503 \(error.message)")
                                 refused.add()  // the show changed too fast even after retries
                             }
                         }
@@ -102,7 +107,10 @@ struct TwoNodeTests {
             let held = Dictionary(uniqueKeysWithValues: durable.holds.map { ($0.booking, Set($0.seats)) })
             let pending = outcomes.compactMap(\.current)
             for booking in pending { #expect(held[booking.id] == Set(booking.seats.map(\.seatNumber)), "\(booking.id)") }
-            #expect(held.count == pending.count, "held \(held.keys.sorted()), expected \(pending.map(\.id).sorted())")
+            let owners = Dictionary(uniqueKeysWithValues: durable.holds.map { ($0.booking, $0.user) })
+            #expect(
+                held.count == pending.count,
+                "held \(held.keys.sorted().map { "\($0) of \(owners[$0] ?? "?")" }), expected \(pending.map { "\($0.id) of \($0.userId)" }.sorted()); log \(log.lines)")
             let allHeld = durable.holds.flatMap(\.seats)
             #expect(allHeld.count == Set(allHeld).count, "a seat held twice: \(allHeld.sorted())")
         }
@@ -114,4 +122,11 @@ private final class Counter: Sendable {
     private let count = Mutex(0)
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
+}
+
+/// Lines from concurrent tasks, for a failure message.
+private final class Log: Sendable {
+    private let storage = Mutex([String]())
+    func add(_ line: String) { storage.withLock { $0.append(line) } }
+    var lines: String { storage.withLock { $0.joined(separator: "; ") } }
 }

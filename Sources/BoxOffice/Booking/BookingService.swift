@@ -37,7 +37,7 @@ public final class BookingService: Sendable {
             let state = try await bookings.seatState(showId: showId)
             return try await ShowActor(
                 show: showId, seats: show.seats.map(\.seatNumber), state: state,
-                journal: ShowJournal(journal: journal, feed: feed), clock: clock)
+                journal: ShowJournal(journal: journal, feed: feed, base: state.version), clock: clock)
         }
     }
 

@@ -14,15 +14,18 @@ struct ShowJournal: SeatJournal {
     let journal: any Journal
     let feed: any SeatChangeFeed
     let currency: String
+    /// This copy of the show, for the journal to tell its changes from another node's (`ChangeLineage`).
+    let lineage: ChangeLineage
 
-    init(journal: any Journal, feed: any SeatChangeFeed, currency: String = Booking.defaultCurrency) {
+    init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency) {
         self.journal = journal
         self.feed = feed
+        self.lineage = ChangeLineage(base: base)
         self.currency = currency
     }
 
     nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect, note: JournalNote?) async throws {
-        let entry: JournalEntry
+        var entry: JournalEntry
         var recipe: (any RecordableAnswer)?
         switch effect {
         case .locked(let hold, let replaced):
@@ -42,6 +45,7 @@ struct ShowJournal: SeatJournal {
         case .cancelled(let booking, _):
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))
         }
+        entry.lineage = lineage
         try await journal.append(entry)
         recipe?.markRecorded()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import SeatEngine
 
 /// The single writer of durable changes, with group commit, over any store's `BatchWriter`.
 ///
@@ -21,6 +22,9 @@ public actor GroupCommitJournal: Journal, Service {
     private var stopping = false
     /// The highest durable version of each show this writer has seen, loaded from disk on first use.
     private var durableVersion: [String: Int64] = [:]
+    /// Each copy's (`ChangeLineage.writer`) last durable change: its next change must follow that one (or the version
+    /// it was loaded at), never a version another node made durable after one of its own failed.
+    private var lineageLast: [UUID: Int64] = [:]
     /// Called after each batch with its size and how long the commit took (metrics).
     private let onBatch: @Sendable (_ size: Int, _ seconds: Double) -> Void
 
@@ -79,8 +83,23 @@ public actor GroupCommitJournal: Journal, Service {
 
     /// Commits one batch through the store's writer; if the transaction itself fails (disk full, I/O error, a lost
     /// connection) every entry fails.
-    private func commit(_ batch: [Pending]) async {
+    private func commit(_ all: [Pending]) async {
         let started = ContinuousClock.now
+        // A change that does not follow its copy's last durable change builds on one that failed: refuse it unsent.
+        var batch: [Pending] = []
+        var follows: [UUID: Int64] = [:]
+        for pending in all {
+            if let lineage = pending.entry.lineage, let version = pending.entry.version, let show = pending.entry.show {
+                let previous = follows[lineage.writer] ?? lineageLast[lineage.writer] ?? lineage.base
+                guard version == previous + 1 else {
+                    pending.continuation.resume(throwing: JournalError.predecessorMissing(show: show, version: version))
+                    continue
+                }
+                follows[lineage.writer] = version
+            }
+            batch.append(pending)
+        }
+        guard !batch.isEmpty else { return }
         let outcome: Result<BatchOutcome, any Error>
         do {
             outcome = .success(try await writer.write(batch.map(\.entry), knownVersions: durableVersion))
@@ -93,6 +112,13 @@ public actor GroupCommitJournal: Journal, Service {
         case .success(let written):
             durableVersion = written.versions
             for (pending, error) in zip(batch, written.results) {
+                if let lineage = pending.entry.lineage, let version = pending.entry.version {
+                    if error == nil {
+                        lineageLast[lineage.writer] = version
+                    } else if error is StaleShow {
+                        lineageLast[lineage.writer] = nil  // that copy is replaced; its later changes fail above
+                    }
+                }
                 if let error {
                     logger.warning("journal entry failed", metadata: ["error": "\(error)"])
                     pending.continuation.resume(throwing: error)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PostgresNIO
 import SeatEngine
@@ -106,7 +107,18 @@ struct PostgresBatchWriter: BatchWriter {
         var versions = knownVersions
         var results = [(any Error)?]()
         results.reserveCapacity(batch.count)
+        // A copy whose change failed in this batch: its later changes here build on that one and fail too, even if
+        // another node has made their predecessor's version durable meanwhile.
+        var failedWriters = Set<UUID>()
         for entry in batch {
+            if let writer = entry.lineage?.writer, failedWriters.contains(writer), let show = entry.show, let version = entry.version {
+                results.append(JournalError.predecessorMissing(show: show, version: version))
+                continue
+            }
+            let resultsBefore = results.count
+            defer {
+                if let writer = entry.lineage?.writer, results.count > resultsBefore, results[resultsBefore] != nil { failedWriters.insert(writer) }
+            }
             var last: Int64?
             if let show = entry.show, let version = entry.version {
                 var durable: Int64

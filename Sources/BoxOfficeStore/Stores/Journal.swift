@@ -14,6 +14,8 @@ public struct JournalEntry: Sendable {
     public var write: JournalWrite
     /// The answer to the idempotent request that made this write, stored in the same transaction.
     public var answer: IdempotentAnswer?
+    /// For a seat change: which copy of the show made it, and from which version that copy was loaded.
+    public var lineage: ChangeLineage?
 
     public init(_ write: JournalWrite, answer: IdempotentAnswer? = nil) {
         self.write = write
@@ -31,6 +33,21 @@ public struct JournalEntry: Sendable {
     public var version: Int64? {
         if case .seatChange(let change, _) = write { return change.version }
         return nil
+    }
+}
+
+/// One in-memory copy of a show (one `ShowActor`) as the journal tells its changes apart: a change builds on that
+/// copy's previous change, or on the version the copy was loaded at. When other nodes write the same show, a version
+/// number alone does not say that: after a copy's change fails, another node may make that version durable, and the
+/// copy's next change — built on the failed one — would look like its successor.
+public struct ChangeLineage: Sendable, Hashable {
+    public let writer: UUID
+    /// The durable version the copy was loaded at.
+    public let base: Int64
+
+    public init(writer: UUID = UUID(), base: Int64) {
+        self.writer = writer
+        self.base = base
     }
 }
 
