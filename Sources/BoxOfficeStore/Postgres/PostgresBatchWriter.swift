@@ -31,8 +31,17 @@ struct PostgresBatchWriter: BatchWriter {
             // A batch takes milliseconds; one still running after 5 s while the server does not answer a new connection is
             // stuck on a connection whose server is gone.
             return try await database.connections.withConnection(workLimit: .seconds(5), overrun: { commit.overrun() }) { connection in
-                try await transaction(on: connection, commit: commit) { connection in
-                    try await apply(batch, knownVersions: knownVersions, on: connection)
+                // First without a savepoint per entry (two round trips fewer per entry): almost every batch has no
+                // failing entry. If one fails, the transaction is void: roll it back and write the batch again with
+                // savepoints, so the failing entry fails alone.
+                do {
+                    return try await transaction(on: connection, commit: commit) { connection in
+                        try await apply(batch, knownVersions: knownVersions, on: connection, savepoints: false)
+                    }
+                } catch is EntryFailed {
+                    return try await transaction(on: connection, commit: commit) { connection in
+                        try await apply(batch, knownVersions: knownVersions, on: connection, savepoints: true)
+                    }
                 }
             }
         } catch let unknown as CommitOutcomeUnknown {
@@ -102,7 +111,11 @@ struct PostgresBatchWriter: BatchWriter {
         for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
     }
 
-    private func apply(_ batch: [JournalEntry], knownVersions: [String: Int64], on connection: PostgresConnection) async throws -> BatchOutcome {
+    /// Writes the batch's entries. With `savepoints`, each in its own, so a failing entry fails alone; without, the
+    /// first failing entry throws `EntryFailed` (the transaction is then void).
+    private func apply(
+        _ batch: [JournalEntry], knownVersions: [String: Int64], on connection: PostgresConnection, savepoints: Bool
+    ) async throws -> BatchOutcome {
         let writes = PostgresJournalWrites(connection: connection, logger: logger)
         var versions = knownVersions
         var results = [(any Error)?]()
@@ -136,6 +149,17 @@ struct PostgresBatchWriter: BatchWriter {
                     continue
                 }
             }
+            guard savepoints else {
+                do {
+                    try await writes.apply(entry)
+                } catch where !PostgresFailure.isUnavailable(error) {
+                    // Refused by the server, or by a step that found its row elsewhere (`BookingWriteError`).
+                    throw EntryFailed()
+                }
+                if let show = entry.show { versions[show] = entry.version }
+                results.append(nil)
+                continue
+            }
             try await writes.run("SAVEPOINT entry")
             do {
                 try await writes.apply(entry)
@@ -159,6 +183,9 @@ struct PostgresBatchWriter: BatchWriter {
         return BatchOutcome(results: results, versions: versions)
     }
 }
+
+/// An entry failed in a batch written without savepoints: the transaction is void, write the batch again with them.
+private struct EntryFailed: Error {}
 
 /// The connection broke after `COMMIT` was sent: transaction `xid` may or may not have committed `outcome`.
 struct CommitOutcomeUnknown: Error {

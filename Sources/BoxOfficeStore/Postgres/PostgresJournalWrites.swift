@@ -18,13 +18,24 @@ struct PostgresJournalWrites {
     func apply(_ write: JournalWrite) async throws {
         switch write {
         case .seatChange(let change, let bookings):
-            try await record(change)
+            // The hot paths — a lock, a release, an expiry — in one or two statements (data-modifying CTEs on different
+            // tables), since the journal's writer waits for each statement's answer before it sends the next.
             switch bookings {
-            case nil: break
-            case .locked(let booking, let replaced): try await lock(booking, replacing: replaced, at: change.at)
-            case .released(let ids, let status): for id in ids { try await end(id, as: status, at: change.at) }
-            case .booked(let booking, let charge): try await book(booking, charge: charge, at: change.at)
-            case .cancelled(let booking): try await cancelConfirmed(booking, at: change.at)
+            case .locked(let booking, let replaced?):
+                try await recordAndEnd(change, [replaced], as: .cancelled)
+                try await insert(booking, recording: nil)
+            case .locked(let booking, nil):
+                try await insert(booking, recording: change)
+            case .released(let ids, let status):
+                try await recordAndEnd(change, ids, as: status)
+            case .booked(let booking, let charge):
+                try await record(change)
+                try await book(booking, charge: charge, at: change.at)
+            case .cancelled(let booking):
+                try await record(change)
+                try await cancelConfirmed(booking, at: change.at)
+            case nil:
+                try await record(change)
             }
         case .payment(let step):
             try await apply(step)
@@ -52,30 +63,57 @@ struct PostgresJournalWrites {
             """)
     }
 
-    func lock(_ booking: Booking, replacing replaced: BookingID?, at: Date) async throws {
-        if let replaced { try await end(replaced, as: .cancelled, at: at) }
-        try await run(
-            """
-            INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-                                  paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
-            VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
-                    \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
-                    \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate), \(booking.showTime),
-                    \(booking.createdAt), \(booking.updatedAt))
-            """)
+    /// A new pending booking and its held seats — with `change`, the seat change that makes them, in the same statement.
+    func insert(_ booking: Booking, recording change: SeatChange?) async throws {
         let seats = booking.seats.map(\.seatNumber)
-        try await run(
-            """
-            INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
-            SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
-            """)
+        if let change {
+            try await run(
+                """
+                WITH change AS (
+                    INSERT INTO seatChanges (showId, version, cause, seats, at)
+                    VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+                ), booking AS (
+                    INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
+                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
+                    VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
+                            \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
+                            \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate),
+                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt))
+                )
+                INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
+                SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
+                """)
+        } else {
+            try await run(
+                """
+                WITH booking AS (
+                    INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
+                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
+                    VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
+                            \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
+                            \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate),
+                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt))
+                )
+                INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
+                SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
+                """)
+        }
     }
 
-    /// A pending booking ends (cancelled by its user, or expired) and frees its seats.
-    func end(_ bookingId: String, as status: BookingStatus, at: Date) async throws {
+    /// The seat change that ends pending bookings (cancelled by their user, replaced, or expired) and frees their
+    /// seats, in one statement.
+    func recordAndEnd(_ change: SeatChange, _ bookingIds: [String], as status: BookingStatus) async throws {
         try await run(
-            "UPDATE bookings SET bookingStatus = \(status.rawValue), updatedAt = \(at) WHERE id = \(bookingId) AND bookingStatus = 'pending'")
-        try await run("DELETE FROM bookingSeats WHERE bookingId = \(bookingId)")
+            """
+            WITH change AS (
+                INSERT INTO seatChanges (showId, version, cause, seats, at)
+                VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+            ), ended AS (
+                UPDATE bookings SET bookingStatus = \(status.rawValue), updatedAt = \(change.at)
+                WHERE id = ANY(\(bookingIds)::text[]) AND bookingStatus = 'pending'
+            )
+            DELETE FROM bookingSeats WHERE bookingId = ANY(\(bookingIds)::text[])
+            """)
     }
 
     /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats booked.
