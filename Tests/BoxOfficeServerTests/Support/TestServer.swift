@@ -8,7 +8,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// Builds the real application on a fresh SQLite file in a temporary folder.
+/// Builds the real application on a fresh SQLite file in a temporary folder, or on a fresh database of the PostgreSQL
+/// test cluster (`BOXOFFICE_TEST_STORE=postgres`, see `postgresCluster`).
 enum TestServer {
     static let jwtSecret = "test-secret-that-is-long-enough-for-hs256-0123456789"
     static let adminEmail = "admin@example.com"
