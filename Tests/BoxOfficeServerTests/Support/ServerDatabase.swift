@@ -66,7 +66,7 @@ struct ServerDatabase: Sendable {
 
     // MARK: PostgreSQL
 
-    private static let logger = Logger(label: "test-database")
+    static let logger = Logger(label: "test-database")
 
     /// `?` becomes `$1`, `$2`, … (none of the shared statements has a `?` of its own).
     private static func postgresQuery(_ sql: String, _ arguments: [String]) -> PostgresQuery {
@@ -86,7 +86,7 @@ struct ServerDatabase: Sendable {
         return PostgresQuery(unsafeSQL: text, binds: binds)
     }
 
-    private static func withConnection<Value: Sendable>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
+    static func withConnection<Value: Sendable>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
         let configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
@@ -104,4 +104,48 @@ struct ServerDatabase: Sendable {
 extension TestServer {
     /// The database of a test server started with `options`.
     static func database(_ options: ServerOptions) -> ServerDatabase { ServerDatabase(options: options) }
+
+    /// Makes the PostgreSQL database `options` names, unless it exists (a restart on the same options); nothing on
+    /// SQLite. Awaited on a connection of its own, a few at a time: dozens of test servers start at once, and psql
+    /// waited for on threads of the cooperative pool starved the servers already running, whose watch then took their
+    /// database for dead ("requests stalled and the server does not answer a new connection").
+    static func createDatabase(for options: ServerOptions) async throws {
+        guard let url = options.postgres, let cluster = postgresCluster else { return }
+        let server = try PostgresURL(parsing: cluster)
+        await creations.enter()
+        do {
+            try await ServerDatabase.withConnection(server) { connection in
+                do {
+                    // An identifier cannot be a bound parameter; the name is ours, of letters, digits and '_' only.
+                    for try await _ in try await connection.query("CREATE DATABASE \(unescaped: url.database)", logger: ServerDatabase.logger) {}
+                } catch where PostgresFailure.sqlState(error) == "42P04" {}  // duplicate_database
+            }
+            await creations.leave()
+        } catch {
+            await creations.leave()
+            throw error
+        }
+    }
+
+    private static let creations = Admission(width: 4)
+}
+
+/// At most `width` callers between `enter()` and `leave()` at once; the others wait their turn, in order.
+private actor Admission {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(width: Int) { free = width }
+
+    func enter() async {
+        if free > 0 {
+            free -= 1
+        } else {
+            await withCheckedContinuation { waiting.append($0) }  // `leave()` hands its place over
+        }
+    }
+
+    func leave() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
 }
