@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import JWTKit
 import Testing
@@ -133,8 +132,7 @@ struct AuthMatrixTests {
         try await TestServer.withRouter(options) { api in
             let user = try await api.registerUser()
             #expect(try await api.get("/api/auth/profile", token: user.token).status == 200)
-            let database = try DatabaseQueue(path: options.databasePath)
-            try await database.write { db in try db.execute(sql: "UPDATE users SET isActive = 0 WHERE id = ?", arguments: [user.id]) }
+            try await TestServer.database(options).execute("UPDATE users SET isActive = false WHERE id = ?", [user.id])
             let refused = try await api.get("/api/auth/profile", token: user.token)
             #expect(refused.status == 401)
             #expect(refused.json.errorCode == "invalid_token")

@@ -1,7 +1,6 @@
 import BoxOfficeServer
 import BoxOfficeStore
 import Foundation
-import GRDB
 import Testing
 
 /// One address is one account: surrounding white space, Unicode compatibility forms and case never make another
@@ -90,15 +89,15 @@ struct RoleChangeTests {
             let admin = try await api.adminToken()
             let city = #"{"name":"Nashik","state":"Maharashtra"}"#
             #expect(try await api.post("/api/admin/cities", city, token: admin).status == 201)
-            let database = try DatabaseQueue(path: options.databasePath)
-            try await database.write { db in try db.execute(sql: "UPDATE users SET role = 'user' WHERE email = ?", arguments: [TestServer.adminEmail]) }
+            let database = TestServer.database(options)
+            try await database.execute("UPDATE users SET role = 'user' WHERE email = ?", [TestServer.adminEmail])
             let refused = try await api.post("/api/admin/cities", #"{"name":"Nagpur","state":"Maharashtra"}"#, token: admin)
             #expect(refused.status == 403, "the token still said admin: \(refused.text)")
             #expect(try await api.get("/api/auth/profile", token: admin).json["user"]?["role"]?.string == "user")
 
             let user = try await api.registerUser()
             #expect(try await api.get("/api/admin/reports/sales", token: user.token).status == 403)
-            try await database.write { db in try db.execute(sql: "UPDATE users SET role = 'admin' WHERE id = ?", arguments: [user.id]) }
+            try await database.execute("UPDATE users SET role = 'admin' WHERE id = ?", [user.id])
             #expect(try await api.get("/api/admin/reports/sales", token: user.token).status == 200)
         }
     }

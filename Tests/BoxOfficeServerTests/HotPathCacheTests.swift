@@ -1,7 +1,6 @@
 import Foundation
 import BoxOfficeStore
 @testable import BoxOfficeServer
-import GRDB
 import Testing
 
 /// The seat-map body cache, the show cache and the per-request account check never answer with stale data.
@@ -134,8 +133,7 @@ struct HotPathCacheTests {
             let fixture = try await CatalogFixture.make(api)
             let user = try await api.registerUser()
             #expect(try await api.lock(fixture.showId, ["A1"], token: user.token).status == 201)
-            let database = try DatabaseQueue(path: options.databasePath)
-            try await database.write { db in try db.execute(sql: "UPDATE users SET isActive = 0 WHERE id = ?", arguments: [user.id]) }
+            try await TestServer.database(options).execute("UPDATE users SET isActive = false WHERE id = ?", [user.id])
             let refused = try await api.lock(fixture.showId, ["A2"], token: user.token)
             #expect(refused.status == 401)
             #expect(refused.json.errorCode == "invalid_token")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Testing
 
@@ -69,10 +68,8 @@ struct IdempotencyTests {
             let user = try await api.registerUser()
             let bookingId = try #require(try await api.lock(fixture.showId, ["C3"], token: user.token).json["id"]?.string)
             // From now on the database refuses to store any answer (a stand-in for a crash between the two writes).
-            let database = try DatabaseQueue(path: options.databasePath)
-            try await database.write { db in
-                try db.execute(sql: "CREATE TRIGGER refuse_answers BEFORE INSERT ON idempotencyKeys BEGIN SELECT RAISE(ABORT, 'refused'); END")
-            }
+            let database = TestServer.database(options)
+            try await database.refuseInserts(into: "idempotencyKeys")
             let version = try await api.get("/api/shows/\(fixture.showId)").json["version"]?.int
             let lock = try await api.lock(fixture.showId, ["A1", "A2"], token: user.token, key: "atomic-lock")
             #expect(lock.status == 503, "\(lock.text)")
@@ -82,8 +79,8 @@ struct IdempotencyTests {
                 .post, "/api/payments/initiate", body: #"{"bookingId":"\#(bookingId)","paymentMethod":"upi"}"#, token: user.token,
                 headers: [HTTPField.Name("Idempotency-Key")!: "atomic-initiate"])
             #expect(initiate.status == 503, "\(initiate.text)")
-            let attempts = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payments WHERE bookingId = ?", arguments: [bookingId]) }
-            #expect(attempts == 0, "no payment without its answer")
+            let attempts = try await database.integers("SELECT COUNT(*) FROM payments WHERE bookingId = ?", [bookingId])
+            #expect(attempts == [0], "no payment without its answer")
             // Without a key the same work goes through (another user: a lock of this one's would replace its hold).
             #expect(try await api.lock(fixture.showId, ["A1", "A2"], token: try await api.registerUser().token).status == 201)
             let paymentId = try #require(try await api.initiate(bookingId, token: user.token, method: "upi").json["id"]?.string)

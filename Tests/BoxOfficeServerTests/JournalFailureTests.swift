@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 
 @Suite("When the disk refuses a write")
@@ -10,11 +9,9 @@ struct JournalFailureTests {
         try await TestServer.withRouter(options) { api in
             let fixture = try await CatalogFixture.make(api)
             let user = try await api.registerUser()
-            // A second connection to the same file makes every seat-change insert fail, as a full or broken disk would.
-            let saboteur = try DatabaseQueue(path: options.databasePath)
-            try await saboteur.write { db in
-                try db.execute(sql: "CREATE TRIGGER sabotage BEFORE INSERT ON seatChanges BEGIN SELECT RAISE(ABORT, 'disk says no'); END")
-            }
+            // A second connection to the same database makes every seat-change insert fail, as a full or broken disk would.
+            let saboteur = TestServer.database(options)
+            try await saboteur.refuseInserts(into: "seatChanges")
             let refused = try await api.lock(fixture.showId, ["A1", "A2"], token: user.token)
             #expect(refused.status == 503)
             #expect(refused.json.errorCode == "unavailable")
@@ -23,13 +20,11 @@ struct JournalFailureTests {
             #expect(try await api.get("/api/shows/\(fixture.showId)").json["version"]?.int == 0)
             #expect(try await api.get("/api/bookings", token: user.token).json["items"]?.array?.isEmpty == true, "nothing on disk")
 
-            try await saboteur.write { db in try db.execute(sql: "DROP TRIGGER sabotage") }
+            try await saboteur.allowInserts(into: "seatChanges")
             let accepted = try await api.lock(fixture.showId, ["A1", "A2"], token: user.token)
             #expect(accepted.status == 201)
             #expect(try await api.get("/api/shows/\(fixture.showId)").json["version"]?.int == 1, "the failed version number is reused")
-            let versions = try await saboteur.read { db in
-                try Int.fetchAll(db, sql: "SELECT version FROM seatChanges WHERE showId = ? ORDER BY version", arguments: [fixture.showId])
-            }
+            let versions = try await saboteur.integers("SELECT version FROM seatChanges WHERE showId = ? ORDER BY version", [fixture.showId])
             #expect(versions == [1])
         }
     }

@@ -10,6 +10,7 @@ import Testing
 /// Every route of the router as (method, a concrete path), grouped by path: captures become `x`.
 private func routesByPath() async throws -> [(path: String, methods: Set<HTTPRequest.Method>)] {
     let options = TestServer.options()
+    try await TestServer.createDatabase(for: options)
     let parts = try await buildParts(options, registry: PrometheusCollectorRegistry(), logger: Logger(label: "test"))
     var byPath: [String: Set<HTTPRequest.Method>] = [:]
     var order: [String] = []

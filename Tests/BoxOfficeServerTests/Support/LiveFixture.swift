@@ -108,6 +108,7 @@ extension TestServer {
         _ options: ServerOptions = liveOptions(), registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         _ body: @Sendable (APIClient, Int) async throws -> Value
     ) async throws -> Value {
+        try await createDatabase(for: options)
         let app = try await buildApplication(options, registry: registry)
         return try await app.test(.live) { client in
             let port = try #require(client.port)

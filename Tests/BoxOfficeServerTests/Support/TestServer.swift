@@ -8,7 +8,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// Builds the real application on a fresh SQLite file in a temporary folder.
+/// Builds the real application on a fresh SQLite file in a temporary folder, or on a fresh database of the PostgreSQL
+/// test cluster (`BOXOFFICE_TEST_STORE=postgres`, see `postgresCluster`).
 enum TestServer {
     static let jwtSecret = "test-secret-that-is-long-enough-for-hs256-0123456789"
     static let adminEmail = "admin@example.com"
@@ -19,9 +20,9 @@ enum TestServer {
         options.port = 0
         options.databasePath = temporaryDatabase()
         if let cluster = postgresCluster {
-            // `BOXOFFICE_TEST_STORE=postgres`: the same suites on a fresh database of the test cluster.
+            // `BOXOFFICE_TEST_STORE=postgres`: the same suites on a fresh database of the test cluster, made when the
+            // first server on these options starts (`createDatabase(for:)`).
             let name = "boxoffice_http_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            createDatabase(name, on: cluster)
             try! options.useDatabase(cluster.replacingOccurrences(of: #"/[^/]+$"#, with: "/" + name, options: .regularExpression))
         }
         options.demo = demo
@@ -43,16 +44,6 @@ enum TestServer {
         guard let url = environment["BOXOFFICE_TEST_POSTGRES_URL"] else { fatalError("BOXOFFICE_TEST_STORE=postgres needs BOXOFFICE_TEST_POSTGRES_URL") }
         return url
     }()
-
-    /// `CREATE DATABASE` through psql (a database cannot be made inside the server's own pool).
-    static func createDatabase(_ name: String, on cluster: String) {
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        psql.arguments = ["psql", cluster, "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"]
-        try! psql.run()
-        psql.waitUntilExit()
-        precondition(psql.terminationStatus == 0, "psql could not create \(name)")
-    }
 
     /// The money rules (`LedgerCheck`) over the test server's database, whichever store it is.
     static func ledgerViolations(_ options: ServerOptions) async throws -> [String] {
@@ -76,6 +67,7 @@ enum TestServer {
     static func withRouter<Value: Sendable>(
         _ options: ServerOptions = options(), _ body: @Sendable (APIClient) async throws -> Value
     ) async throws -> Value {
+        try await createDatabase(for: options)
         let app = try await buildApplication(options)
         return try await app.test(.router) { client in try await body(APIClient(client: client)) }
     }
@@ -87,6 +79,7 @@ extension TestServer {
     static func withSocket<Value: Sendable>(
         _ options: ServerOptions = options(), _ body: @Sendable (APIClient) async throws -> Value
     ) async throws -> Value {
+        try await createDatabase(for: options)
         let app = try await buildApplication(options)
         return try await app.test(.ahc(.http)) { client in try await body(APIClient(client: client)) }
     }
