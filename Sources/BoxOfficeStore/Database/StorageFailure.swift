@@ -15,4 +15,10 @@ public enum StorageFailure {
             return false
         }
     }
+
+    /// One line for a log: PostgreSQL's own message and SQLSTATE (its errors describe themselves generically, so as not
+    /// to leak query data), else the error as it describes itself.
+    public static func reason(_ error: any Error) -> String {
+        PostgresFailure.isPostgresError(error) ? PostgresFailure.reason(error) : "\(error)"
+    }
 }

@@ -120,7 +120,7 @@ public actor GroupCommitJournal: Journal, Service {
                     }
                 }
                 if let error {
-                    logger.warning("journal entry failed", metadata: ["error": "\(error)"])
+                    logger.warning("journal entry failed", metadata: ["error": "\(StorageFailure.reason(error))"])
                     pending.continuation.resume(throwing: error)
                 } else {
                     pending.continuation.resume()
@@ -129,7 +129,7 @@ public actor GroupCommitJournal: Journal, Service {
         case .failure(let error):
             // Nothing of this batch is durable; forget cached versions so they are read again from the store.
             durableVersion = [:]
-            logger.error("journal commit failed", metadata: ["error": "\(error)", "batch": "\(batch.count)"])
+            logger.error("journal commit failed", metadata: ["error": "\(StorageFailure.reason(error))", "batch": "\(batch.count)"])
             for pending in batch { pending.continuation.resume(throwing: error) }
         }
     }

@@ -232,7 +232,8 @@ public final class PostgresConnections: Sendable {
                         try await Self.bounded(.seconds(3)) { try await self.probe() }
                         state.withLock { $0.lastProgress = .now }
                     } catch {
-                        markDown("requests stalled and the server does not answer a new connection")
+                        let why = error is LeaseTimedOut ? "no answer in 3 s" : PostgresFailure.reason(error)
+                        markDown("requests stalled, and a new connection failed: \(why)")
                     }
                 }
                 continue

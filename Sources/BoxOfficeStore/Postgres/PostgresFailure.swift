@@ -31,6 +31,9 @@ public enum PostgresFailure {
     /// A read-only transaction: the server is a standby, or was made read-only.
     private static let unavailableStates: Set<String> = ["25006"]
 
+    /// True for postgres-nio's own errors (which describe themselves generically).
+    static func isPostgresError(_ error: any Error) -> Bool { underlying(error) is PSQLError }
+
     /// True when the server refused the statement and said why (its SQLSTATE): the connection itself is fine.
     static func isServerAnswer(_ error: any Error) -> Bool { serverError(error) != nil }
 
