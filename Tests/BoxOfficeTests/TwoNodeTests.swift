@@ -60,6 +60,42 @@ struct TwoNodeTests {
         }
     }
 
+    @Test("two nodes charging one booking at once: one charge, the other refused before the card; one completed payment")
+    func oneChargeAcrossNodes() async throws {
+        try await withNodes(2) { nodes in
+            for round in 0..<4 {
+                let user = try await nodes[0].user("Payer\(round)")
+                let booking = try await nodes[0].lock(user, ["A\(round + 1)"])
+                var attempts: [Payment] = []
+                for node in nodes {
+                    attempts.append(try await node.payments.initiate(userId: user, InitiatePaymentInput(bookingId: booking.id, paymentMethod: "upi")))
+                }
+                let outcomes = await withTaskGroup(of: Result<Payment, any Error>.self, returning: [Result<Payment, any Error>].self) { group in
+                    for (node, attempt) in zip(nodes, attempts) {
+                        group.addTask {
+                            do {
+                                return .success(try await node.payments.process(userId: user, paymentId: attempt.id, ProcessPaymentInput()))
+                            } catch {
+                                return .failure(error)
+                            }
+                        }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                let paid = outcomes.compactMap { try? $0.get() }
+                #expect(paid.count == 1, "round \(round): \(outcomes)")
+                for case .failure(let error as BoxOfficeError) in outcomes {
+                    #expect(["payment_in_progress", "already_paid"].contains(error.code), "round \(round): \(error)")
+                }
+                // The refused attempt never reached the processor: it is still only initiated.
+                for attempt in attempts where attempt.id != paid.first?.id {
+                    let stored = try await nodes[1].stores.payments.payment(id: attempt.id)
+                    #expect(stored?.paymentStatus == .initiated, "round \(round): \(String(describing: stored))")
+                }
+            }
+        }
+    }
+
     @Test("users on three nodes locking overlapping seats at once: no seat held twice, every acknowledged hold durable")
     func contention() async throws {
         try await withNodes(3) { nodes in

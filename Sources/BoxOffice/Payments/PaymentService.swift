@@ -83,6 +83,12 @@ public struct PaymentService: Sendable {
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: payment.id, at: clock.now))))
         } catch {
             await actor.endPayment(booking: target.id, payment: payment.id)
+            // Refused by the database, not by this node's actor: another node charges this booking, or it is paid.
+            if case PaymentWriteError.anotherInProgress = error { throw Self.inProgress }
+            if case PaymentWriteError.bookingNotPending = error {
+                let now = try await booking.ownBooking(userId: userId, bookingId: target.id)
+                throw now.bookingStatus == .confirmed ? Self.alreadyPaid : BoxOfficeError(SeatEngineError.holdNotFound)
+            }
             if error is PaymentWriteError, let current = try await payments.payment(id: payment.id) { return try Self.settled(current) }
             throw Self.notSaved
         }

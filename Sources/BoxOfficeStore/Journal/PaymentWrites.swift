@@ -54,4 +54,9 @@ enum PaymentWrites {
 public enum PaymentWriteError: Error, Sendable, Equatable {
     case notInitiated(String)
     case alreadySettled(String)
+    /// Another attempt of the same booking is being charged (by another node: on one node the show's actor refuses
+    /// it first).
+    case anotherInProgress(String)
+    /// The booking is no longer pending (paid by another attempt, or ended).
+    case bookingNotPending(String)
 }

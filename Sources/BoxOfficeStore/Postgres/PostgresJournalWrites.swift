@@ -166,10 +166,25 @@ struct PostgresJournalWrites {
                         \(payment.gatewayResponse), \(payment.paidAt), \(payment.refundedAt), \(payment.createdAt), \(payment.updatedAt))
                 """)
         case .chargeStarted(let payment, let at):
+            // Several nodes may each pin the hold in their own memory, so the database decides who charges: the
+            // booking's row is locked, and one attempt of a pending booking at a time may be processing. An attempt
+            // left processing for longer than a charge may take (a node stopped mid-charge) is a leftover, failed here.
+            var bookingStatus: String?
+            for try await status in try await connection.query(
+                "SELECT bookingStatus FROM bookings WHERE id = (SELECT bookingId FROM payments WHERE id = \(payment)) FOR UPDATE",
+                logger: logger
+            ).decode(String.self) { bookingStatus = status }
+            guard bookingStatus == BookingStatus.pending.rawValue else { throw PaymentWriteError.bookingNotPending(payment) }
+            let leftoverBefore = at.addingTimeInterval(-Self.chargeLeftoverSeconds)
+            let charging = try await count(
+                """
+                SELECT id FROM payments WHERE bookingId = (SELECT bookingId FROM payments WHERE id = \(payment))
+                  AND paymentStatus = 'processing' AND id <> \(payment) AND updatedAt > \(leftoverBefore)
+                """)
+            guard charging == 0 else { throw PaymentWriteError.anotherInProgress(payment) }
             let started = try await count(
                 "UPDATE payments SET paymentStatus = 'processing', updatedAt = \(at) WHERE id = \(payment) AND paymentStatus = 'initiated' RETURNING id")
             guard started == 1 else { throw PaymentWriteError.notInitiated(payment) }
-            // Only the charging call gets here: another attempt of the booking still processing is a leftover.
             try await run(
                 """
                 UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted', updatedAt = \(at)
@@ -206,6 +221,10 @@ struct PostgresJournalWrites {
                 createdAt = EXCLUDED.createdAt, expiresAt = EXCLUDED.expiresAt
             """)
     }
+
+    /// Longer than any charge may take (`PaymentService.chargeTimeout` is 30 s): an attempt processing for longer was
+    /// left by a node that stopped mid-charge.
+    static let chargeLeftoverSeconds: TimeInterval = 90
 
     // MARK: Running statements
 
