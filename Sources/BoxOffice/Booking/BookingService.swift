@@ -88,7 +88,20 @@ public final class BookingService: Sendable {
             do {
                 try await retryingStale(booking.showId) { actor throws(SeatEngineError) in _ = try await actor.release(booking: booking.id) }
             } catch .holdNotFound {
-                // It expired (or was replaced) in the meantime: report what it is now.
+                // It expired, was replaced or was released in the meantime — perhaps by a change still being written
+                // (an expiry, or this user's earlier cancel). Once that has concluded: if it failed, the hold is back and
+                // is released now; else what the booking is now is the answer, so a 200 never says "pending" for a
+                // hold that is gone.
+                if let actor = try? await showActor(booking.showId) {
+                    await actor.concluded()
+                    if await actor.hold(for: booking.id) != nil {
+                        do {
+                            _ = try await actor.release(booking: booking.id)
+                        } catch {
+                            throw BoxOfficeError(error)
+                        }
+                    }
+                }
             } catch .alreadyBooked {
                 // Its payment succeeded meanwhile; once that is durable the booking is cancelled as a confirmed one.
                 let now = try await ownBooking(userId: userId, bookingId: bookingId)
