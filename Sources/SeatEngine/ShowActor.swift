@@ -162,6 +162,9 @@ public actor ShowActor {
     /// The last durable version.
     public var version: Int64 { seatMap.version }
 
+    /// The version of the newest change made here, durable or still being written.
+    public var latestVersion: Int64 { map.version }
+
     /// Live holds, earliest expiry first.
     public var holds: [Hold] { seatMap.holds }
 

@@ -65,6 +65,12 @@ public actor ShowActors {
         }
     }
 
+    /// The actor of `show` if it is loaded (never loads it).
+    public func loadedActor(for show: ShowID) -> ShowActor? {
+        if case .loaded(let actor, _)? = entries[show] { return actor }
+        return nil
+    }
+
     /// Drops and shuts down the actors with no live holds and nothing in flight that nobody used for `idleFor`.
     @discardableResult
     public func evictIdle(idleFor: Duration) async -> [ShowID] {

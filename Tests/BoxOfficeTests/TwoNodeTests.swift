@@ -60,6 +60,30 @@ struct TwoNodeTests {
         }
     }
 
+    @Test("a node reading a show sees another node's changes within a second, without writing it itself")
+    func readsFollowOtherNodes() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let ann = try await a.user("Ann")
+            #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == [])  // B has the show loaded, at version 0
+            for (index, seat) in ["A1", "A2", "B4"].enumerated() {
+                let booking = try await a.lock(ann, [seat])
+                let clock = ContinuousClock()
+                let started = clock.now
+                var seen: SeatSnapshot?
+                while clock.now - started < .seconds(2) {
+                    seen = try await b.bookings.snapshot(showId: b.show.id)
+                    if seen?.version == Int64(index + 1) { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let waited = clock.now - started
+                #expect(seen?.held == [seat], "after lock \(index + 1): \(String(describing: seen))")
+                #expect(waited < .seconds(1), "node B saw version \(index + 1) after \(waited)")
+                _ = booking
+            }
+        }
+    }
+
     @Test("two nodes charging one booking at once: one charge, the other refused before the card; one completed payment")
     func oneChargeAcrossNodes() async throws {
         try await withNodes(2) { nodes in

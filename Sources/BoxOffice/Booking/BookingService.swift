@@ -63,6 +63,13 @@ public final class BookingService: Sendable {
         }
     }
 
+    /// Another node (or this one) committed `version` of `show`: a loaded copy that has not made that version is out
+    /// of date, and is loaded again on its next use — a read included, so reads follow other nodes' writes.
+    public func committedElsewhere(show: String, version: Int64) async {
+        guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return }
+        if await actor.latestVersion < version { actor.markStale() }
+    }
+
     /// True when the database has a version of the show that `actor` has not seen (another node wrote it).
     func isBehind(_ actor: ShowActor, show: String) async throws -> Bool {
         await actor.concluded()

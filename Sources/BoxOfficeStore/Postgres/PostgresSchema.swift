@@ -255,5 +255,19 @@ enum PostgresSchema {
                 "DROP INDEX theatres_city",
                 #"CREATE INDEX theatres_city ON theatres (cityId, (name COLLATE "C"), id)"#,
             ]),
+        // Every node hears of every seat change when it commits (docs/CLUSTER.md): "<show> <version>" on one channel,
+        // sent by the database itself, so the journal's writer spends no round trip on it.
+        PostgresMigration(
+            name: "v9-seat-change-notices",
+            statements: [
+                """
+                CREATE FUNCTION seatChanges_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('boxoffice_seat_changes', NEW.showId || ' ' || NEW.version);
+                    RETURN NULL;
+                END $$
+                """,
+                "CREATE TRIGGER seatChanges_notify AFTER INSERT ON seatChanges FOR EACH ROW EXECUTE FUNCTION seatChanges_notify()",
+            ]),
     ]
 }

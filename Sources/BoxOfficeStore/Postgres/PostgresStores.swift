@@ -23,6 +23,7 @@ extension Stores {
             catalog: PostgresCatalogStore(database: database, logger: logger), accounts: PostgresAccountStore(database: database, logger: logger),
             live: PostgresLiveStore(database: database, logger: logger), secrets: database, health: database, services: [journal, pool])
         stores.sharedWriters = true
+        stores.seatChanges = PostgresSeatChangeListener(database: database, logger: logger)
         return stores
     }
 }

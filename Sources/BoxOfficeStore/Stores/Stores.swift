@@ -15,6 +15,8 @@ public struct Stores: Sendable {
     /// True when other processes may write the same shows (PostgreSQL: several nodes on one database), so a show held
     /// in memory may be out of date and is checked before a refusal is believed.
     public var sharedWriters = false
+    /// Hears the seat changes other processes commit (PostgreSQL); nil when nothing else writes.
+    public var seatChanges: (any SeatChangeListener)?
     /// What must run while the process serves: the journal's writer, connection pools.
     public var services: [any Service]
 
@@ -40,6 +42,12 @@ public struct Stores: Sendable {
 /// installation (every node of it).
 public protocol SigningSecretStore: Sendable {
     func signingSecret() async throws -> String
+}
+
+/// Tells a node of the seat changes committed by any node, as they commit.
+public protocol SeatChangeListener: Sendable {
+    /// Calls `onChange` with each committed change's show and version until the task is cancelled.
+    func run(onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void) async
 }
 
 /// Whether the database answers, for `/readyz`, and how its connection pool fares, for `/metrics`.

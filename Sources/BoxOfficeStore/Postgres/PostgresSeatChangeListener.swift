@@ -1,0 +1,35 @@
+import Logging
+import PostgresNIO
+
+/// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger), on a connection
+/// of its own outside the pool; reconnects when that connection is lost. Notices are wake-ups, not the data: the
+/// seat-changes table is the truth, so a notice lost while reconnecting costs only a stale copy until its next write.
+struct PostgresSeatChangeListener: SeatChangeListener {
+    static let channel = "boxoffice_seat_changes"
+
+    let database: PostgresDatabase
+    let logger: Logger
+
+    func run(onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void) async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await database.withProbeConnection { connection in
+                    try await connection.listen(on: Self.channel) { notices in
+                        failures = 0
+                        for try await notice in notices {
+                            let parts = notice.payload.split(separator: " ")
+                            guard parts.count == 2, let version = Int64(parts[1]) else { continue }
+                            await onChange(String(parts[0]), version)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                if failures == 1 { logger.warning("lost the seat-change notices; reconnecting", metadata: ["reason": "\(StorageFailure.reason(error))"]) }
+            }
+            try? await Task.sleep(for: .milliseconds(min(2000, 100 * failures)))
+        }
+    }
+}
