@@ -84,6 +84,25 @@ struct TwoNodeTests {
         }
     }
 
+    @Test("a hold taken on a node that is gone still expires: another node's sweep finds it overdue and frees its seats")
+    func holdsOfAGoneNodeExpire() async throws {
+        try await withNodes(2) { nodes in
+            let (gone, other) = (nodes[0], nodes[1])
+            let ann = try await gone.user("Ann")
+            let bob = try await other.user("Bob")
+            let booking = try await gone.lock(ann, ["B1", "B2"])  // and node A is never used again: its timer never fires
+            #expect(try await other.bookings.sweepOverdueHolds() == 0)  // not due yet
+            other.clock.advance(by: Double(ServiceFixture.holdSeconds) + 2)
+            #expect(try await other.bookings.sweepOverdueHolds() == 1)
+            let durable = try await other.durableSeats()
+            #expect(durable.holds.isEmpty, "\(durable.holds)")
+            #expect(try await other.stores.bookings.booking(id: booking.id)?.bookingStatus == .expired)
+            // The seats are free for anyone, on the node that swept.
+            _ = try await other.lock(bob, ["B1", "B2"])
+            #expect(try await other.bookings.sweepOverdueHolds() == 0)
+        }
+    }
+
     @Test("two nodes charging one booking at once: one charge, the other refused before the card; one completed payment")
     func oneChargeAcrossNodes() async throws {
         try await withNodes(2) { nodes in

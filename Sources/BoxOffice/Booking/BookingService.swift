@@ -258,6 +258,28 @@ public final class BookingService: Sendable {
         }
     }
 
+    /// With other nodes writing the same shows: expires the holds that ran out more than `grace` ago and are still
+    /// pending — holds taken on a node that is gone, or whose copy of the show went stale (a stale copy keeps no
+    /// timers). Each such show is loaded here (again, if this node's copy is out of date) and its due holds expired.
+    /// Returns how many shows were looked at.
+    @discardableResult
+    public func sweepOverdueHolds(graceSeconds: TimeInterval = 1) async throws -> Int {
+        let shows = try await bookings.showsWithHolds(overdueBy: clock.now.addingTimeInterval(-graceSeconds))
+        for show in shows {
+            guard let actor = try await actors.actor(for: show) else { continue }
+            do {
+                try await actor.expireDue()
+            } catch {
+                // Another node expired them first (this copy was stale), or the journal refused: the next sweep sees.
+                if Self.isStale(error, actor) { continue }
+                logger.warning("expiring overdue holds failed in a sweep", metadata: ["show": "\(show)", "error": "\(error)"])
+            }
+            // The copy's own timer may have started the expiry as it loaded: on return it is durable either way.
+            await actor.concluded()
+        }
+        return shows.count
+    }
+
     /// Drops the actors of shows nobody used for `idleFor` and that hold no live holds (their timers own expiry).
     @discardableResult
     public func evictIdle(idleFor: Duration = .seconds(600)) async -> Int {

@@ -1,16 +1,35 @@
 import BoxOffice
 import BoxOfficeStore
+import Logging
 import ServiceLifecycle
 
-/// With several nodes on one database: hears each seat change any node commits, so this node's copy of that show is
-/// loaded again on its next use (docs/CLUSTER.md). Runs until the service group shuts down.
+/// With several nodes on one database (docs/CLUSTER.md), until the service group shuts down:
+/// - hears each seat change any node commits, so this node's copy of that show is loaded again on its next use;
+/// - once a second, expires the holds still pending a second after they ran out: holds taken on a node that is gone,
+///   or whose copy of the show is out of date (a stale copy keeps no timers). Every node sweeps; one wins each show.
 struct OtherNodesService: Service {
     let listener: any SeatChangeListener
     let bookings: BookingService
+    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await listener.run { show, version in await bookings.committedElsewhere(show: show, version: version) }
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    await listener.run { show, version in await bookings.committedElsewhere(show: show, version: version) }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        do {
+                            try await bookings.sweepOverdueHolds()
+                        } catch {
+                            // The database is away: the next sweep tries again.
+                            logger.debug("sweeping overdue holds failed", metadata: ["reason": "\(StorageFailure.reason(error))"])
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -75,6 +75,14 @@ public struct PostgresBookingStore: BookingStore {
         return shows
     }
 
+    public func showsWithHolds(overdueBy time: Date) async throws -> [String] {
+        var shows: [String] = []
+        for try await show in try await connections.query(
+            "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending' AND expiresAt <= \(time)", logger: logger
+        ).decode(String.self) { shows.append(show) }
+        return shows
+    }
+
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`), as `SQLiteBookingStore` makes it.
     public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
         // Tickets are the seats of confirmed bookings: the length of each booking's seats array.

@@ -66,4 +66,12 @@ public struct SQLiteBookingStore: BookingStore {
             try String.fetchAll(db, sql: RecoveryQueries.showsWithLiveHolds)
         }
     }
+
+    public func showsWithHolds(overdueBy time: Date) async throws -> [String] {
+        try await database.pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending' AND expiresAt <= ?",
+                arguments: [StorageDate.databaseValue(time)])
+        }
+    }
 }

@@ -13,6 +13,8 @@ public protocol BookingStore: Sendable {
     func lastVersion(showId: String) async throws -> Int64
     /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
     func showsWithLiveHolds() async throws -> [String]
+    /// Shows with pending bookings whose hold ran out by `time`.
+    func showsWithHolds(overdueBy time: Date) async throws -> [String]
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).
     func salesReport(from: String, to: String, currency: String) async throws -> SalesReport
 }
