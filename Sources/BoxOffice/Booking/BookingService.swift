@@ -78,7 +78,7 @@ public final class BookingService: Sendable {
     }
 
     /// How often an operation is tried again on the show loaded afresh when another node moved it on meanwhile.
-    static let staleRetries = 3
+    static let staleRetries = 8
 
     /// True when `error` came from `actor` being out of date (another node wrote the show): load it again and retry.
     /// A change queued behind the stale one fails as `journalFailed`; the actor's flag tells that apart.
@@ -181,7 +181,11 @@ public final class BookingService: Sendable {
             } catch {
                 guard attempts < Self.staleRetries else { throw error }
                 attempts += 1
-                if Self.isStale(error, actor) { continue }
+                if Self.isStale(error, actor) {
+                    // Nodes racing for one show: after the first retry, step aside a few random milliseconds.
+                    if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(4 * attempts)))) }
+                    continue
+                }
                 guard error != .journalFailed, sharedWriters else { throw error }
                 let behind: Bool
                 do {

@@ -120,7 +120,12 @@ public actor GroupCommitJournal: Journal, Service {
                     }
                 }
                 if let error {
-                    logger.warning("journal entry failed", metadata: ["error": "\(StorageFailure.reason(error))"])
+                    if error is StaleShow {
+                        // Another node wrote the show first: expected with several nodes; the caller reloads and retries.
+                        logger.debug("journal entry refused: the show's copy is out of date")
+                    } else {
+                        logger.warning("journal entry failed", metadata: ["error": "\(StorageFailure.reason(error))"])
+                    }
                     pending.continuation.resume(throwing: error)
                 } else {
                     pending.continuation.resume()

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Three `boxoffice serve` processes on one PostgreSQL database behave as one box office (docs/CLUSTER.md).
+
+Starts three nodes at once on a fresh database of the test cluster (migrations, --demo, the JWT secret kept in the
+database), then checks, against the real binaries:
+- a token from one node works on every node;
+- users locking and cancelling overlapping seats with every request sent to a random node: no seat held twice, each
+  show's versions gap-free, every acknowledged hold in the database as acknowledged, and every node's seat map equal
+  to the database within a second;
+- kill -9 of a node under load: the others go on serving its shows, locks included, at once; it rejoins when
+  restarted;
+- a hold taken on a node that is then killed still expires on time, freed by the others.
+
+    python3 tests/cluster/cluster_test.py path/to/boxoffice --postgres URL
+
+stdlib only; ends with `cluster: N passed, M failed`.
+"""
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
+import crash_test  # noqa: E402
+from crash_test import Server, call, free_port  # noqa: E402
+
+BIN = next((a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--postgres"),
+           ".build/debug/boxoffice")
+crash_test.BIN = BIN
+POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else os.environ.get("BOXOFFICE_TEST_POSTGRES_URL")
+USERS = 18
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, None if condition else detail))
+    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"))
+
+
+def psql(url, sql):
+    result = subprocess.run(["psql", url, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr.strip())
+    return [line.split("|") for line in result.stdout.splitlines() if line]
+
+
+def node(url, workdir, index, hold_seconds=60):
+    # No BOXOFFICE_JWT_SECRET: the first node stores one in the database and every node uses it.
+    return Server(url, free_port(), log=os.path.join(workdir, f"node{index}.log"), args=("--hold-seconds", str(hold_seconds)),
+                  env={"BOXOFFICE_JWT_SECRET": "", "BOXOFFICE_LOG_LEVEL": "warning"})
+
+
+def start_all(servers):
+    errors = []
+
+    def start(server):
+        try:
+            server.start()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+    threads = [threading.Thread(target=start, args=(s,)) for s in servers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    return errors
+
+
+class Load:
+    """Users locking and cancelling seats of a few shows, each request to a random live node."""
+
+    def __init__(self, nodes, tokens, shows, seats):
+        self.nodes, self.tokens, self.shows, self.seats = nodes, tokens, shows, seats
+        self.alive = list(nodes)
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.held = {}  # booking -> (show, seats)
+        self.uncertain = set()
+        self.answers = []  # (time, node port, status, code)
+        self.threads = [threading.Thread(target=self.user, args=(i,), daemon=True) for i in range(len(tokens))]
+
+    def port(self, rng):
+        with self.lock:
+            return rng.choice(self.alive).port
+
+    def user(self, index):
+        rng = random.Random(index)
+        token = self.tokens[index]
+        mine = {}
+        while not self.stop.is_set():
+            show = rng.choice(self.shows)
+            port = self.port(rng)
+            try:
+                if show in mine and rng.random() < 0.4:
+                    status, body = call("POST", port, f"/api/bookings/{mine[show]}/cancel", token=token)
+                    if status == 200:
+                        with self.lock:
+                            self.held.pop(mine[show], None)
+                        del mine[show]
+                else:
+                    seats = rng.sample(self.seats[show], 2)
+                    status, body = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, token=token)
+                    if status == 201:
+                        with self.lock:
+                            if show in mine:
+                                self.held.pop(mine[show], None)
+                            self.held[body["id"]] = (show, sorted(seats))
+                        mine[show] = body["id"]
+            except OSError:
+                # Cut off (its node was killed): it may or may not have happened.
+                status, body = -1, {}
+                with self.lock:
+                    if show in mine:
+                        self.uncertain.add(mine[show])
+                    self.uncertain.add(("lock", show, index))
+            code = body.get("error", {}).get("code") if isinstance(body, dict) and isinstance(body.get("error"), dict) else None
+            with self.lock:
+                self.answers.append((time.time(), port, status, code))
+
+    def start(self):
+        for thread in self.threads:
+            thread.start()
+
+    def finish(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+
+def verify(url, nodes, load, label):
+    stored = {row[0]: (row[1], sorted(row[2].split(","))) for row in psql(
+        url, "SELECT b.id, b.showId, string_agg(s.seatNumber, ',' ORDER BY s.seatNumber) FROM bookings b "
+             "JOIN bookingSeats s ON s.bookingId = b.id WHERE s.state = 'held' GROUP BY b.id, b.showId")}
+    missing = [b for b, v in load.held.items() if stored.get(b) != v and b not in load.uncertain]
+    check(f"{label}: every acknowledged hold is in the database as acknowledged ({len(load.held)})", not missing, f"{missing[:3]}")
+    for show in load.shows:
+        versions = [int(r[0]) for r in psql(url, f"SELECT version FROM seatChanges WHERE showId = '{show}' ORDER BY version")]
+        check(f"{label}: show {show[-6:]}: versions 1…{len(versions)} with no gap", versions == list(range(1, len(versions) + 1)),
+              f"{versions[:5]}…")
+        database = {r[0] for r in psql(url, f"SELECT seatNumber FROM bookingSeats WHERE showId = '{show}' AND state IN ('held', 'booked')")}
+        for server in nodes:
+            deadline = time.time() + 1.0
+            while True:
+                status, detail = call("GET", server.port, f"/api/shows/{show}")
+                memory = {s["seatNumber"] for s in detail["seats"] if s["status"] != "available"}
+                if memory == database or time.time() > deadline:
+                    break
+                time.sleep(0.05)
+            check(f"{label}: show {show[-6:]}: node :{server.port} shows what the database has, within a second",
+                  memory == database and detail["version"] == len(versions),
+                  f"version {detail['version']} of {len(versions)}; memory-only {sorted(memory - database)[:4]}, "
+                  f"database-only {sorted(database - memory)[:4]}")
+
+
+def main():
+    if not POSTGRES:
+        print("cluster: needs --postgres URL (or BOXOFFICE_TEST_POSTGRES_URL)")
+        sys.exit(1)
+    workdir = tempfile.mkdtemp(prefix="boxoffice-cluster-")
+    name = "boxoffice_cluster_" + os.path.basename(workdir).replace("-", "_").lower()
+    subprocess.run(["psql", POSTGRES, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    url = POSTGRES.rsplit("/", 1)[0] + "/" + name
+    nodes = [node(url, workdir, i) for i in range(3)]
+    try:
+        errors = start_all(nodes)
+        check("three nodes started at once on one empty database are all ready", not errors, f"{errors}")
+        migrations = psql(url, "SELECT COUNT(*), COUNT(DISTINCT name) FROM migrations")[0]
+        check("each migration applied once", migrations[0] == migrations[1], f"{migrations}")
+        cities = psql(url, "SELECT COUNT(*) FROM cities")[0][0]
+        status, page = call("GET", nodes[2].port, "/api/cities")
+        check("--demo seeded once, and every node serves it", status == 200 and len(page["items"]) == int(cities) > 0, f"{cities} {status}")
+
+        tokens = []
+        for i in range(USERS):
+            status, body = call("POST", nodes[i % 3].port, "/api/auth/register",
+                                {"name": f"Node user {i}", "email": f"cluster{i}@example.com", "password": "password-123"})
+            assert status == 201, body
+            tokens.append(body["token"])
+        answers = [call("GET", server.port, "/api/bookings", token=tokens[0])[0] for server in nodes]
+        check("a token from one node works on every node", answers == [200, 200, 200], f"{answers}")
+
+        status, page = call("GET", nodes[0].port, "/api/shows?limit=50")
+        shows = [s["id"] for s in page["items"] if s["availability"]["total"] >= 40][:3]
+        seats = {}
+        for show in shows:
+            status, detail = call("GET", nodes[0].port, f"/api/shows/{show}")
+            seats[show] = [s["seatNumber"] for s in detail["seats"]][:20]  # a small area, so users collide
+
+        load = Load(nodes, tokens, shows, seats)
+        load.start()
+        time.sleep(3)
+        load.finish()
+        odd = [(a[2], a[3]) for a in load.answers if a[2] not in (200, 201, 409)]
+        locks = sum(1 for a in load.answers if a[2] == 201)
+        check(f"load on all three nodes: {locks} locks acknowledged, every answer 200/201/409", locks > 0 and not odd,
+              f"{len(odd)} others, e.g. {odd[:5]}")
+        verify(url, nodes, load, "three nodes")
+
+        # kill -9 of a node under load; the others serve its shows at once.
+        load = Load(nodes, tokens, shows, seats)
+        load.start()
+        time.sleep(1.5)
+        victim = nodes[0]
+        with load.lock:
+            load.alive = nodes[1:]
+        victim.kill()
+        killed_at = time.time()
+        time.sleep(3)
+        load.finish()
+        after = [a for a in load.answers if a[0] > killed_at + 0.5 and a[1] != victim.port]
+        odd = [(a[2], a[3]) for a in after if a[2] not in (200, 201, 409)]
+        check(f"after kill -9 of a node, the others serve its shows at once ({sum(1 for a in after if a[2] == 201)} locks)",
+              any(a[2] == 201 for a in after) and not odd, f"{odd[:5]}")
+        verify(url, nodes[1:], load, "after kill -9")
+        victim.start()
+        status, _ = call("GET", victim.port, "/readyz")
+        check("the killed node rejoins when restarted", status == 200, f"{status}")
+        verify(url, nodes, load, "rejoined")
+
+        # A hold taken on a node that is then killed still expires on time.
+        short = node(url, workdir, 9, hold_seconds=5)
+        short.start()
+        free = [s for s in seats[shows[0]] if s not in {x for v in load.held.values() for x in v[1]}]
+        status, booking = call("POST", short.port, "/api/bookings/lock-seats", {"showId": shows[0], "seats": free[-2:]}, token=tokens[-1])
+        if status == 409:  # the area is busy: any two available seats of the show
+            status, detail = call("GET", nodes[1].port, f"/api/shows/{shows[0]}")
+            free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
+            status, booking = call("POST", short.port, "/api/bookings/lock-seats", {"showId": shows[0], "seats": free[-2:]}, token=tokens[-1])
+        assert status == 201, (status, booking)
+        short.kill()
+        deadline = time.time() + 9
+        state = None
+        while time.time() < deadline:
+            status, view = call("GET", nodes[1].port, f"/api/bookings/{booking['id']}", token=tokens[-1])
+            state = view.get("bookingStatus") if isinstance(view, dict) else None
+            if state == "expired":
+                break
+            time.sleep(0.2)
+        status, detail = call("GET", nodes[2].port, f"/api/shows/{shows[0]}")
+        statuses = {s["seatNumber"]: s["status"] for s in detail["seats"]}
+        check("a hold taken on a node that was then killed expires on time, freed by the others",
+              state == "expired" and all(statuses[s] == "available" for s in free[-2:]),
+              f"{state}; seats {[statuses[s] for s in free[-2:]]}")
+    except Exception as error:  # a broken harness is a failure, not a crash of the run
+        check("the cluster test ran to the end", False, repr(error))
+    finally:
+        for server in nodes:
+            if server.process and server.process.poll() is None:
+                server.kill()
+    failed = sum(1 for _, problem in results if problem is not None)
+    print(f"cluster: {len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
