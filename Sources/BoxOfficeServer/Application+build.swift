@@ -69,7 +69,7 @@ public func buildApplication(
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
             Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
-        ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, logger: logger)] } ?? []),
+        ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, hub: parts.hub, logger: logger)] } ?? []),
         logger: logger)
     return app
 }

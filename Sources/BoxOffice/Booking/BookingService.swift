@@ -65,9 +65,13 @@ public final class BookingService: Sendable {
 
     /// Another node (or this one) committed `version` of `show`: a loaded copy that has not made that version is out
     /// of date, and is loaded again on its next use — a read included, so reads follow other nodes' writes.
-    public func committedElsewhere(show: String, version: Int64) async {
-        guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return }
-        if await actor.latestVersion < version { actor.markStale() }
+    /// Returns false when this node's copy made that version itself.
+    @discardableResult
+    public func committedElsewhere(show: String, version: Int64) async -> Bool {
+        guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return true }
+        guard await actor.latestVersion < version else { return false }
+        actor.markStale()
+        return true
     }
 
     /// True when the database has a version of the show that `actor` has not seen (another node wrote it).

@@ -4,19 +4,25 @@ import Logging
 import ServiceLifecycle
 
 /// With several nodes on one database (docs/CLUSTER.md), until the service group shuts down:
-/// - hears each seat change any node commits, so this node's copy of that show is loaded again on its next use;
+/// - hears each seat change any node commits, so this node's copy of that show is loaded again on its next use, and
+///   the sockets here that follow the show get it from the journal;
 /// - once a second, expires the holds still pending a second after they ran out: holds taken on a node that is gone,
 ///   or whose copy of the show is out of date (a stale copy keeps no timers). Every node sweeps; one wins each show.
 struct OtherNodesService: Service {
     let listener: any SeatChangeListener
     let bookings: BookingService
+    let hub: SubscriptionHub
     let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    await listener.run { show, version in await bookings.committedElsewhere(show: show, version: version) }
+                    await listener.run { show, version in
+                        if await bookings.committedElsewhere(show: show, version: version) {
+                            await hub.committedElsewhere(show: show, version: version)
+                        }
+                    }
                 }
                 group.addTask {
                     while !Task.isCancelled {
