@@ -65,6 +65,11 @@ public actor ShowActors {
         }
     }
 
+    /// Declares every loaded copy out of date: each is loaded again on its next use.
+    public func markAllStale() {
+        for case .loaded(let actor, _) in entries.values { actor.markStale() }
+    }
+
     /// The actor of `show` if it is loaded (never loads it).
     public func loadedActor(for show: ShowID) -> ShowActor? {
         if case .loaded(let actor, _)? = entries[show] { return actor }

@@ -74,6 +74,12 @@ public final class BookingService: Sendable {
         return true
     }
 
+    /// Changes committed by other nodes may have gone unheard (the listener reconnected): every loaded copy is loaded
+    /// again on its next use.
+    public func mayHaveMissedChanges() async {
+        await actors.markAllStale()
+    }
+
     /// True when the database has a version of the show that `actor` has not seen (another node wrote it).
     func isBehind(_ actor: ShowActor, show: String) async throws -> Bool {
         await actor.concluded()

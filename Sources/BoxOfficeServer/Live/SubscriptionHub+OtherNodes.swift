@@ -23,4 +23,9 @@ extension SubscriptionHub {
         let known = shows[show]?.ring.last ?? 0
         for change in changes where change.version > known { apply(change) }
     }
+
+    /// Notices may have been lost (the listener reconnected): every show followed here catches up from the journal.
+    func mayHaveMissedChanges() async {
+        for show in shows.keys { await committedElsewhere(show: show, version: .max) }
+    }
 }

@@ -22,6 +22,9 @@ struct OtherNodesService: Service {
                         if await bookings.committedElsewhere(show: show, version: version) {
                             await hub.committedElsewhere(show: show, version: version)
                         }
+                    } onGap: {
+                        await bookings.mayHaveMissedChanges()
+                        await hub.mayHaveMissedChanges()
                     }
                 }
                 group.addTask {

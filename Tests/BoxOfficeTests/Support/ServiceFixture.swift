@@ -94,7 +94,13 @@ private func run(_ stores: Stores, show: Show? = nil, _ body: (ServiceFixture) a
             catalog: stores.catalog, bookings: stores.bookings, journal: stores.journal, feed: feed, clock: clock,
             holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, logger: logger)
         if let listener = stores.seatChanges {
-            group.addTask { await listener.run { show, version in await bookings.committedElsewhere(show: show, version: version) } }
+            group.addTask {
+                await listener.run { show, version in
+                    await bookings.committedElsewhere(show: show, version: version)
+                } onGap: {
+                    await bookings.mayHaveMissedChanges()
+                }
+            }
         }
         let selling: Show
         if let show { selling = show } else { selling = try await onSale(in: stores.catalog, at: clock.now) }
