@@ -124,63 +124,66 @@ struct PostgresBatchWriter: BatchWriter {
         // another node has made their predecessor's version durable meanwhile.
         var failedWriters = Set<UUID>()
         for entry in batch {
+            let result: (any Error)?
             if let writer = entry.lineage?.writer, failedWriters.contains(writer), let show = entry.show, let version = entry.version {
-                results.append(JournalError.predecessorMissing(show: show, version: version))
-                continue
+                result = JournalError.predecessorMissing(show: show, version: version)
+            } else {
+                result = try await write(entry, with: writes, versions: &versions, savepoints: savepoints)
             }
-            let resultsBefore = results.count
-            defer {
-                if let writer = entry.lineage?.writer, results.count > resultsBefore, results[resultsBefore] != nil { failedWriters.insert(writer) }
-            }
-            var last: Int64?
-            if let show = entry.show, let version = entry.version {
-                var durable: Int64
-                if let known = versions[show], known + 1 == version {
-                    durable = known
-                } else {
-                    // Not known, or not what the cache expects: another node may have written the show. Ask.
-                    durable = try await writes.lastVersion(of: show)
-                }
-                last = durable
-                guard version == durable + 1 else {
-                    versions[show] = durable
-                    // At or below the durable version: another writer got there first, the actor is out of date.
-                    results.append(version <= durable ? StaleShow() : JournalError.predecessorMissing(show: show, version: version))
-                    continue
-                }
-            }
-            guard savepoints else {
-                do {
-                    try await writes.apply(entry)
-                } catch where !PostgresFailure.isUnavailable(error) {
-                    // Refused by the server, or by a step that found its row elsewhere (`BookingWriteError`).
-                    throw EntryFailed()
-                }
-                if let show = entry.show { versions[show] = entry.version }
-                results.append(nil)
-                continue
-            }
-            try await writes.run("SAVEPOINT entry")
-            do {
-                try await writes.apply(entry)
-                try await writes.run("RELEASE SAVEPOINT entry")
-                if let show = entry.show { versions[show] = entry.version }
-                results.append(nil)
-            } catch {
-                // If even this fails the connection is gone, and the whole transaction fails with it.
-                try await writes.run("ROLLBACK TO SAVEPOINT entry")
-                if entry.show != nil, PostgresFailure.sqlState(error) == "23505" {
-                    // Another node's transaction wrote this version (or a seat) first and committed while ours waited
-                    // on the unique index: read the show's version again next time.
-                    if let show = entry.show { versions[show] = nil }
-                    results.append(StaleShow())
-                    continue
-                }
-                if let show = entry.show, let last { versions[show] = last }
-                results.append(error)
-            }
+            if result != nil, let writer = entry.lineage?.writer { failedWriters.insert(writer) }
+            results.append(result)
         }
         return BatchOutcome(results: results, versions: versions)
+    }
+
+    /// Writes one entry; returns why it failed, or nil. `versions` follows each show's durable version.
+    private func write(
+        _ entry: JournalEntry, with writes: PostgresJournalWrites, versions: inout [String: Int64], savepoints: Bool
+    ) async throws -> (any Error)? {
+        var last: Int64?
+        if let show = entry.show, let version = entry.version {
+            var durable: Int64
+            if let known = versions[show], known + 1 == version {
+                durable = known
+            } else {
+                // Not known, or not what the cache expects: another node may have written the show. Ask.
+                durable = try await writes.lastVersion(of: show)
+            }
+            last = durable
+            guard version == durable + 1 else {
+                versions[show] = durable
+                // At or below the durable version: another writer got there first, the actor is out of date.
+                return version <= durable ? StaleShow() : JournalError.predecessorMissing(show: show, version: version)
+            }
+        }
+        guard savepoints else {
+            do {
+                try await writes.apply(entry)
+            } catch where !PostgresFailure.isUnavailable(error) {
+                // Refused by the server, or by a step that found its row elsewhere (`BookingWriteError`).
+                throw EntryFailed()
+            }
+            if let show = entry.show { versions[show] = entry.version }
+            return nil
+        }
+        try await writes.run("SAVEPOINT entry")
+        do {
+            try await writes.apply(entry)
+            try await writes.run("RELEASE SAVEPOINT entry")
+            if let show = entry.show { versions[show] = entry.version }
+            return nil
+        } catch {
+            // If even this fails the connection is gone, and the whole transaction fails with it.
+            try await writes.run("ROLLBACK TO SAVEPOINT entry")
+            if let show = entry.show, PostgresFailure.sqlState(error) == "23505" {
+                // Another node's transaction wrote this version (or a seat) first and committed while ours waited on
+                // the unique index: read the show's version again next time.
+                versions[show] = nil
+                return StaleShow()
+            }
+            if let show = entry.show, let last { versions[show] = last }
+            return error
+        }
     }
 }
 
