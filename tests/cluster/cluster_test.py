@@ -175,7 +175,7 @@ class Load:
         self.lock = threading.Lock()
         self.held = {}  # booking -> (show, seats)
         self.uncertain = set()
-        self.answers = []  # (time, node port, status, code)
+        self.answers = []  # (answered at, node port, status, code, sent at)
         self.threads = [threading.Thread(target=self.user, args=(i,), daemon=True) for i in range(len(tokens))]
 
     def port(self, rng):
@@ -189,6 +189,7 @@ class Load:
         while not self.stop.is_set():
             show = rng.choice(self.shows)
             port = self.port(rng)
+            sent = time.time()
             try:
                 if show in mine and rng.random() < 0.4:
                     status, body = call("POST", port, f"/api/bookings/{mine[show]}/cancel", token=token)
@@ -215,7 +216,7 @@ class Load:
             error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
             code = f"{error.get('code')}: {error.get('message', '')[:60]}" if error else None
             with self.lock:
-                self.answers.append((time.time(), port, status, code))
+                self.answers.append((time.time(), port, status, code, sent))
 
     def start(self):
         for thread in self.threads:

@@ -103,7 +103,10 @@ public final class BookingService: Sendable {
         switch booking.bookingStatus {
         case .pending:
             do {
-                try await retryingStale(booking.showId) { actor throws(SeatEngineError) in _ = try await actor.release(booking: booking.id) }
+                let change = try await retryingStale(booking.showId) { actor throws(SeatEngineError) in try await actor.release(booking: booking.id) }
+                // The row as written, not read back: a read that fails after the commit would answer 503 for a cancel
+                // that happened.
+                return booking.ended(as: .cancelled, at: change.at)
             } catch .holdNotFound {
                 // It expired, was replaced or was released in the meantime — perhaps by a change still being written
                 // (an expiry, or this user's earlier cancel). Once that has concluded: if it failed, the hold is back and
@@ -132,7 +135,8 @@ public final class BookingService: Sendable {
                 throw BoxOfficeError(.conflict, "show_started", "A booking cannot be cancelled once its show has started.")
             }
             do {
-                try await retryingStale(booking.showId) { actor throws(SeatEngineError) in _ = try await actor.cancel(booking: booking.id) }
+                let change = try await retryingStale(booking.showId) { actor throws(SeatEngineError) in try await actor.cancel(booking: booking.id) }
+                return booking.cancelledAndRefunded(at: change.at)
             } catch {
                 throw BoxOfficeError(error)
             }

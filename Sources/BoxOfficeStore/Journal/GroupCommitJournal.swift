@@ -50,6 +50,15 @@ public actor GroupCommitJournal: Journal, Service {
     /// The writer loop: runs until graceful shutdown, then drains what is queued and stops.
     public func run() async {
         running = true
+        // While a batch is out (a lost commit's answer may take until the database is back to learn), entries queued
+        // behind it are refused as soon as the store says it is unreachable, instead of waiting with it.
+        let watcher = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.refusalCheckInterval)
+                await self?.refuseQueuedWhileUnreachable()
+            }
+        }
+        defer { watcher.cancel() }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 while true {
@@ -71,6 +80,16 @@ public actor GroupCommitJournal: Journal, Service {
         running = false
         for pending in queue { pending.continuation.resume(throwing: JournalError.stopped) }
         queue.removeAll()
+    }
+
+    static let refusalCheckInterval: Duration = .milliseconds(100)
+
+    /// Fails every queued entry (none of them has been sent) when the store is known to be unreachable.
+    private func refuseQueuedWhileUnreachable() {
+        guard !queue.isEmpty, let refusal = writer.refusal else { return }
+        logger.notice("refusing queued journal entries: the store is unreachable", metadata: ["queued": "\(queue.count)"])
+        for pending in queue { pending.continuation.resume(throwing: refusal) }
+        queue.removeAll(keepingCapacity: true)
     }
 
     private func stop() {

@@ -97,4 +97,19 @@ public struct BookingSeat: Codable, Sendable, FetchableRecord, PersistableRecord
 extension Booking {
     /// The currency of every price until a catalog names its own (the contract's default).
     public static let defaultCurrency = "INR"
+
+    /// This pending booking as the journal writes it when its hold ends at `at` (released, expired or replaced).
+    public func ended(as status: BookingStatus, at: Date) -> Booking {
+        var ended = self
+        ended.bookingStatus = status
+        ended.updatedAt = at
+        return ended
+    }
+
+    /// This confirmed booking as the journal writes it when it is cancelled at `at`: its payment refunded.
+    public func cancelledAndRefunded(at: Date) -> Booking {
+        var cancelled = ended(as: .cancelled, at: at)
+        cancelled.paymentStatus = .refunded
+        return cancelled
+    }
 }

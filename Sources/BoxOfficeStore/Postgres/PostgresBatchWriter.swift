@@ -15,9 +15,11 @@ extension GroupCommitJournal {
 /// One batch in one PostgreSQL transaction, each entry in a savepoint (an error aborts a PostgreSQL transaction
 /// until it is rolled back to the savepoint, so a failing entry still fails alone).
 ///
-/// If the connection breaks after `COMMIT` was sent, the answer is lost but the commit may have happened. The writer
-/// then asks the server, on a fresh connection, what became of the transaction (`pg_xact_status`), as often as it
-/// takes until the server answers: a batch is never reported failed when it committed, nor durable when it did not.
+/// If the connection breaks after `COMMIT` was sent, or the server ends the session in answer to it, the commit may
+/// still have happened. Each transaction therefore first inserts a marker row (`journalCommits`) and learns its own
+/// transaction id; the writer then asks the server, on fresh connections, as often as it takes until the server
+/// answers: the marker is there (committed), or the transaction is over without it (not committed) — see
+/// `resolve(_:on:logger:)`. A batch is never reported failed when it committed, nor durable when it did not.
 /// Meanwhile the database counts as down, so other writes are refused at once.
 struct PostgresBatchWriter: BatchWriter {
     let database: PostgresDatabase
@@ -45,65 +47,105 @@ struct PostgresBatchWriter: BatchWriter {
                 }
             }
         } catch let unknown as CommitOutcomeUnknown {
-            guard try await committed(unknown.xid) else { throw unknown.cause }
+            guard try await committed(unknown.transaction) else { throw unknown.cause }
             return unknown.outcome
         }
     }
 
-    /// `BEGIN`, the transaction's id, `body`, `COMMIT`; a `COMMIT` whose answer is lost throws `CommitOutcomeUnknown`,
+    /// `BEGIN`, the transaction's id, `body`, `COMMIT`; a `COMMIT` that does not answer success throws `CommitOutcomeUnknown`,
     /// and no `COMMIT` is sent once the batch has overrun its time (its caller has been told it failed).
     private func transaction(
         on connection: PostgresConnection, commit: CommitGate, _ body: (PostgresConnection) async throws -> BatchOutcome
     ) async throws -> BatchOutcome {
         try await run("BEGIN", on: connection)
-        var xid = ""
+        var transaction = SentTransaction(xid: "", marker: 0)
         let outcome: BatchOutcome
         do {
-            for try await id in try await connection.query("SELECT pg_current_xact_id()::text", logger: logger).decode(String.self) { xid = id }
+            let marking = try await connection.query("INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text, id", logger: logger)
+            for try await (xid, marker) in marking.decode((String, Int64).self) { transaction = SentTransaction(xid: xid, marker: marker) }
             outcome = try await body(connection)
         } catch {
             try? await run("ROLLBACK", on: connection)
             throw error
         }
-        guard commit.send(xid: xid, outcome: outcome) else {
+        guard commit.send(transaction, outcome: outcome) else {
             try? await run("ROLLBACK", on: connection)
             throw WorkOverran()
         }
         do {
             try await run("COMMIT", on: connection)
-        } catch where !PostgresFailure.isServerAnswer(error) {
-            throw CommitOutcomeUnknown(xid: xid, outcome: outcome, cause: error)
+        } catch {
+            // Even an answer from the server does not settle it: a server being stopped ends its sessions with FATAL
+            // 57P01, and a session can be ended that way right after its commit became durable. Ask what happened.
+            throw CommitOutcomeUnknown(transaction: transaction, outcome: outcome, cause: error)
         }
         return outcome
     }
 
-    /// Whether transaction `xid` committed, asked on fresh connections until the server answers.
-    private func committed(_ xid: String) async throws -> Bool {
+    /// Whether `transaction` committed, asked on fresh connections until the server answers.
+    private func committed(_ transaction: SentTransaction) async throws -> Bool {
         var attempts = 0
+        var unconfirmed = 0
         // Only a process being stopped ends this wait unanswered (the sleep throws); the batch is then reported failed,
         // though it may have committed — recovery at the next start reads what did.
         while true {
             do {
-                let status = try await PostgresConnections.bounded(.seconds(3)) { [database, logger] in
-                    try await database.withProbeConnection { connection -> String? in
-                        for try await status in try await connection.query("SELECT pg_xact_status(\(xid)::xid8)", logger: logger).decode(String?.self) {
-                            return status
-                        }
-                        return nil
+                let answer = try await PostgresConnections.bounded(.seconds(3)) { [database, logger] in
+                    try await database.withProbeConnection { connection in
+                        try await Self.resolve(transaction, on: connection, logger: logger)
                     }
                 }
-                // "in progress": the server has not finished with it yet.
-                if status != "in progress" {
-                    logger.notice("learned the outcome of a commit whose answer was lost", metadata: ["xid": "\(xid)", "status": "\(status ?? "unknown")"])
-                    return status == "committed"
+                switch answer {
+                case .committed, .notCommitted:
+                    logger.notice("learned the outcome of a commit whose answer was lost",
+                                  metadata: ["xid": "\(transaction.xid)", "committed": "\(answer == .committed)"])
+                    return answer == .committed
+                case .inProgress:
+                    break
+                case .xidCommittedWithoutMarker:
+                    // Either the moment between a commit and its rows becoming visible (microseconds), or the id was
+                    // given again after a restart to a transaction that is not ours. Two seconds tell them apart.
+                    unconfirmed += 1
+                    if unconfirmed >= 8 {
+                        logger.notice("learned the outcome of a commit whose answer was lost",
+                                      metadata: ["xid": "\(transaction.xid)", "committed": "false", "xidReused": "true"])
+                        return false
+                    }
                 }
             } catch {
                 attempts += 1
                 if attempts % 40 == 1 {
-                    logger.error("a commit's answer was lost; waiting for PostgreSQL to say whether it committed", metadata: ["xid": "\(xid)"])
+                    logger.error("a commit's answer was lost; waiting for PostgreSQL to say whether it committed", metadata: ["xid": "\(transaction.xid)"])
                 }
             }
             try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    enum Resolution: Equatable, Sendable {
+        case committed, notCommitted, inProgress, xidCommittedWithoutMarker
+    }
+
+    /// What became of `transaction`, asked once. Its marker row is visible only if it committed. Without the marker it
+    /// did not commit — once it is over: its transaction id is no longer in progress (aborted), or is "in the future"
+    /// (the server restarted and never made the id durable). The id alone is no proof: after a crash the server may
+    /// give an id it never made durable to another transaction, so "committed" without the marker is asked again
+    /// (`xidCommittedWithoutMarker`).
+    static func resolve(_ transaction: SentTransaction, on connection: PostgresConnection, logger: Logger) async throws -> Resolution {
+        let marked = try await connection.query("SELECT EXISTS (SELECT 1 FROM journalCommits WHERE id = \(transaction.marker))", logger: logger)
+        for try await exists in marked.decode(Bool.self) where exists { return .committed }
+        var status: String?
+        do {
+            for try await value in try await connection.query("SELECT pg_xact_status(\(transaction.xid)::xid8)", logger: logger).decode(String?.self) {
+                status = value
+            }
+        } catch where PostgresFailure.sqlState(error) == "22023" {
+            return .notCommitted  // "transaction ID … is in the future"
+        }
+        switch status {
+        case "in progress": return .inProgress
+        case "committed": return .xidCommittedWithoutMarker
+        default: return .notCommitted  // "aborted", or so old the server no longer knows (and the marker is not there)
         }
     }
 
@@ -190,28 +232,34 @@ struct PostgresBatchWriter: BatchWriter {
 /// An entry failed in a batch written without savepoints: the transaction is void, write the batch again with them.
 private struct EntryFailed: Error {}
 
-/// The connection broke after `COMMIT` was sent: transaction `xid` may or may not have committed `outcome`.
+/// `COMMIT` was sent but did not answer success: `transaction` may or may not have committed `outcome`.
 struct CommitOutcomeUnknown: Error {
-    let xid: String
+    let transaction: SentTransaction
     let outcome: BatchOutcome
     let cause: any Error
+}
+
+/// A transaction whose `COMMIT` was sent: its id (`pg_current_xact_id`) and its marker row in `journalCommits`.
+struct SentTransaction: Sendable {
+    let xid: String
+    let marker: Int64
 }
 
 /// Whether a batch's `COMMIT` went out before its time was up: exactly one of `send` and `overrun` wins.
 private final class CommitGate: Sendable {
     private enum State {
         case working
-        case committing(xid: String, outcome: BatchOutcome)
+        case committing(SentTransaction, outcome: BatchOutcome)
         case overran
     }
 
     private let state = Mutex<State>(.working)
 
     /// True when `COMMIT` may be sent (the batch has not overrun).
-    func send(xid: String, outcome: BatchOutcome) -> Bool {
+    func send(_ transaction: SentTransaction, outcome: BatchOutcome) -> Bool {
         state.withLock { state in
             guard case .working = state else { return false }
-            state = .committing(xid: xid, outcome: outcome)
+            state = .committing(transaction, outcome: outcome)
             return true
         }
     }
@@ -224,8 +272,8 @@ private final class CommitGate: Sendable {
             case .working, .overran:
                 state = .overran
                 return WorkOverran()
-            case .committing(let xid, let outcome):
-                return CommitOutcomeUnknown(xid: xid, outcome: outcome, cause: WorkOverran())
+            case .committing(let transaction, let outcome):
+                return CommitOutcomeUnknown(transaction: transaction, outcome: outcome, cause: WorkOverran())
             }
         }
     }

@@ -34,12 +34,10 @@ public enum PostgresFailure {
     /// True for postgres-nio's own errors (which describe themselves generically).
     static func isPostgresError(_ error: any Error) -> Bool { underlying(error) is PSQLError }
 
-    /// True when the server refused the statement and said why (its SQLSTATE): the connection itself is fine.
-    static func isServerAnswer(_ error: any Error) -> Bool { serverError(error) != nil }
-
     /// One line for a log or a start-up failure: the server's message when it sent one, else the connection's failure.
     /// `PSQLError`'s own description is deliberately generic (it may hold query data), so it is not used.
     static func reason(_ error: any Error) -> String {
+        if let unknown = error as? CommitOutcomeUnknown { return "the answer to COMMIT was lost: \(reason(unknown.cause))" }
         if let server = serverError(error), let info = server.serverInfo, let message = info[.message] {
             return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
         }

@@ -43,6 +43,8 @@ struct PostgresJournalWrites {
             try await store(answer)
         case .purgeAnswers(let expiredBy):
             try await run("DELETE FROM idempotencyKeys WHERE expiresAt <= \(expiredBy)")
+            // A commit marker is read only while its commit's lost answer is being resolved: seconds, not hours.
+            try await run("DELETE FROM journalCommits WHERE at < now() - interval '1 hour'")
         }
     }
 

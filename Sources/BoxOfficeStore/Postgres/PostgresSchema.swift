@@ -269,5 +269,18 @@ enum PostgresSchema {
                 """,
                 "CREATE TRIGGER seatChanges_notify AFTER INSERT ON seatChanges FOR EACH ROW EXECUTE FUNCTION seatChanges_notify()",
             ]),
+        // A row per journal transaction, inserted first in it: after a `COMMIT` whose answer was lost, the row tells
+        // whether it committed (PostgresBatchWriter). Rows older than an hour are deleted with the expired answers.
+        PostgresMigration(
+            name: "v10-journal-commits",
+            statements: [
+                """
+                CREATE TABLE journalCommits (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    at timestamptz NOT NULL DEFAULT now()
+                )
+                """,
+                "CREATE INDEX journalCommits_at ON journalCommits (at)",
+            ]),
     ]
 }
