@@ -21,6 +21,7 @@ struct AppParts {
     let registry: PrometheusCollectorRegistry
     let openAPI: Data
     let hub: SubscriptionHub
+    let door: DoorService
 }
 
 /// Builds the whole server: opens and migrates the database, seeds demo data, ensures the admin,
@@ -109,7 +110,8 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     return AppParts(
         stores: stores, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
         idempotency: IdempotentRequests(answers: stores.idempotency, journal: stores.journal), limits: RateLimits(enabled: options.rateLimits),
-        tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub)
+        tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub,
+        door: DoorService(bookings: stores.bookings, accounts: stores.accounts, journal: stores.journal))
 }
 
 func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil) -> Router<AppRequestContext> {
@@ -129,8 +131,11 @@ func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil
     CatalogController(catalog: parts.catalog, seatMaps: RenderedSeatMaps()).addRoutes(to: api)
     BookingController(bookings: parts.bookings, idempotency: parts.idempotency, limits: parts.limits).addRoutes(to: api.group("bookings"))
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))
-    AdminController(catalog: parts.catalog, bookings: parts.bookings)
-        .addRoutes(to: api.group("admin").add(middleware: RequireAdminMiddleware()))
+    // Staff may use the door's two routes; everything else under /api/admin is for admins.
+    DoorController(door: parts.door).addRoutes(to: api.group("admin").add(middleware: RequireRoleMiddleware.door))
+    let admin = api.group("admin").add(middleware: RequireRoleMiddleware.admin)
+    AdminController(catalog: parts.catalog, bookings: parts.bookings).addRoutes(to: admin)
+    AdminUsersController(accounts: parts.accounts).addRoutes(to: admin)
     // Last, so it runs only where no route matched (see MethodNotAllowedMiddleware).
     router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes.map { ($0.path, $0.method) })))
     return router

@@ -158,6 +158,10 @@ struct PreEncodedJSONTests {
             createdAt: Date(timeIntervalSince1970: 1_799_999_000.5))
         booking.paymentId = paymentId
         booking.updatedAt = Date(timeIntervalSince1970: 1_799_999_100.25)
+        if paymentId != nil {
+            booking.ticketCode = "7KQ2-M9XD-4TZR-8BWE"
+            booking.admittedAt = Date(timeIntervalSince1970: 1_800_000_100.5)
+        }
         let hand = try #require(JSONValue.parse(booking.jsonBody))
         let encoder = try #require(JSONValue.parse(try JSONCoding.encoder.encode(booking)))
         #expect(hand == encoder)

@@ -58,14 +58,14 @@ struct PostgresJournalTests {
             // Completing an attempt that is not being charged fails that entry alone, and changes nothing.
             await #expect(throws: BookingWriteError.paymentNotProcessing("pay_1")) {
                 try await journal.append(JournalEntry(.seatChange(
-                    change(2, .book, ["A1": .booked, "A2": .booked], at: now), .booked("bkg_1", Charge(payment: "pay_1", transaction: "txn_1")))))
+                    change(2, .book, ["A1": .booked, "A2": .booked], at: now), .booked("bkg_1", Charge(payment: "pay_1", transaction: "txn_1"), ticketCode: "AAAA-BBBB-CCCC-0001"))))
             }
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: "pay_1", at: now))))
             await #expect(throws: PaymentWriteError.alreadySettled("pay_1")) {
                 try await journal.append(JournalEntry(.payment(.refused(payment: "pay_1", code: "hold_expired", at: now))))
             }
             try await journal.append(JournalEntry(.seatChange(
-                change(2, .book, ["A1": .booked, "A2": .booked], at: now), .booked("bkg_1", Charge(payment: "pay_1", transaction: "txn_1")))))
+                change(2, .book, ["A1": .booked, "A2": .booked], at: now), .booked("bkg_1", Charge(payment: "pay_1", transaction: "txn_1"), ticketCode: "AAAA-BBBB-CCCC-0001"))))
             #expect(try await value("SELECT paymentId FROM bookings WHERE id = 'bkg_1' AND bookingStatus = 'confirmed'", String.self, in: database) == "pay_1")
             #expect(try await value("SELECT transactionId FROM payments WHERE id = 'pay_1' AND paymentStatus = 'completed'", String.self, in: database) == "txn_1")
             try await journal.append(JournalEntry(.seatChange(change(3, .cancel, ["A1": .available, "A2": .available], at: now), .cancelled("bkg_1"))))
@@ -156,7 +156,7 @@ struct PostgresJournalTests {
             let payment = Payment(id: "pay_2", bookingId: "bkg_2", userId: fixture.user, amount: 100, currency: "INR", paymentMethod: .upi, createdAt: now)
             try await journal.append(JournalEntry(.payment(.created(payment))))
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: "pay_2", at: now))))
-            try await journal.append(JournalEntry(.seatChange(change(3, .book, ["A3": .booked], at: now), .booked("bkg_2", Charge(payment: "pay_2", transaction: "t2")))))
+            try await journal.append(JournalEntry(.seatChange(change(3, .book, ["A3": .booked], at: now), .booked("bkg_2", Charge(payment: "pay_2", transaction: "t2"), ticketCode: "AAAA-BBBB-CCCC-0002"))))
 
             #expect(try await store.booking(id: "bkg_1") == held)
             #expect(try await store.booking(id: "nope") == nil)

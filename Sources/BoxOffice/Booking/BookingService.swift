@@ -131,6 +131,10 @@ public final class BookingService: Sendable {
                 throw BoxOfficeError(error)
             }
         case .confirmed:
+            // A ticket used at the door is not refunded.
+            if booking.admittedAt != nil {
+                throw BoxOfficeError(.conflict, "already_admitted", "This booking's ticket was admitted at the door; it cannot be cancelled.")
+            }
             guard let show = try await catalog.show(id: booking.showId), show.startsAt > clock.now else {
                 throw BoxOfficeError(.conflict, "show_started", "A booking cannot be cancelled once its show has started.")
             }

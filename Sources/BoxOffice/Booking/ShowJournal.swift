@@ -40,7 +40,7 @@ struct ShowJournal: SeatJournal {
         case .booked(let hold, let charge):
             let note = note as? BookNote
             let answer = note.flatMap { note in note.answer?.answer(for: note.payment.completed(by: charge, at: change.at)) }
-            entry = JournalEntry(.seatChange(change, .booked(hold.booking, charge)), answer: answer)
+            entry = JournalEntry(.seatChange(change, .booked(hold.booking, charge, ticketCode: TicketCode.random())), answer: answer)
             recipe = note?.answer
         case .cancelled(let booking, _):
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))

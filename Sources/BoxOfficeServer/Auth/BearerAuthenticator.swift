@@ -45,12 +45,21 @@ extension AppRequestContext {
     }
 }
 
-/// Guards a route group: only admins get through, so no admin handler can forget to check.
-struct RequireAdminMiddleware: RouterMiddleware {
+/// Guards a route group: only these roles get through (401 without a user, 403 for anyone else), so no handler in it
+/// can forget to check.
+struct RequireRoleMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let roles: Set<Role>
+
+    static let admin = RequireRoleMiddleware(roles: [.admin])
+    /// The door's routes: staff and admins.
+    static let door = RequireRoleMiddleware(roles: [.staff, .admin])
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        _ = try context.requireAdmin()
+        let user = try context.requireUser()
+        guard roles.contains(user.role) else {
+            throw BoxOfficeError(.forbidden, "forbidden", roles == [.admin] ? "Only admins may do this." : "Only staff and admins may do this.")
+        }
         return try await next(request, context)
     }
 }

@@ -2,7 +2,7 @@ import BoxOffice
 import BoxOfficeStore
 import Hummingbird
 
-/// `/api/admin`: catalog edits. The group is guarded by `RequireAdminMiddleware` (401 without a token, 403 for a user).
+/// `/api/admin`: catalog edits. The group is guarded by `RequireRoleMiddleware.admin` (401 without a token, 403 for anyone else).
 struct AdminController {
     let catalog: CatalogService
     let bookings: BookingService

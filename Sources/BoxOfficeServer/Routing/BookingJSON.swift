@@ -43,7 +43,11 @@ extension Booking: PreEncodedJSON {
         out.append(",\"showTime\":")
         JSONText.append(showTime, to: &out)
         let created = createdAt.formatted(.iso8601)
-        out.append(",\"createdAt\":\"\(created)\",\"updatedAt\":\"\(updatedAt == createdAt ? created : updatedAt.formatted(.iso8601))\"}")
+        out.append(",\"createdAt\":\"\(created)\",\"updatedAt\":\"\(updatedAt == createdAt ? created : updatedAt.formatted(.iso8601))\",\"ticketCode\":")
+        if let ticketCode { JSONText.append(ticketCode, to: &out) } else { out.append("null") }
+        out.append(",\"admittedAt\":")
+        if let admittedAt { out.append("\"\(admittedAt.formatted(.iso8601))\"") } else { out.append("null") }
+        out.append("}")
         return Data(out.utf8)
     }
 }

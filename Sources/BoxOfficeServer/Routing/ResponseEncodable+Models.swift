@@ -13,6 +13,7 @@ extension User: ResponseEncodable, ResponseGenerator {}
 extension Booking: ResponseEncodable, ResponseGenerator {}
 extension SalesReport: ResponseEncodable, ResponseGenerator {}
 extension PaymentView: ResponseEncodable, ResponseGenerator {}
+extension AdminUserView: ResponseEncodable, ResponseGenerator {}
 
 /// `{user, token}` from register and login.
 struct SessionResponse: ResponseEncodable {

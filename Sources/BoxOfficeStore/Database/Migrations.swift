@@ -239,6 +239,14 @@ enum Migrations {
         migrator.registerMigration("v6-idempotency-expiry", foreignKeyChecks: .immediate) { db in
             try db.create(index: "idempotencyKeys_expiry", on: "idempotencyKeys", columns: ["expiresAt"])
         }
+        // E-tickets: a code given at confirmation (unique, found by the door's scan), and when it was admitted.
+        migrator.registerMigration("v7-tickets", foreignKeyChecks: .immediate) { db in
+            try db.alter(table: "bookings") { table in
+                table.add(column: "ticketCode", .text)
+                table.add(column: "admittedAt", .datetime)
+            }
+            try db.execute(sql: "CREATE UNIQUE INDEX bookings_ticketCode ON bookings (ticketCode) WHERE ticketCode IS NOT NULL")
+        }
         return migrator
     }
 }

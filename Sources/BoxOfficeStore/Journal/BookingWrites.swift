@@ -52,7 +52,7 @@ enum BookingWrites {
     /// `charge` succeeded: its payment is completed (with the processor's transaction), the booking confirmed naming
     /// that payment, and the seats booked, together. Only the payment being charged completes: one that is not
     /// `processing` for this booking fails the entry, so nothing is confirmed on another attempt's money.
-    static func book(_ bookingId: String, charge: Charge, change: SeatChange, in db: Database) throws {
+    static func book(_ bookingId: String, charge: Charge, ticketCode: String, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         let at = StorageDate.databaseValue(change.at)
         try run(
@@ -64,10 +64,10 @@ enum BookingWrites {
         guard db.changesCount == 1 else { throw BookingWriteError.paymentNotProcessing(charge.payment) }
         try run(
             """
-            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = ?, updatedAt = ?
+            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = ?, ticketCode = ?, updatedAt = ?
             WHERE id = ? AND bookingStatus = 'pending'
             """,
-            [charge.payment, at, bookingId], in: db)
+            [charge.payment, ticketCode, at, bookingId], in: db)
         guard db.changesCount == 1 else { throw BookingWriteError.notPending(bookingId) }
         try run("UPDATE bookingSeats SET state = 'booked' WHERE bookingId = ?", [bookingId], in: db)
     }
@@ -97,6 +97,15 @@ enum BookingWrites {
             in: db)
         try run("DELETE FROM bookingSeats WHERE bookingId = ?", [bookingId], in: db)
     }
+
+    /// A confirmed booking's ticket is admitted at the door: only once, only while confirmed.
+    static func admit(_ bookingId: String, at: Date, in db: Database) throws {
+        let at = StorageDate.databaseValue(at)
+        try run(
+            "UPDATE bookings SET admittedAt = ?, updatedAt = ? WHERE id = ? AND bookingStatus = 'confirmed' AND admittedAt IS NULL",
+            [at, at, bookingId], in: db)
+        guard db.changesCount == 1 else { throw BookingWriteError.notAdmissible(bookingId) }
+    }
 }
 
 /// A booking write found the rows in a state the engine did not expect: the batch entry fails loudly.
@@ -107,4 +116,6 @@ public enum BookingWriteError: Error, Sendable, Equatable {
     case noCompletedPayment(String)
     case notPending(String)
     case notConfirmed(String)
+    /// A ticket scanned at the door whose booking is not confirmed, or was admitted already.
+    case notAdmissible(String)
 }

@@ -15,7 +15,8 @@ enum SQLiteJournalWrites {
             case nil: try BookingWrites.record(change, in: db)
             case .locked(let booking, let replaced): try BookingWrites.lock(booking, replacing: replaced, change: change, in: db)
             case .released(let ids, let status): try BookingWrites.release(ids, as: status, change: change, in: db)
-            case .booked(let booking, let charge): try BookingWrites.book(booking, charge: charge, change: change, in: db)
+            case .booked(let booking, let charge, let ticketCode):
+                try BookingWrites.book(booking, charge: charge, ticketCode: ticketCode, change: change, in: db)
             case .cancelled(let booking): try BookingWrites.cancelConfirmed(booking, change: change, in: db)
             }
         case .payment(let step):
@@ -30,6 +31,8 @@ enum SQLiteJournalWrites {
             try answer.save(db)
         case .purgeAnswers(let expiredBy):
             try BookingWrites.run("DELETE FROM idempotencyKeys WHERE expiresAt <= ?", [StorageDate.databaseValue(expiredBy)], in: db)
+        case .admission(let booking, let at):
+            try BookingWrites.admit(booking, at: at, in: db)
         }
     }
 }

@@ -32,6 +32,10 @@ public struct Booking: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     public var showTime: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// The e-ticket's code (`TicketCode`), given in the transaction that confirms the booking; nil until then.
+    public var ticketCode: String?
+    /// When the ticket was admitted at the door; nil until then.
+    public var admittedAt: Date?
 
     public init(
         id: String, userId: String, show: Show, seats: [Seat], expiresAt: Date, createdAt: Date, currency: String = Booking.defaultCurrency
@@ -52,9 +56,12 @@ public struct Booking: Codable, Sendable, Equatable, FetchableRecord, Persistabl
         self.showTime = show.showTime
         self.createdAt = createdAt
         self.updatedAt = createdAt
+        self.ticketCode = nil
+        self.admittedAt = nil
     }
 
-    /// Every field, `paymentId` as null when there is none: clients see the same keys every time.
+    /// Every field, `paymentId`, `ticketCode` and `admittedAt` as null when there are none: clients see the same keys
+    /// every time.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -73,6 +80,8 @@ public struct Booking: Codable, Sendable, Equatable, FetchableRecord, Persistabl
         try container.encode(showTime, forKey: .showTime)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(ticketCode, forKey: .ticketCode)
+        try container.encode(admittedAt, forKey: .admittedAt)
     }
 }
 

@@ -2,8 +2,10 @@ import Foundation
 import GRDB
 
 /// A role: what an account may do.
-public enum Role: String, Codable, Sendable, DatabaseValueConvertible {
+public enum Role: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible {
     case user
+    /// Box-office staff: may scan tickets at the door and look bookings up, nothing else of the admin.
+    case staff
     case admin
 }
 

@@ -52,16 +52,30 @@ public struct PostgresAccountStore: AccountStore {
         return nil
     }
 
+    public func users(page: PageRequest) async throws -> Page<UserRecord> {
+        let users = try await all(
+            """
+            SELECT \(unescaped: Self.columns) FROM users WHERE (\(page.after?.id)::text IS NULL OR id > \(page.after?.id))
+            ORDER BY id LIMIT \(page.limit + 1)
+            """)
+        return Paging.page(users, limit: page.limit) { Cursor(key: "", id: $0.id) }
+    }
+
     private func one(_ query: PostgresQuery) async throws -> UserRecord? {
+        try await all(query).first
+    }
+
+    private func all(_ query: PostgresQuery) async throws -> [UserRecord] {
         let rows = try await connections.query(query, logger: logger)
+        var users: [UserRecord] = []
         for try await c in rows.decode((String, String, String, String, String, String?, String, Bool, Date, Date).self) {
             var user = UserRecord(
                 id: c.0, name: c.1, email: c.2, passwordHash: c.4, phone: c.5, role: try storedWord(c.6, column: "role", as: Role.self),
                 isActive: c.7, createdAt: c.8, updatedAt: c.9)
             user.emailKey = c.3
-            return user
+            users.append(user)
         }
-        return nil
+        return users
     }
 
     /// A unique violation on the address (either spelling index) is `StoreError.duplicate(field: "email")`, as on SQLite.

@@ -32,6 +32,28 @@ public struct PostgresBookingStore: BookingStore {
         return Paging.page(bookings, limit: page.limit) { Cursor(key: "", id: $0.id) }
     }
 
+    public func booking(ticketCode: String) async throws -> Booking? {
+        let rows = try await connections.query(
+            "SELECT \(unescaped: PostgresColumns.booking) FROM bookings WHERE ticketCode = \(ticketCode)", logger: logger)
+        for try await row in rows { return try Booking(postgres: row) }
+        return nil
+    }
+
+    public func bookings(matching filter: BookingFilter, page: PageRequest) async throws -> Page<Booking> {
+        let rows = try await connections.query(
+            """
+            SELECT \(unescaped: PostgresColumns.booking) FROM bookings
+            WHERE (\(filter.userId)::text IS NULL OR userId = \(filter.userId))
+              AND (\(filter.showId)::text IS NULL OR showId = \(filter.showId))
+              AND (\(filter.ticketCode)::text IS NULL OR ticketCode = \(filter.ticketCode))
+              AND (\(page.after?.id)::text IS NULL OR id < \(page.after?.id))
+            ORDER BY id DESC LIMIT \(page.limit + 1)
+            """, logger: logger)
+        var bookings: [Booking] = []
+        for try await row in rows { bookings.append(try Booking(postgres: row)) }
+        return Paging.page(bookings, limit: page.limit) { Cursor(key: "", id: $0.id) }
+    }
+
     public func lastVersion(showId: String) async throws -> Int64 {
         for try await last in try await connections.query(
             "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger

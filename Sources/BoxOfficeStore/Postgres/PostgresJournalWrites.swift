@@ -28,9 +28,9 @@ struct PostgresJournalWrites {
                 try await insert(booking, recording: change)
             case .released(let ids, let status):
                 try await recordAndEnd(change, ids, as: status)
-            case .booked(let booking, let charge):
+            case .booked(let booking, let charge, let ticketCode):
                 try await record(change)
-                try await book(booking, charge: charge, at: change.at)
+                try await book(booking, charge: charge, ticketCode: ticketCode, at: change.at)
             case .cancelled(let booking):
                 try await record(change)
                 try await cancelConfirmed(booking, at: change.at)
@@ -41,6 +41,13 @@ struct PostgresJournalWrites {
             try await apply(step)
         case .answer(let answer):
             try await store(answer)
+        case .admission(let booking, let at):
+            let admitted = try await count(
+                """
+                UPDATE bookings SET admittedAt = \(at), updatedAt = \(at)
+                WHERE id = \(booking) AND bookingStatus = 'confirmed' AND admittedAt IS NULL RETURNING id
+                """)
+            guard admitted == 1 else { throw BookingWriteError.notAdmissible(booking) }
         case .purgeAnswers(let expiredBy):
             try await run("DELETE FROM idempotencyKeys WHERE expiresAt <= \(expiredBy)")
             // A commit marker is read only while its commit's lost answer is being resolved: seconds, not hours.
@@ -119,7 +126,7 @@ struct PostgresJournalWrites {
     }
 
     /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats booked.
-    func book(_ bookingId: String, charge: Charge, at: Date) async throws {
+    func book(_ bookingId: String, charge: Charge, ticketCode: String, at: Date) async throws {
         let completed = try await count(
             """
             UPDATE payments SET paymentStatus = 'completed', transactionId = \(charge.transaction), gatewayResponse = 'approved',
@@ -129,7 +136,8 @@ struct PostgresJournalWrites {
         guard completed == 1 else { throw BookingWriteError.paymentNotProcessing(charge.payment) }
         let confirmed = try await count(
             """
-            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = \(charge.payment), updatedAt = \(at)
+            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = \(charge.payment),
+                ticketCode = \(ticketCode), updatedAt = \(at)
             WHERE id = \(bookingId) AND bookingStatus = 'pending' RETURNING id
             """)
         guard confirmed == 1 else { throw BookingWriteError.notPending(bookingId) }

@@ -7,7 +7,7 @@ import PostgresNIO
 enum PostgresColumns {
     static let booking = """
         id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus, paymentId,
-        expiresAt, showDate, showTime, createdAt, updatedAt
+        expiresAt, showDate, showTime, createdAt, updatedAt, ticketCode, admittedAt
         """
     static let payment = """
         id, bookingId, userId, amount, currency, paymentMethod, paymentStatus, transactionId, failureCode, gatewayResponse,
@@ -33,7 +33,7 @@ extension Booking {
     /// A `bookings` row selected as `PostgresColumns.booking`.
     init(postgres row: PostgresRow) throws {
         let c = try row.decode(
-            (String, String, String, String, String, String, Int, String, String, String, String?, Date, String, String, Date, Date).self)
+            (String, String, String, String, String, String, Int, String, String, String, String?, Date, String, String, Date, Date, String?, Date?).self)
         id = c.0
         userId = c.1
         showId = c.2
@@ -50,6 +50,8 @@ extension Booking {
         showTime = c.13
         createdAt = c.14
         updatedAt = c.15
+        ticketCode = c.16
+        admittedAt = c.17
     }
 }
 

@@ -282,5 +282,12 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX journalCommits_at ON journalCommits (at)",
             ]),
+        // E-tickets: a code given at confirmation (unique, found by the door's scan), and when it was admitted.
+        PostgresMigration(
+            name: "v11-tickets",
+            statements: [
+                "ALTER TABLE bookings ADD COLUMN ticketCode text, ADD COLUMN admittedAt timestamptz",
+                "CREATE UNIQUE INDEX bookings_ticketCode ON bookings (ticketCode) WHERE ticketCode IS NOT NULL",
+            ]),
     ]
 }

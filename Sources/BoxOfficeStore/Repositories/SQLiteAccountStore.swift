@@ -36,6 +36,15 @@ public struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    public func users(page: PageRequest) async throws -> Page<UserRecord> {
+        try await database.pool.read { db in
+            var request = UserRecord.all()
+            if let after = page.after { request = request.filter(Column("id") > after.id) }
+            let rows = try request.order(Column("id")).limit(page.limit + 1).fetchAll(db)
+            return Paging.page(rows, limit: page.limit) { Cursor(key: "", id: $0.id) }
+        }
+    }
+
     public func update(_ user: UserRecord) async throws {
         try await database.pool.write { db in
             try StoreError.mapping(uniqueField: "email") { try user.update(db) }

@@ -27,6 +27,24 @@ public struct SQLiteBookingStore: BookingStore {
         }
     }
 
+    public func booking(ticketCode: String) async throws -> Booking? {
+        try await database.pool.read { db in
+            try Booking.fetchOne(db.cachedStatement(sql: "SELECT * FROM bookings WHERE ticketCode = ?"), arguments: [ticketCode])
+        }
+    }
+
+    public func bookings(matching filter: BookingFilter, page: PageRequest) async throws -> Page<Booking> {
+        try await database.pool.read { db in
+            var request = Booking.all()
+            if let userId = filter.userId { request = request.filter(Column("userId") == userId) }
+            if let showId = filter.showId { request = request.filter(Column("showId") == showId) }
+            if let ticketCode = filter.ticketCode { request = request.filter(Column("ticketCode") == ticketCode) }
+            if let after = page.after { request = request.filter(Column("id") < after.id) }
+            let rows = try request.order(Column("id").desc).limit(page.limit + 1).fetchAll(db)
+            return Paging.page(rows, limit: page.limit) { Cursor(key: "", id: $0.id) }
+        }
+    }
+
     public func lastVersion(showId: String) async throws -> Int64 {
         try await database.pool.read { db in
             try Int64.fetchOne(db.cachedStatement(sql: RecoveryQueries.lastVersion), arguments: [showId]) ?? 0

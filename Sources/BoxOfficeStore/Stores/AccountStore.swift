@@ -8,6 +8,8 @@ public protocol AccountStore: Sendable {
     /// The account known by this address, compared as `EmailIdentity.key` (white space, NFKC and case do not matter).
     func user(email: String) async throws -> UserRecord?
     func update(_ user: UserRecord) async throws
+    /// Every account, oldest first (ids are time-sortable), for the admin.
+    func users(page: PageRequest) async throws -> Page<UserRecord>
     /// The role of the account if it exists and is active: the per-request check behind a token.
     func activeRole(id: String) async throws -> Role?
 }

@@ -7,6 +7,10 @@ public protocol BookingStore: Sendable {
     func booking(id: String) async throws -> Booking?
     /// A user's bookings, newest first.
     func bookings(userId: String, page: PageRequest) async throws -> Page<Booking>
+    /// The booking whose e-ticket has this code (in `TicketCode`'s stored form).
+    func booking(ticketCode: String) async throws -> Booking?
+    /// Bookings for the box office, newest first: those matching every field the filter sets (none set: all).
+    func bookings(matching filter: BookingFilter, page: PageRequest) async throws -> Page<Booking>
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     func seatState(showId: String) async throws -> SeatMapState
     /// A show's last durable version (0 before its first change): cheap, for checking a copy is current.
@@ -17,6 +21,19 @@ public protocol BookingStore: Sendable {
     func showsWithHolds(overdueBy time: Date) async throws -> [String]
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).
     func salesReport(from: String, to: String, currency: String) async throws -> SalesReport
+}
+
+/// What the box office looks bookings up by.
+public struct BookingFilter: Sendable, Equatable {
+    public var userId: String?
+    public var showId: String?
+    public var ticketCode: String?
+
+    public init(userId: String? = nil, showId: String? = nil, ticketCode: String? = nil) {
+        self.userId = userId
+        self.showId = showId
+        self.ticketCode = ticketCode
+    }
 }
 
 /// Payment attempts as services read them. Writes go through the `Journal` (`PaymentStep`).

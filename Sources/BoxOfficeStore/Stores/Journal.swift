@@ -61,6 +61,9 @@ public enum JournalWrite: Sendable {
     case answer(IdempotentAnswer)
     /// Deletes the idempotent answers whose lifetime ended by then.
     case purgeAnswers(expiredBy: Date)
+    /// A confirmed booking's ticket is admitted at the door, once: fails with `BookingWriteError.notAdmissible` when
+    /// the booking is no longer confirmed or was admitted already (by another door a moment before).
+    case admission(BookingID, at: Date)
 }
 
 /// The booking-level side of a seat change, written in the same transaction.
@@ -69,8 +72,9 @@ public enum BookingChange: Sendable {
     case locked(Booking, replacing: BookingID?)
     /// Pending bookings end (cancelled by their user, or expired) and free their seats.
     case released([BookingID], as: BookingStatus)
-    /// A charge succeeded: its payment completes, the booking is confirmed naming it, its seats are booked.
-    case booked(BookingID, Charge)
+    /// A charge succeeded: its payment completes, the booking is confirmed naming it and gets its e-ticket's code, its
+    /// seats are booked.
+    case booked(BookingID, Charge, ticketCode: String)
     /// A confirmed booking is cancelled: its payment is refunded and its seats freed.
     case cancelled(BookingID)
 }
