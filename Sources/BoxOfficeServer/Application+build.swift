@@ -22,6 +22,8 @@ struct AppParts {
     let openAPI: Data
     let hub: SubscriptionHub
     let door: DoorService
+    /// The confirmation emails' sender, with `BOXOFFICE_SMTP_URL`.
+    let mail: MailOutbox?
 }
 
 /// Builds the whole server: opens and migrates the database, seeds demo data, ensures the admin,
@@ -70,7 +72,8 @@ public func buildApplication(
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
             Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
-        ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, hub: parts.hub, logger: logger)] } ?? []),
+        ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, hub: parts.hub, logger: logger)] } ?? [])
+            + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []),
         logger: logger)
     return app
 }
@@ -91,7 +94,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     let (feed, changes) = LiveChangeFeed.make()
     let bookings = BookingService(
         catalog: catalogStore, bookings: stores.bookings, journal: stores.journal, feed: feed, holdSeconds: options.holdSeconds,
-        sharedWriters: stores.sharedWriters, logger: logger)
+        sharedWriters: stores.sharedWriters, outboxChannels: options.smtp == nil ? [] : [OutboxChannel.email], logger: logger)
     let hub = SubscriptionHub(
         changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: stores.live),
         options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
@@ -99,6 +102,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         booking: bookings, payments: stores.payments, journal: stores.journal,
         gateway: SimulatedGateway(latency: .milliseconds(options.paymentLatencyMilliseconds)))
     let catalog = CatalogService(catalog: catalogStore, seats: bookings, counts: stores.live)
+    if let smtp = options.smtp { logger.info("confirmation emails go out through \(smtp)") }
     if options.demo {
         let seeded = try await stores.catalog.seedIfEmpty(DemoCatalog.make(startingFrom: Date()))
         logger.info(seeded ? "demo catalog written" : "database already has a catalog; --demo changed nothing")
@@ -111,7 +115,13 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         stores: stores, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
         idempotency: IdempotentRequests(answers: stores.idempotency, journal: stores.journal), limits: RateLimits(enabled: options.rateLimits),
         tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub,
-        door: DoorService(bookings: stores.bookings, accounts: stores.accounts, journal: stores.journal))
+        door: DoorService(bookings: stores.bookings, accounts: stores.accounts, journal: stores.journal),
+        mail: options.smtp.map { smtp in
+            MailOutbox(
+                outbox: stores.outbox, bookings: stores.bookings, accounts: stores.accounts, catalog: stores.catalog,
+                composer: MailComposer(from: options.mailFrom, publicURL: options.publicURL ?? "http://\(options.host):\(options.port)"),
+                mailer: SMTPMailer(url: smtp, caFile: options.smtpCAFile), logger: logger)
+        })
 }
 
 func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil) -> Router<AppRequestContext> {

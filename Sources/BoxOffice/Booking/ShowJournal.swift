@@ -16,12 +16,15 @@ struct ShowJournal: SeatJournal {
     let currency: String
     /// This copy of the show, for the journal to tell its changes from another node's (`ChangeLineage`).
     let lineage: ChangeLineage
+    /// Where a confirmation or a cancellation is delivered (`OutboxChannel`); none: no event is written.
+    let outboxChannels: [String]
 
-    init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency) {
+    init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency, outboxChannels: [String] = []) {
         self.journal = journal
         self.feed = feed
         self.lineage = ChangeLineage(base: base)
         self.currency = currency
+        self.outboxChannels = outboxChannels
     }
 
     nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect, note: JournalNote?) async throws {
@@ -41,13 +44,21 @@ struct ShowJournal: SeatJournal {
             let note = note as? BookNote
             let answer = note.flatMap { note in note.answer?.answer(for: note.payment.completed(by: charge, at: change.at)) }
             entry = JournalEntry(.seatChange(change, .booked(hold.booking, charge, ticketCode: TicketCode.random())), answer: answer)
+            entry.events = events(.bookingConfirmed, hold.booking, at: change.at)
             recipe = note?.answer
         case .cancelled(let booking, _):
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))
+            entry.events = events(.bookingCancelled, booking, at: change.at)
         }
         entry.lineage = lineage
         try await journal.append(entry)
         recipe?.markRecorded()
+    }
+
+    /// The outbox event of a booking's confirmation or cancellation, written with it (none without channels).
+    private func events(_ kind: OutboxEvent.Kind, _ booking: BookingID, at: Date) -> [OutboxEvent] {
+        guard !outboxChannels.isEmpty else { return [] }
+        return [OutboxEvent(id: Identifier.make("evt", at: at), kind: kind, bookingId: booking, createdAt: at, channels: outboxChannels)]
     }
 
     func published(_ change: SeatChange) {

@@ -51,6 +51,14 @@ public struct ServerOptions: Sendable {
     public var maxConnections: Int?
     /// Limits and timings of the live seat feed (`/ws`).
     public var live = LiveOptions()
+    /// Where confirmation emails go out (`BOXOFFICE_SMTP_URL`); nil: no email is sent.
+    public var smtp: SMTPURL?
+    /// A CA bundle to trust for the mail server's certificate (`BOXOFFICE_SMTP_CA_FILE`), else the system's roots.
+    public var smtpCAFile: String?
+    /// The emails' sender (`BOXOFFICE_MAIL_FROM`).
+    public var mailFrom = "BoxOffice <boxoffice@localhost>"
+    /// Where the pages are reached from outside, for links in emails (`BOXOFFICE_PUBLIC_URL`); default this server.
+    public var publicURL: String?
 
     public init() {}
 
@@ -106,6 +114,20 @@ public struct ServerOptions: Sendable {
             corsOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         if let directory = environment["BOXOFFICE_PUBLIC_DIR"], !directory.isEmpty { publicDirectory = directory }
+        if let smtp = environment["BOXOFFICE_SMTP_URL"], !smtp.isEmpty { self.smtp = try SMTPURL(smtp) }
+        if let file = environment["BOXOFFICE_SMTP_CA_FILE"], !file.isEmpty { smtpCAFile = file }
+        if let from = environment["BOXOFFICE_MAIL_FROM"], !from.isEmpty {
+            guard from.contains("@"), !from.contains("\r"), !from.contains("\n") else {
+                throw OptionsError("BOXOFFICE_MAIL_FROM must be an address, or Name <address>")
+            }
+            mailFrom = from
+        }
+        if let url = environment["BOXOFFICE_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil else {
+                throw OptionsError("BOXOFFICE_PUBLIC_URL must be an http:// or https:// address")
+            }
+            publicURL = url
+        }
         if let level = environment["BOXOFFICE_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {
                 throw OptionsError("BOXOFFICE_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")

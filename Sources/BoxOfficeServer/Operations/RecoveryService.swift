@@ -43,3 +43,12 @@ struct Housekeeping: Service {
         }
     }
 }
+
+/// Sends the outbox's emails for as long as the server runs.
+struct MailOutboxService: Service {
+    let outbox: MailOutbox
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { await outbox.run() }
+    }
+}

@@ -247,6 +247,28 @@ enum Migrations {
             }
             try db.execute(sql: "CREATE UNIQUE INDEX bookings_ticketCode ON bookings (ticketCode) WHERE ticketCode IS NOT NULL")
         }
+        // The outbox: events written with the change that caused them, and one delivery row per channel.
+        migrator.registerMigration("v8-outbox", foreignKeyChecks: .immediate) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        kind TEXT NOT NULL,
+                        bookingId TEXT NOT NULL REFERENCES bookings(id),
+                        createdAt DATETIME NOT NULL
+                    );
+                    CREATE TABLE outboxDeliveries (
+                        eventId TEXT NOT NULL REFERENCES outbox(id),
+                        channel TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        nextAttemptAt DATETIME NOT NULL,
+                        lastError TEXT,
+                        deliveredAt DATETIME,
+                        PRIMARY KEY (eventId, channel)
+                    );
+                    CREATE INDEX outboxDeliveries_due ON outboxDeliveries (channel, nextAttemptAt) WHERE deliveredAt IS NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -6,6 +6,15 @@ enum SQLiteJournalWrites {
     static func apply(_ entry: JournalEntry, in db: Database) throws {
         try apply(entry.write, in: db)
         try entry.answer?.save(db)
+        for event in entry.events where !event.channels.isEmpty {
+            let at = StorageDate.databaseValue(event.createdAt)
+            try BookingWrites.run(
+                "INSERT INTO outbox (id, kind, bookingId, createdAt) VALUES (?, ?, ?, ?)", [event.id, event.kind.rawValue, event.bookingId, at], in: db)
+            for channel in event.channels {
+                try BookingWrites.run(
+                    "INSERT INTO outboxDeliveries (eventId, channel, attempts, nextAttemptAt) VALUES (?, ?, 0, ?)", [event.id, channel, at], in: db)
+            }
+        }
     }
 
     static func apply(_ write: JournalWrite, in db: Database) throws {

@@ -13,6 +13,18 @@ struct PostgresJournalWrites {
     func apply(_ entry: JournalEntry) async throws {
         try await apply(entry.write)
         if let answer = entry.answer { try await store(answer) }
+        for event in entry.events where !event.channels.isEmpty {
+            // The event and its deliveries in one statement (one round trip).
+            try await run(
+                """
+                WITH event AS (
+                    INSERT INTO outbox (id, kind, bookingId, createdAt)
+                    VALUES (\(event.id), \(event.kind.rawValue), \(event.bookingId), \(event.createdAt)) RETURNING id
+                )
+                INSERT INTO outboxDeliveries (eventId, channel, attempts, nextAttemptAt)
+                SELECT event.id, channel, 0, \(event.createdAt) FROM event, unnest(\(event.channels)::text[]) AS channel
+                """)
+        }
     }
 
     func apply(_ write: JournalWrite) async throws {

@@ -289,5 +289,31 @@ enum PostgresSchema {
                 "ALTER TABLE bookings ADD COLUMN ticketCode text, ADD COLUMN admittedAt timestamptz",
                 "CREATE UNIQUE INDEX bookings_ticketCode ON bookings (ticketCode) WHERE ticketCode IS NOT NULL",
             ]),
+        // The outbox: events written with the change that caused them, and one delivery row per channel.
+        PostgresMigration(
+            name: "v12-outbox",
+            statements: [
+                """
+                CREATE TABLE outbox (
+                    id text PRIMARY KEY,
+                    seq bigint GENERATED ALWAYS AS IDENTITY,
+                    kind text NOT NULL,
+                    bookingId text NOT NULL REFERENCES bookings(id),
+                    createdAt timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE outboxDeliveries (
+                    eventId text NOT NULL REFERENCES outbox(id),
+                    channel text NOT NULL,
+                    attempts integer NOT NULL DEFAULT 0,
+                    nextAttemptAt timestamptz NOT NULL,
+                    lastError text,
+                    deliveredAt timestamptz,
+                    PRIMARY KEY (eventId, channel)
+                )
+                """,
+                "CREATE INDEX outboxDeliveries_due ON outboxDeliveries (channel, nextAttemptAt) WHERE deliveredAt IS NULL",
+            ]),
     ]
 }

@@ -16,6 +16,8 @@ public struct JournalEntry: Sendable {
     public var answer: IdempotentAnswer?
     /// For a seat change: which copy of the show made it, and from which version that copy was loaded.
     public var lineage: ChangeLineage?
+    /// What the world outside is told about this write (the outbox), written in the same transaction.
+    public var events: [OutboxEvent] = []
 
     public init(_ write: JournalWrite, answer: IdempotentAnswer? = nil) {
         self.write = write

@@ -10,6 +10,7 @@ public struct Stores: Sendable {
     public var catalog: any CatalogStore
     public var accounts: any AccountStore
     public var live: any LiveStore
+    public var outbox: any OutboxStore
     public var secrets: any SigningSecretStore
     public var health: any StoreHealth
     /// True when other processes may write the same shows (PostgreSQL: several nodes on one database), so a show held
@@ -22,7 +23,7 @@ public struct Stores: Sendable {
 
     public init(
         journal: any Journal, bookings: any BookingStore, payments: any PaymentStore, idempotency: any IdempotencyStore,
-        catalog: any CatalogStore, accounts: any AccountStore, live: any LiveStore, secrets: any SigningSecretStore,
+        catalog: any CatalogStore, accounts: any AccountStore, live: any LiveStore, outbox: any OutboxStore, secrets: any SigningSecretStore,
         health: any StoreHealth, services: [any Service]
     ) {
         self.journal = journal
@@ -32,6 +33,7 @@ public struct Stores: Sendable {
         self.catalog = catalog
         self.accounts = accounts
         self.live = live
+        self.outbox = outbox
         self.secrets = secrets
         self.health = health
         self.services = services

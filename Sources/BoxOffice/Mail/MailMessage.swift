@@ -1,0 +1,24 @@
+/// One email: who from and to, the subject, and the body as plain text and as HTML (sent as multipart/alternative).
+public struct MailMessage: Sendable, Equatable {
+    /// `Name <address>` or a bare address.
+    public var from: String
+    /// The recipient's bare address.
+    public var to: String
+    public var subject: String
+    public var text: String
+    public var html: String
+
+    public init(from: String, to: String, subject: String, text: String, html: String) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+    }
+}
+
+/// Sends email. `SMTPMailer` speaks SMTP to a real server; tests run it against a real SMTP server on loopback.
+public protocol Mailer: Sendable {
+    /// Returns once the server accepted the message; throws if it did not (the outbox tries again later).
+    func send(_ message: MailMessage) async throws
+}

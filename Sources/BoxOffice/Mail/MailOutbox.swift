@@ -1,0 +1,100 @@
+import BoxOfficeStore
+import Foundation
+import Logging
+import SeatEngine
+
+/// Delivers the outbox's email channel: claims due deliveries, writes each email from the rows as they are now, sends
+/// it, and marks it delivered — or failed, to be tried again after a growing delay (1 s, 2 s, 4 s … at most 10 min),
+/// for as long as it takes. A slow or absent mail server never slows a booking: it only delays this loop.
+public struct MailOutbox: Sendable {
+    let outbox: any OutboxStore
+    let bookings: any BookingStore
+    let accounts: any AccountStore
+    let catalog: any CatalogStore
+    let composer: MailComposer
+    let mailer: any Mailer
+    let clock: any EngineClock
+    let logger: Logger
+
+    /// How long a claimed delivery is this dispatcher's before another may send it (longer than any send).
+    static let lease: TimeInterval = 120
+    /// How often the outbox is looked at when it had nothing due.
+    static let idlePoll: Duration = .milliseconds(500)
+
+    public init(
+        outbox: any OutboxStore, bookings: any BookingStore, accounts: any AccountStore, catalog: any CatalogStore, composer: MailComposer,
+        mailer: any Mailer, clock: any EngineClock = SystemClock(), logger: Logger
+    ) {
+        self.outbox = outbox
+        self.bookings = bookings
+        self.accounts = accounts
+        self.catalog = catalog
+        self.composer = composer
+        self.mailer = mailer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Works through the outbox until cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            let sent = await deliverDue()
+            if sent == 0 { try? await Task.sleep(for: Self.idlePoll) }
+        }
+    }
+
+    /// Sends what is due now; returns how many deliveries it attempted.
+    @discardableResult
+    public func deliverDue(limit: Int = 20) async -> Int {
+        let due: [OutboxDelivery]
+        do {
+            due = try await outbox.claimDue(channel: OutboxChannel.email, now: clock.now, lease: Self.lease, limit: limit)
+        } catch {
+            logger.warning("could not read the outbox; trying again", metadata: ["error": "\(StorageFailure.reason(error))"])
+            return 0
+        }
+        for delivery in due {
+            await deliver(delivery)
+        }
+        return due.count
+    }
+
+    private func deliver(_ delivery: OutboxDelivery) async {
+        do {
+            guard let message = try await message(for: delivery) else {
+                // Nothing to write from (the rows are gone): delivered as nothing, so it does not come back for ever.
+                logger.warning("an email's booking is gone; not sent", metadata: ["event": "\(delivery.eventId)"])
+                try await outbox.markDelivered(eventId: delivery.eventId, channel: delivery.channel, at: clock.now)
+                return
+            }
+            try await mailer.send(message)
+            try await outbox.markDelivered(eventId: delivery.eventId, channel: delivery.channel, at: clock.now)
+            logger.info("email sent", metadata: ["event": "\(delivery.eventId)", "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts + 1)"])
+        } catch {
+            let delay = Self.retryDelay(afterAttempts: delivery.attempts + 1)
+            logger.warning(
+                "email not sent; trying again", metadata: ["event": "\(delivery.eventId)", "error": "\(error)", "retryInSeconds": "\(Int(delay))"])
+            try? await outbox.markFailed(
+                eventId: delivery.eventId, channel: delivery.channel, error: "\(error)", retryAt: clock.now.addingTimeInterval(delay))
+        }
+    }
+
+    /// The email for a delivery, written from the rows as they are; nil when the booking or its user is gone.
+    func message(for delivery: OutboxDelivery) async throws -> MailMessage? {
+        guard let booking = try await bookings.booking(id: delivery.bookingId), let user = try await accounts.user(id: booking.userId) else {
+            return nil
+        }
+        let movie = try await catalog.movie(id: booking.movieId)
+        let theatre = try await catalog.theatre(id: booking.theatreId)
+        let show = try await catalog.show(id: booking.showId)
+        let facts = MailComposer.Facts(
+            booking: booking, email: user.email, name: user.name, movieTitle: movie?.title ?? "your film",
+            theatreName: theatre?.theatre.name ?? "the theatre", theatreAddress: theatre?.theatre.address ?? "", screenNumber: show?.screenNumber ?? 0)
+        return composer.message(delivery.kind, facts)
+    }
+
+    /// 1 s after the first failure, doubling, at most 10 minutes.
+    static func retryDelay(afterAttempts attempts: Int) -> TimeInterval {
+        min(600, pow(2, Double(max(0, min(attempts - 1, 10)))))
+    }
+}

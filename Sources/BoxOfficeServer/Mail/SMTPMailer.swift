@@ -1,0 +1,131 @@
+import BoxOffice
+import Foundation
+import NIOCore
+import NIOExtras
+import NIOPosix
+import NIOSSL
+
+/// Sends email over SMTP (RFC 5321) with SwiftNIO: one connection per message — EHLO, STARTTLS when the server
+/// offers it (`smtp://`; `smtps://` is TLS from the first byte), AUTH PLAIN when the URL names a user (only over TLS),
+/// MAIL FROM, RCPT TO, DATA, QUIT. Any reply other than the expected one fails the send; the outbox tries again.
+struct SMTPMailer: Mailer {
+    let url: SMTPURL
+    /// The name this host gives in EHLO.
+    let heloName: String
+    /// Trust for the server's certificate: the system's roots, or `BOXOFFICE_SMTP_CA_FILE`.
+    let tls: TLSConfiguration
+    /// The whole conversation must end within this.
+    var timeout: Duration = .seconds(60)
+
+    init(url: SMTPURL, heloName: String = "boxoffice.localhost", caFile: String? = nil) {
+        self.url = url
+        self.heloName = heloName
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile { tls.trustRoots = .file(caFile) }
+        self.tls = tls
+    }
+
+    func send(_ message: MailMessage) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await converse(message) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw SMTPError("no answer within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func converse(_ message: MailMessage) async throws {
+        let context = try NIOSSLContext(configuration: tls)
+        let host = url.host
+        let implicitTLS = url.implicitTLS
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(10))
+            .connect(host: host, port: url.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if implicitTLS {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: Self.sniName(host)))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            var session = SMTPSession(lines: inbound.makeAsyncIterator(), outbound: outbound)
+            try await session.expect(220)
+            var extensions = try await session.command("EHLO \(heloName)", expect: 250)
+            var secure = implicitTLS
+            if !implicitTLS, extensions.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
+                try await session.command("STARTTLS", expect: 220)
+                try await channel.channel.pipeline.addHandler(
+                    NIOSSLClientHandler(context: context, serverHostname: Self.sniName(host)), position: .first)
+                secure = true
+                extensions = try await session.command("EHLO \(heloName)", expect: 250)
+            }
+            if let user = url.username, let password = url.password {
+                guard secure else { throw SMTPError("the server offers no STARTTLS; not sending the password in the clear") }
+                let token = Data("\0\(user)\0\(password)".utf8).base64EncodedString()
+                try await session.command("AUTH PLAIN \(token)", expect: 235, redacted: "AUTH PLAIN ***")
+            }
+            _ = extensions
+            try await session.command("MAIL FROM:<\(MIMEMessage.address(message.from))>", expect: 250)
+            try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
+            try await session.command("DATA", expect: 354)
+            let text = MIMEMessage.render(message, date: Date(), messageID: "\(UUID().uuidString.lowercased())@\(heloName)")
+            try await session.write(MIMEMessage.dataSection(text))
+            try await session.expect(250)
+            _ = try? await session.command("QUIT", expect: 221)
+        }
+    }
+
+    /// SNI carries host names only, never addresses.
+    static func sniName(_ host: String) -> String? {
+        host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) ? nil : host
+    }
+}
+
+/// One SMTP conversation: commands out, replies in (a reply is one or more `NNN-text` lines ending with `NNN text`).
+struct SMTPSession {
+    var lines: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+    mutating func write(_ text: String) async throws {
+        try await outbound.write(ByteBuffer(string: text))
+    }
+
+    /// Sends a command and reads its reply; throws unless the code is one of `expected`. Returns the reply's lines.
+    @discardableResult
+    mutating func command(_ line: String, expect expected: Int..., redacted: String? = nil) async throws -> [String] {
+        try await write(line + "\r\n")
+        return try await read(expecting: expected, after: redacted ?? line)
+    }
+
+    @discardableResult
+    mutating func expect(_ expected: Int...) async throws -> [String] {
+        try await read(expecting: expected, after: nil)
+    }
+
+    private mutating func read(expecting expected: [Int], after command: String?) async throws -> [String] {
+        var texts: [String] = []
+        while true {
+            guard let buffer = try await lines.next() else { throw SMTPError("the server closed the connection") }
+            var line = String(buffer: buffer)
+            if line.hasSuffix("\r") { line.removeLast() }
+            guard line.count >= 3, let code = Int(line.prefix(3)) else { throw SMTPError("not an SMTP reply: \(line.prefix(80))") }
+            texts.append(String(line.dropFirst(4)))
+            if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
+                guard expected.contains(code) else {
+                    throw SMTPError("\(command.map { "\($0.prefix(40)): " } ?? "")\(line.prefix(200))")
+                }
+                return texts
+            }
+        }
+    }
+}
+
+struct SMTPError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GRDB
+
+/// `OutboxStore` on the SQLite file: one process, but its claims are leases all the same (a dispatcher that stops
+/// mid-send leaves the delivery to be sent again when its lease ends).
+public struct SQLiteOutboxStore: OutboxStore {
+    let database: BoxOfficeDatabase
+
+    public init(database: BoxOfficeDatabase) {
+        self.database = database
+    }
+
+    public func claimDue(channel: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [OutboxDelivery] {
+        try await database.pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.eventId, o.kind, o.bookingId, o.createdAt, d.attempts FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
+                    WHERE d.channel = ? AND d.deliveredAt IS NULL AND d.nextAttemptAt <= ?
+                    ORDER BY d.nextAttemptAt, o.rowid LIMIT ?
+                    """,
+                arguments: [channel, StorageDate.databaseValue(now), limit])
+            var claimed: [OutboxDelivery] = []
+            for row in rows {
+                guard let kind = OutboxEvent.Kind(rawValue: row["kind"]) else { continue }
+                try db.execute(
+                    sql: "UPDATE outboxDeliveries SET nextAttemptAt = ? WHERE eventId = ? AND channel = ?",
+                    arguments: [StorageDate.databaseValue(now.addingTimeInterval(lease)), row["eventId"] as String, channel])
+                claimed.append(
+                    OutboxDelivery(eventId: row["eventId"], kind: kind, bookingId: row["bookingId"], createdAt: row["createdAt"], channel: channel, attempts: row["attempts"]))
+            }
+            return claimed
+        }
+    }
+
+    public func markDelivered(eventId: String, channel: String, at: Date) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE outboxDeliveries SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE eventId = ? AND channel = ?",
+                arguments: [StorageDate.databaseValue(at), eventId, channel])
+        }
+    }
+
+    public func markFailed(eventId: String, channel: String, error: String, retryAt: Date) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE outboxDeliveries SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE eventId = ? AND channel = ? AND deliveredAt IS NULL",
+                arguments: [String(error.prefix(500)), StorageDate.databaseValue(retryAt), eventId, channel])
+        }
+    }
+
+    public func undelivered(channel: String) async throws -> Int {
+        try await database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outboxDeliveries WHERE channel = ? AND deliveredAt IS NULL", arguments: [channel]) ?? 0
+        }
+    }
+}

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The confirmation email, end to end, against the real binary and a real SMTP server on loopback (aiosmtpd):
+
+- a confirmed booking sends one email to the user: the film and the show's local date and time in the subject; the
+  theatre, screen, seats, amount, ticket code and the ticket link in the plain text and the HTML; a cancellation sends
+  a cancellation email;
+- a mail server that refuses a recipient for a while (450): the email is retried and arrives;
+- the mail server is down while a booking is paid (the payment is not slowed), the box office is killed with kill -9
+  and started again, then the mail server comes back: the email still arrives.
+
+    python3 tests/mail/mail_test.py path/to/boxoffice
+
+Installs aiosmtpd from PyPI when it is missing. Ends with `mail: N passed, M failed`.
+"""
+import email
+import email.policy
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+try:
+    import aiosmtpd  # noqa: F401
+except ImportError:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore", "aiosmtpd"], check=True)
+from aiosmtpd.controller import Controller  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
+import crash_test  # noqa: E402
+from crash_test import Server, call, free_port  # noqa: E402
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
+crash_test.BIN = BIN
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append((name, None if condition else detail))
+    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"))
+
+
+class Inbox:
+    """An SMTP server's handler: keeps every accepted message; can refuse chosen recipients for a while."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.refuse = {}  # address -> how many more times to answer 450
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            if self.refuse.get(address, 0) > 0:
+                self.refuse[address] -= 1
+                return "450 4.2.0 Mailbox busy, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+    def to(self, address):
+        with self.lock:
+            return [m for m in self.messages if address in m[1]]
+
+    def wait(self, address, count, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if len(self.to(address)) >= count:
+                return self.to(address)
+            time.sleep(0.1)
+        return self.to(address)
+
+
+def parts(message):
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return (text.get_content() if text else ""), (html.get_content() if html else "")
+
+
+def user(port, name):
+    address = f"{name}-{os.urandom(3).hex()}@example.com"
+    status, body = call("POST", port, "/api/auth/register", {"name": name.title(), "email": address, "password": "password-123"})
+    assert status == 201, body
+    return address, body["token"]
+
+
+def book(port, token, show, seats):
+    status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, token=token)
+    assert status == 201, booking
+    status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking["id"], "paymentMethod": "upi"}, token=token)
+    assert status == 201, payment
+    started = time.time()
+    status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, token=token)
+    assert status == 200, paid
+    return booking["id"], time.time() - started
+
+
+def start_smtp(inbox, port):
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix="boxoffice-mail-")
+    smtp_port = free_port()
+    inbox = Inbox()
+    smtp = start_smtp(inbox, smtp_port)
+    port = free_port()
+    server = Server(os.path.join(folder, "boxoffice.sqlite"), port, log=os.path.join(folder, "server.log"), env={
+        "BOXOFFICE_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}", "BOXOFFICE_MAIL_FROM": "Test Cinemas <tickets@cinema.example>",
+        "BOXOFFICE_PUBLIC_URL": "https://cinema.example", "BOXOFFICE_LOG_LEVEL": "info", "BOXOFFICE_PAYMENT_LATENCY_MS": "0"})
+    try:
+        server.start()
+        status, page = call("GET", port, "/api/shows?limit=5")
+        show = page["items"][0]
+        status, detail = call("GET", port, f"/api/shows/{show['id']}")
+        free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
+        status, movie = call("GET", port, f"/api/movies/{show['movieId']}")
+
+        address, token = user(port, "alice")
+        booking_id, _ = book(port, token, show["id"], free[:2])
+        status, booking = call("GET", port, f"/api/bookings/{booking_id}", token=token)
+        got = inbox.wait(address, 1, 10)
+        check("a confirmed booking sends one email to the user", len(got) == 1, f"{len(got)} emails")
+        if got:
+            sender, _, message = got[0]
+            text, html = parts(message)
+            subject = message["subject"]
+            check("... from BOXOFFICE_MAIL_FROM, the film and the show's local date and time in the subject",
+                  sender == "tickets@cinema.example" and movie["title"] in subject and booking["showDate"] in subject and booking["showTime"] in subject,
+                  f"{sender!r} {subject!r}")
+            link = f"https://cinema.example/ticket.html?booking={booking_id}"
+            wanted = [booking["ticketCode"], link, *free[:2], "Screen"]
+            check("... its text gives the ticket code, the seats, the screen and the ticket link",
+                  all(w in text for w in wanted), f"missing {[w for w in wanted if w not in text]} in {text[:300]!r}")
+            check("... and so does its HTML", all(w.replace("&", "&amp;") in html for w in wanted), f"{html[:300]!r}")
+
+        status, _ = call("POST", port, f"/api/bookings/{booking_id}/cancel", token=token)
+        assert status == 200
+        got = inbox.wait(address, 2, 10)
+        check("a cancellation sends a cancellation email", len(got) == 2 and "Cancelled" in got[-1][2]["subject"],
+              f"{[m[2]['subject'] for m in got]}")
+
+        refused, token = user(port, "bob")
+        with inbox.lock:
+            inbox.refuse[refused] = 2
+        book(port, token, show["id"], free[2:4])
+        got = inbox.wait(refused, 1, 15)
+        check("a recipient refused twice (450) gets the email on a later try", len(got) == 1, f"{len(got)} emails")
+
+        # The mail server is down while a booking is paid; the box office is killed and started again.
+        smtp.stop()
+        late, token = user(port, "carol")
+        _, took = book(port, token, show["id"], free[4:6])
+        check(f"with the mail server down, paying is not slowed ({took:.2f} s)", took < 2.0, f"{took:.2f} s")
+        time.sleep(2.0)
+        server.kill()
+        server.start()
+        smtp = start_smtp(inbox, smtp_port)
+        got = inbox.wait(late, 1, 30)
+        check("... and after kill -9 and a restart, once the mail server is back, the email arrives", len(got) >= 1, "none in 30 s")
+    except Exception as error:  # a broken harness is a failure, not a crash of the run
+        check("the mail test ran to the end", False, repr(error))
+    finally:
+        if server.process and server.process.poll() is None:
+            server.kill()
+        try:
+            smtp.stop()
+        except Exception:  # noqa: BLE001 - already stopped
+            pass
+    failed = sum(1 for _, problem in results if problem is not None)
+    print(f"mail: {len(results) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
