@@ -15,13 +15,16 @@ struct SubscriptionHubTests {
     /// A show of four seats whose version the test moves.
     actor FakeSeats: LiveSeatSource {
         var version: Int64 = 0
+        /// What the journal holds, oldest first (`recentChanges`).
+        var journal: [SeatChange] = []
         func advance(to version: Int64) { self.version = version }
+        func record(_ changes: [SeatChange]) { journal += changes }
         func snapshot(showId: String) -> SeatSnapshot? {
             showId == "shw_A" ? SeatSnapshot(version: version, available: ["A1", "A2", "A3", "A4"], held: [], booked: []) : nil
         }
         func availability(showIds: [String]) -> [String: SeatCounts] { [:] }
         func runningShows(_ selector: WatchSelector, limit: Int) -> [String] { [] }
-        func recentChanges(showId: String, limit: Int) -> [SeatChange] { [] }
+        func recentChanges(showId: String, limit: Int) -> [SeatChange] { showId == "shw_A" ? Array(journal.suffix(limit)) : [] }
     }
 
     static func change(_ version: Int64) -> SeatChange {
@@ -126,6 +129,34 @@ struct SubscriptionHubTests {
         let batch = try #require(await hub.take(id))
         guard case .close(let code, _)? = batch.first, batch.count == 1 else { Issue.record("expected only the close, got \(batch)"); return }
         #expect(code == 1008)
+    }
+
+    @Test("a change another node made while nobody here followed the show reaches a later resume here with since")
+    func resumeAfterUnfollowedChangeElsewhere() async throws {
+        let source = FakeSeats()
+        let (hub, _) = Self.hub(source)
+        // Versions 1-3 made here, with a subscriber, who then leaves: the ring holds 1-3.
+        let first = await hub.connect(abort: {})
+        _ = await Self.subscribe(hub, first)
+        for version in Int64(1)...3 {
+            await source.record([Self.change(version)])
+            await source.advance(to: version)
+            await hub.apply(Self.change(version))
+        }
+        await hub.disconnect(first)
+        // Version 4 made by another node while nobody here follows the show.
+        await source.record([Self.change(4)])
+        await source.advance(to: 4)
+        await hub.committedElsewhere(show: "shw_A", version: 4)
+        // A client that had 2 resumes here: it must get 3 and 4.
+        let second = await hub.connect(abort: {})
+        await hub.receive(.success(.subscribe(show: "shw_A", since: 2)), from: second)
+        let batch = try #require(await hub.take(second))
+        guard case .snapshot(let show)? = batch.first else { Issue.record("expected a marker"); return }
+        let frames = await hub.resolveSnapshot(second, show: show).map(Self.text)
+        #expect(frames.count == 2)
+        #expect(frames.first?.contains(#""version":3"#) == true)
+        #expect(frames.last?.contains(#""version":4"#) == true)
     }
 
     @Test("an unknown show resolves to an unknown_show error and no subscription")

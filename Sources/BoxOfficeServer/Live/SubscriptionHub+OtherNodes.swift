@@ -10,8 +10,15 @@ extension SubscriptionHub {
     /// version, the show's recent changes are read from the journal and the new ones applied in version order (a gap
     /// longer than the ring sends a snapshot instead, as for any gap).
     func committedElsewhere(show: String, version: Int64) async {
-        guard let feed = shows[show], !(feed.subscribers.isEmpty && feed.watchers.isEmpty) else { return }
+        guard let feed = shows[show] else { return }
         if let last = feed.ring.last, last >= version { return }
+        guard !(feed.subscribers.isEmpty && feed.watchers.isEmpty) else {
+            // Nobody here follows the show, so this change is not read into its ring, which is behind from now on: a
+            // resume here with a `since` the ring still covers would replay up to its end and miss this change. Drop
+            // the feed, as the idle sweep would; a resume then refills the ring from the journal.
+            shows[show] = nil
+            return
+        }
         let changes: [SeatChange]
         do {
             changes = try await source.recentChanges(showId: show, limit: options.ringSize)
