@@ -33,6 +33,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "boxoffice")
     logger.logLevel = options.logLevel
+    logger[metadataKey: "node"] = "\(options.nodeId ?? "\(options.host):\(options.port)")"
     let parts = try await buildParts(options, registry: registry, logger: logger)
     let pages = PagesDirectory.locate(explicit: options.publicDirectory)
     if let path = pages.path {

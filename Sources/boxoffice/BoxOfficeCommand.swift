@@ -29,10 +29,14 @@ struct Serve: AsyncParsableCommand {
     var database: String?
     @Flag(help: "Fill an empty database with a demo catalog.") var demo = false
     @Option(help: "How long a lock holds seats, in seconds.") var holdSeconds = 300
+    @Option(help: "This node's name in a cluster, in every log line (default: HOST:PORT).") var nodeId: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard (5...3600).contains(holdSeconds) else { throw ValidationError("--hold-seconds must be from 5 to 3600") }
+        if let nodeId, nodeId.isEmpty || nodeId.count > 100 || nodeId.contains(where: { $0.isWhitespace || $0.isNewline }) {
+            throw ValidationError("--node-id must be 1 to 100 characters without spaces")
+        }
     }
 
     func run() async throws {
@@ -43,6 +47,7 @@ struct Serve: AsyncParsableCommand {
         try options.useDatabase(database ?? environment["BOXOFFICE_DB"] ?? options.databasePath)
         options.demo = demo
         options.holdSeconds = holdSeconds
+        options.nodeId = nodeId
         try options.apply(environment: environment)
 
         let level = options.logLevel

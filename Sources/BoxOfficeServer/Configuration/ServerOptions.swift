@@ -51,6 +51,8 @@ public struct ServerOptions: Sendable {
     public var maxConnections: Int?
     /// Limits and timings of the live seat feed (`/ws`).
     public var live = LiveOptions()
+    /// This node's name in a cluster (`--node-id`), in every log line; nil: `host:port`.
+    public var nodeId: String?
     /// Where confirmation emails go out (`BOXOFFICE_SMTP_URL`); nil: no email is sent.
     public var smtp: SMTPURL?
     /// A CA bundle to trust for the mail server's certificate (`BOXOFFICE_SMTP_CA_FILE`), else the system's roots.
