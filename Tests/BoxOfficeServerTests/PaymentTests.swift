@@ -51,6 +51,25 @@ struct PaymentTests {
         }
     }
 
+    @Test("a test card typed with spaces or dashes is the same card: declined like the plain one; UPI ignores a card sent with it")
+    func cardNumberSpelling() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let user = try await api.registerUser()
+            for (seat, number) in [("A1", "4000 0000 0000 0002"), ("A2", "4000-0000-0000-0002"), ("A3", "4000 0000 0000 9995")] {
+                let bookingId = try #require(try await api.lock(fixture.showId, [seat], token: user.token).json["id"]?.string)
+                let declined = try await api.pay(bookingId, token: user.token, card: number)
+                #expect(declined.status == 402, "\(number): \(declined.status) \(declined.text)")
+                #expect(try await api.seatStatuses(fixture.showId)[seat] == "held", "\(number) must not book the seat")
+                _ = try await api.post("/api/bookings/\(bookingId)/cancel", "{}", token: user.token)
+            }
+            // A card sent with a UPI payment never reaches the processor: a declining card does not decline UPI.
+            let bookingId = try #require(try await api.lock(fixture.showId, ["A4"], token: user.token).json["id"]?.string)
+            let upi = try await api.pay(bookingId, token: user.token, method: "upi", card: "4000000000000002")
+            #expect(upi.status == 200 && upi.json["paymentStatus"]?.string == "completed", "\(upi.text)")
+        }
+    }
+
     @Test("card methods need valid card details (422 naming the field); an unknown method is 422")
     func cardValidation() async throws {
         try await TestServer.withRouter { api in

@@ -61,9 +61,13 @@ public struct PaymentService: Sendable {
             throw BoxOfficeError.notFound("payment", id: paymentId)
         }
         guard payment.paymentStatus == .initiated else { return try Self.settled(payment) }
+        // What reaches the processor: the card as digits only (a number typed with spaces or dashes is the same card),
+        // and no card at all for a method that takes none (a card sent with a UPI payment is ignored, never charged).
+        var card: CardDetails?
         if payment.paymentMethod.needsCard {
-            guard let card = input.card else { throw BoxOfficeError.invalid("card", "card details are required for \(payment.paymentMethod.rawValue)") }
-            if let problem = card.problem(now: clock.now) { throw BoxOfficeError.invalid(problem.field, problem.message) }
+            guard let given = input.card else { throw BoxOfficeError.invalid("card", "card details are required for \(payment.paymentMethod.rawValue)") }
+            if let problem = given.problem(now: clock.now) { throw BoxOfficeError.invalid(problem.field, problem.message) }
+            card = given.normalized
         }
         let target = try await booking.ownBooking(userId: userId, bookingId: payment.bookingId)
         try await ensurePayable(target, refusing: payment)
@@ -94,7 +98,7 @@ public struct PaymentService: Sendable {
         }
         let decision: GatewayDecision
         do {
-            decision = try await charge(payment, card: input.card)
+            decision = try await charge(payment, card: card)
         } catch {
             // The outcome is unknown: release whatever may have been authorised before the attempt is failed.
             let voided = (try? await gateway.void(reference: payment.id)) != nil
