@@ -42,6 +42,11 @@ let package = Package(
             name: "SeatEngine",
             swiftSettings: swiftSettings
         ),
+        // QR codes for e-tickets (ISO/IEC 18004: byte mode, level M, versions 1–10) and their SVG. Pure, no imports.
+        .target(
+            name: "QRCode",
+            swiftSettings: swiftSettings
+        ),
         // The only code that speaks SQL: schema, migrations, repositories, the journal writer.
         .target(
             name: "BoxOfficeStore",
@@ -74,6 +79,7 @@ let package = Package(
                 "BoxOffice",
                 "BoxOfficeStore",
                 "SeatEngine",
+                "QRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -102,6 +108,7 @@ let package = Package(
             dependencies: [
                 "BoxOfficeServer",
                 "BoxOfficeStore",
+                "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -150,6 +157,11 @@ let package = Package(
         .testTarget(
             name: "SeatEngineTests",
             dependencies: ["SeatEngine", "BoxOfficeTestSupport"],
+            swiftSettings: testSettings
+        ),
+        .testTarget(
+            name: "QRCodeTests",
+            dependencies: ["QRCode"],
             swiftSettings: testSettings
         ),
         .testTarget(

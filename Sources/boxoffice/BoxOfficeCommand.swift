@@ -13,7 +13,7 @@ struct BoxOfficeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "boxoffice",
         abstract: "A self-hosted box-office server: live seat maps, holds, bookings and payments over HTTP and WebSocket.",
-        subcommands: [Serve.self, Backup.self, Check.self],
+        subcommands: [Serve.self, Backup.self, Check.self, QR.self],
         defaultSubcommand: Serve.self)
 }
 
