@@ -38,6 +38,26 @@ struct DoorTests {
         }
     }
 
+    @Test("the e-ticket of an own confirmed booking: its code, film, theatre, seats and the QR code as SVG; else 409 or 404")
+    func ticket() async throws {
+        try await TestServer.withRouter { api in
+            let fixture = try await CatalogFixture.make(api)
+            let (user, booking, code) = try await confirmedBooking(api, fixture.showId, ["B3", "B4"])
+            let ticket = try await api.get("/api/bookings/\(booking)/ticket", token: user.token)
+            #expect(ticket.status == 200, "\(ticket.text.prefix(300))")
+            #expect(ticket.json["ticketCode"]?.string == code && ticket.json["bookingId"]?.string == booking)
+            #expect(ticket.json["movie"]?["title"]?.string == "Test Film" && ticket.json["theatre"]?["name"]?.string == "Test Talkies")
+            #expect(ticket.json["screenNumber"]?.int == 1 && ticket.json["seats"]?.array?.compactMap { $0["seatNumber"]?.string } == ["B3", "B4"])
+            let svg = try #require(ticket.json["qr"]?.string)
+            #expect(svg.hasPrefix("<svg") && svg.contains(code), "the SVG names its code for screen readers")
+            let other = try await api.registerUser()
+            #expect(try await api.get("/api/bookings/\(booking)/ticket", token: other.token).status == 404)
+            let pending = try #require(try await api.lock(fixture.showId, ["C1"], token: user.token).json["id"]?.string)
+            let notYet = try await api.get("/api/bookings/\(pending)/ticket", token: user.token)
+            #expect(notYet.status == 409 && notYet.json.errorCode == "not_confirmed")
+        }
+    }
+
     @Test("staff scan a ticket once: admitted, then already_admitted with when; any case, spaces or dashes")
     func scanOnce() async throws {
         try await TestServer.withRouter { api in

@@ -2,8 +2,9 @@
 """The QR encoder proven by a real decoder: for hundreds of seeded random inputs — ticket codes in the API's format,
 ticket links of every length up to version 10's capacity, arbitrary UTF-8 text, and the boundary lengths of every
 version — runs `boxoffice qr`, renders the SVG with rsvg-convert at three scales, decodes the PNGs with zbarimg
-and compares the bytes exactly. Also checks that every version 1–10 and every mask 0–7 was exercised, and that a
-text too long for version 10 is refused.
+and compares the bytes exactly. Also checks that every version 1–10 and every mask 0–7 was exercised, that a
+text too long for version 10 is refused, and that the QR codes a demo server serves on its tickets
+(`GET /api/bookings/:id/ticket`) read back as their ticket codes.
 
     python3 tests/qr/qr_decode_test.py [path/to/boxoffice] [--seed N] [--count N]
 
@@ -152,6 +153,48 @@ def decode(pngs, separator_png):
     return parts[:-1]
 
 
+def served_tickets(binary, directory, separator_png, count=12):
+    """The QR codes the server serves: books and pays `count` tickets on a demo server, renders each ticket's `qr`
+    and decodes it. Returns the failures (empty when every one reads back as its booking's ticket code)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
+    import crash_test
+    from crash_test import Server, call, free_port
+    crash_test.BIN = binary
+    port = free_port()
+    server = Server(os.path.join(directory, "tickets.sqlite"), port, log=os.path.join(directory, "server.log"))
+    failures = []
+    try:
+        server.start()
+        status, body = call("POST", port, "/api/auth/register", {"name": "Q", "email": "qr@example.com", "password": "password-123"})
+        token = body["token"]
+        status, page = call("GET", port, "/api/shows?limit=1")
+        show = page["items"][0]["id"]
+        status, detail = call("GET", port, f"/api/shows/{show}")
+        free = [seat["seatNumber"] for seat in detail["seats"] if seat["status"] == "available"]
+        tickets = []
+        for number in range(count):
+            status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": [free[number]]}, token=token)
+            status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking["id"], "paymentMethod": "upi"}, token=token)
+            status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, token=token)
+            status, ticket = call("GET", port, f"/api/bookings/{booking['id']}/ticket", token=token)
+            if status != 200:
+                failures.append(f"ticket {booking['id']}: {status} {str(ticket)[:200]}")
+                continue
+            svg = os.path.join(directory, f"served-{number}.svg")
+            with open(svg, "w") as file:
+                file.write(ticket["qr"])
+            png = os.path.join(directory, f"served-{number}.png")
+            render(svg, ["--zoom", "4"], png)
+            tickets.append((ticket["ticketCode"], png))
+        for (code, _), data in zip(tickets, decode([png for _, png in tickets], separator_png)):
+            if data != code.encode():
+                failures.append(f"served ticket {code}: zbarimg read {data[:40]!r}")
+    finally:
+        if server.process and server.process.poll() is None:
+            server.kill()
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binary", nargs="?", default=".build/debug/boxoffice")
@@ -226,6 +269,17 @@ def main():
                       f"{failures[index]}")
             else:
                 passed_checks += 1
+
+        try:
+            served = served_tickets(options.binary, directory, separator_png)
+        except Exception as error:  # noqa: BLE001 - a broken harness is a failure
+            served = [f"served tickets: {error!r}"]
+        if served:
+            failed_checks += 1
+            print(f"FAIL the QR codes the server serves on tickets: {served[:3]}")
+        else:
+            passed_checks += 1
+            print("ok   the QR code of each of 12 tickets the server issued (GET /api/bookings/:id/ticket) reads back as its code")
 
         # A text one byte past version 10 is refused with a message, and nothing is printed.
         too_long = subprocess.run([options.binary, "qr", "--", "x" * (CAPACITIES[-1] + 1)], capture_output=True, timeout=30)

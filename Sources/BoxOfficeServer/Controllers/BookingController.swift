@@ -2,6 +2,7 @@ import BoxOffice
 import BoxOfficeStore
 import Foundation
 import Hummingbird
+import QRCode
 
 /// `/api/bookings`: lock seats, list and read one's bookings, confirm, cancel.
 struct BookingController {
@@ -13,6 +14,7 @@ struct BookingController {
         group.post("lock-seats", use: lock)
         group.get("", use: list)
         group.get(":id", use: get)
+        group.get(":id/ticket", use: ticket)
         group.post(":id/confirm", use: confirm)
         group.post(":id/cancel", use: cancel)
     }
@@ -42,6 +44,15 @@ struct BookingController {
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Booking {
         let user = try context.requireUser()
         return try await bookings.ownBooking(userId: user.id, bookingId: context.id(of: "booking"))
+    }
+
+    /// `GET /api/bookings/:id/ticket`: the e-ticket of the caller's confirmed booking, with its QR code as SVG.
+    @Sendable func ticket(_ request: Request, context: AppRequestContext) async throws -> TicketView {
+        let user = try context.requireUser()
+        var ticket = try await bookings.ticket(userId: user.id, bookingId: context.id(of: "booking"))
+        // Only ever a code the server issued (read from the booking), never text from the request.
+        ticket.qr = try QRSVG.document(for: QREncoder.encode(ticket.ticketCode).matrix, label: ticket.ticketCode)
+        return ticket
     }
 
     /// `POST /api/bookings/:id/confirm`: the confirmed booking, or 409 `payment_required`.

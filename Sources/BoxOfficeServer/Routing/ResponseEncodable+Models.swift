@@ -14,6 +14,7 @@ extension Booking: ResponseEncodable, ResponseGenerator {}
 extension SalesReport: ResponseEncodable, ResponseGenerator {}
 extension PaymentView: ResponseEncodable, ResponseGenerator {}
 extension AdminUserView: ResponseEncodable, ResponseGenerator {}
+extension TicketView: ResponseEncodable, ResponseGenerator {}
 
 /// `{user, token}` from register and login.
 struct SessionResponse: ResponseEncodable {
