@@ -23,13 +23,14 @@ struct BenchCommand: AsyncParsableCommand {
 let allScenarios = ["sqlite"] + RESTScenarios.keys + ["fanout", "wsfloor", "kiosk", "recovery"]
 /// The scenarios a PostgreSQL cluster (`--postgres`) adds: its commit floor, then the REST scenarios the store
 /// changes and recovery, each run again on a server on PostgreSQL.
-let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 }
+let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 } + [ClusterScenario.key]
 
 let scenarioTitles: [String: String] = [
     "sqlite": "SQLite commit floor", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-rate": "(b) locks at target rate",
     "flow": "(c) booking flow", "fanout": "(d) fan-out", "kiosk": "(e) kiosk", "wsfloor": "Idle WebSocket floor", "recovery": "(f) recovery",
     "pg-floor": "PostgreSQL commit floor", "pg-seatmap": "(a) seat map, on PostgreSQL", "pg-locks": "(b) locks, on PostgreSQL",
     "pg-flow": "(c) booking flow, on PostgreSQL", "pg-recovery": "(f) recovery, on PostgreSQL",
+    "cluster": "Cluster: three nodes on one PostgreSQL database",
 ]
 
 /// Options shared by `run` and `smoke`.
@@ -73,6 +74,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Idle kiosk sockets.") var kiosks = 15_000
     @Option(help: "Booked seats in the recovery database.") var bookedSeats = 1_000_000
     @Option(help: "Sockets per worker process.") var socketsPerWorker = 5_000
+    @Option(help: "Cluster: subscribers, spread evenly over the nodes.") var clusterSubscribers = 3_000
+    @Option(help: "Cluster: locks a second offered while measuring cross-node delivery.") var clusterRate: Double = 1_000
+    @Option(help: "Cluster: kill -9 rounds.") var failovers = 3
 
     func run() async throws {
         var sizes = BenchSizes.quick
@@ -86,6 +90,9 @@ struct RunCommand: AsyncParsableCommand {
         sizes.kiosks = kiosks
         sizes.bookedSeats = bookedSeats
         sizes.socketsPerWorker = socketsPerWorker
+        sizes.clusterSubscribers = clusterSubscribers
+        sizes.clusterLockRate = clusterRate
+        sizes.failovers = failovers
         let cluster = try common.cluster(orEnvironment: false)
         let selected = scenarios?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             ?? allScenarios + (cluster == nil ? [] : postgresScenarios)
@@ -124,7 +131,8 @@ struct SmokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cluster = try common.cluster(orEnvironment: true)
-        let keys = allScenarios + (cluster == nil ? [] : postgresScenarios)
+        // Not the cluster: three nodes started, killed and restarted take far longer than a smoke's seconds.
+        let keys = allScenarios + (cluster == nil ? [] : postgresScenarios.filter { $0 != ClusterScenario.key })
         let suite = try await Suite.run(common: common, cluster: cluster, sizes: .smoke, selected: Set(keys), verbose: false)
         var passed = 0
         var failed = 0
@@ -234,6 +242,7 @@ struct Suite {
         await attempt(["kiosk"]) { [try await KioskScenario.run(context)] }
         await attempt(["recovery"]) { [try await RecoveryScenario.run(context, store: .sqlite)] }
         if let postgres { await attempt(["pg-recovery"]) { [try await RecoveryScenario.run(context, store: postgres)] } }
+        if let cluster { await attempt([ClusterScenario.key]) { try await ClusterScenario.run(context, cluster: cluster) } }
 
         try? await http.shutdown()
         try? await group.shutdownGracefully()
@@ -276,6 +285,7 @@ enum Targets {
             checks.append(TargetCheck(target: "restart with 1,000,000 booked seats ready in < 5 s", measured: "–", met: nil))
         }
         if results.contains(where: { $0.key.hasPrefix(BenchStore.postgresPrefix) }) { checks += postgres(results, sizes: sizes) }
+        if results.contains(where: { $0.key.hasPrefix(ClusterScenario.key) }) { checks += clusterChecks(results, sizes: sizes) }
         return checks
     }
 }

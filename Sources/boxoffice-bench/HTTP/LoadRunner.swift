@@ -43,13 +43,22 @@ enum LoadRunner {
         group: any EventLoopGroup, port: Int, plan: LoadPlan, serverPid: Int32?,
         makeUser: @escaping @Sendable (Int) -> any VirtualUser
     ) async throws -> LoadResult {
+        try await run(group: group, ports: [port], plan: plan, serverPids: serverPid.map { [$0] } ?? [], makeUser: makeUser)
+    }
+
+    /// The same over several servers (nodes of one cluster): connection `i` goes to `ports[i % ports.count]`, and
+    /// the usage sums the CPU of every process in `serverPids`.
+    static func run(
+        group: any EventLoopGroup, ports: [Int], plan: LoadPlan, serverPids: [Int32],
+        makeUser: @escaping @Sendable (Int) -> any VirtualUser
+    ) async throws -> LoadResult {
+        precondition(!ports.isEmpty, "a load needs a server")
         var loops = [any EventLoop]()
         for loop in group.makeIterator() { loops.append(loop) }
         var states = [NIOLoopBound<LoopLoad>]()
         for loop in loops {
             states.append(try await loop.submit { NIOLoopBound(LoopLoad(), eventLoop: loop) }.get())
         }
-        let host = "127.0.0.1:\(port)"
         // Connect, 64 at a time.
         var connected = 0
         try await withThrowingTaskGroup(of: Bool.self) { tasks in
@@ -59,6 +68,8 @@ enum LoadRunner {
                 next += 1
                 let state = states[index % states.count]
                 let source = plan.sources[index % plan.sources.count]
+                let port = ports[index % ports.count]
+                let host = "127.0.0.1:\(port)"
                 tasks.addTask {
                     let bootstrap = ClientBootstrap(group: state.eventLoop)
                         .channelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -90,7 +101,7 @@ enum LoadRunner {
         for state in states {
             try await state.eventLoop.submit { state.value.measure() }.get()
         }
-        let window = serverPid.map { ServerUsage.Window(pid: $0) }
+        let window = serverPids.isEmpty ? nil : ServerUsage.Window(pids: serverPids)
         let started = Monotonic.now()
         try await Task.sleep(for: plan.duration)
         var snapshots = [LoopSnapshot]()

@@ -26,6 +26,10 @@ struct LiveReport: Codable, Sendable {
     var matched = 0
     /// Subscriber deliveries that never came for a lock answered while measuring.
     var missing = 0
+    /// On a cluster (`--node`): `fromAnswer` split by whether the lock was answered by this worker's node or another.
+    var sameNode = Latency.latency()
+    var otherNode = Latency.latency()
+    var otherNodeEarly = 0
     /// Deltas no answer was announced for (locks answered before `go`, or not ours).
     var unmatched = 0
 }
@@ -39,15 +43,21 @@ final class LiveLoad {
     /// Ready subscribers per show index: how many deliveries each lock on that show should produce here.
     var subscribers: [Int]
 
+    /// The cluster node this worker's sockets are on (nil off a cluster).
+    let node: Int?
+
     private struct Answer {
         var answered: UInt64
         var sent: UInt64
         var received: Int
+        /// The node that answered the lock, when announced.
+        var node: Int?
     }
     private var answers: [Int64: Answer] = [:]
     private var waiting: [Int64: [UInt64]] = [:]
 
-    init(shows: [String]) {
+    init(shows: [String], node: Int? = nil) {
+        self.node = node
         var index = [String: Int]()
         for (position, show) in shows.enumerated() { index[show] = position }
         self.showIndex = index
@@ -65,6 +75,9 @@ final class LiveLoad {
         report.matched = 0
         report.gaps = 0
         report.unmatched = 0
+        report.sameNode = .latency()
+        report.otherNode = .latency()
+        report.otherNodeEarly = 0
         answers = [:]
         waiting = [:]
         measuring = true
@@ -76,11 +89,12 @@ final class LiveLoad {
         marked = true
     }
 
-    /// The parent announces a lock's answer: show, version it made, answer and send times.
-    func answer(show: Int, version: Int64, answered: UInt64, sent: UInt64) {
+    /// The parent announces a lock's answer: show, version it made, answer and send times, and on a cluster the
+    /// node that answered it.
+    func answer(show: Int, version: Int64, answered: UInt64, sent: UInt64, node: Int? = nil) {
         guard measuring else { return }
         let key = Self.key(show: show, version: version)
-        var entry = Answer(answered: answered, sent: sent, received: 0)
+        var entry = Answer(answered: answered, sent: sent, received: 0, node: node)
         if let times = waiting.removeValue(forKey: key) {
             for time in times { record(time, &entry) }
         }
@@ -103,8 +117,17 @@ final class LiveLoad {
         entry.received += 1
         report.matched += 1
         if time < entry.answered { report.early += 1 }
-        report.fromAnswer.recordMicros(Monotonic.micros(from: entry.answered, to: time))
+        let fromAnswer = Monotonic.micros(from: entry.answered, to: time)
+        report.fromAnswer.recordMicros(fromAnswer)
         report.fromRequest.recordMicros(Monotonic.micros(from: entry.sent, to: time))
+        if let node, let lockNode = entry.node {
+            if lockNode == node {
+                report.sameNode.recordMicros(fromAnswer)
+            } else {
+                report.otherNode.recordMicros(fromAnswer)
+                if time < entry.answered { report.otherNodeEarly += 1 }
+            }
+        }
     }
 
     /// Ends the measurement: lock answers that some subscriber here never heard of count as missing.

@@ -11,9 +11,9 @@ import Glibc
 /// so the bench spreads tens of thousands of sockets over several of these.
 ///
 /// Protocol: the worker prints one JSON line `{"event":"ready",...}` once every socket has its first message
-/// (or failed); then reads lines on stdin: `go` (start measuring), `a <show> <version> <answerNs> <sentNs>`
-/// (a lock's answer, for commit-to-delivery latency), `mark` (end of the lock window), `stop` (prints
-/// `{"event":"result",...}`), `exit` or end of input (closes the sockets and exits).
+/// (or failed); then reads lines on stdin: `go` (start measuring), `a <show> <version> <answerNs> <sentNs> [<node>]`
+/// (a lock's answer, for commit-to-delivery latency; on a cluster, the node that answered it), `mark` (end of the
+/// lock window), `stop` (prints `{"event":"result",...}`), `exit` or end of input (closes the sockets and exits).
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Internal: a process of live WebSockets driven by `run` or `smoke`.", shouldDisplay: false)
@@ -26,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "File with the op each socket sends, one JSON a line; socket i sends line i mod lines.") var ops: String
     @Option(help: "Upgrades in flight at once.") var window = 256
     @Option(help: "Seconds to wait for every socket's first message.") var readyTimeout: Double = 120
+    @Option(help: "On a cluster: the index of the node `--port` is, to tell same-node from cross-node deliveries.") var node: Int?
 
     func run() async throws {
         FileLimit.raiseToHard()
@@ -35,7 +36,8 @@ struct WorkerCommand: AsyncParsableCommand {
         guard !operations.isEmpty else { throw BenchError("no ops in \(ops)") }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
-        let load = try await loop.submit { NIOLoopBound(LiveLoad(shows: showIds), eventLoop: loop) }.get()
+        let node = self.node
+        let load = try await loop.submit { NIOLoopBound(LiveLoad(shows: showIds, node: node), eventLoop: loop) }.get()
         let addresses = sources.split(separator: ",").map(String.init)
         let port = self.port
         let count = self.count
@@ -63,10 +65,11 @@ struct WorkerCommand: AsyncParsableCommand {
                 while let line = readLine() {
                     if line.hasPrefix("a ") {
                         let parts = line.split(separator: " ")
-                        guard parts.count == 5, let show = Int(parts[1]), let version = Int64(parts[2]), let answered = UInt64(parts[3]),
-                            let sent = UInt64(parts[4])
+                        guard parts.count == 5 || parts.count == 6, let show = Int(parts[1]), let version = Int64(parts[2]),
+                            let answered = UInt64(parts[3]), let sent = UInt64(parts[4])
                         else { continue }
-                        loop.execute { load.value.answer(show: show, version: version, answered: answered, sent: sent) }
+                        let lockNode = parts.count == 6 ? Int(parts[5]) : nil
+                        loop.execute { load.value.answer(show: show, version: version, answered: answered, sent: sent, node: lockNode) }
                     } else if line == "go" {
                         loop.execute { load.value.go() }
                     } else if line == "count" {

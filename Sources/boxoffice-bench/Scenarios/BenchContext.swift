@@ -41,6 +41,15 @@ struct BenchSizes: Sendable {
     var recoveryRuns = 3
     // floors
     var sqliteSeconds: Duration = .seconds(3)
+    // cluster (PostgreSQL): nodes on one database; its lock loads use (b)'s sizes
+    var clusterNodes = 3
+    var clusterSubscribers = 3_000
+    var clusterShows = 100
+    var clusterLockRate = 1_000.0
+    var clusterDeliveryDuration: Duration = .seconds(8)
+    /// kill -9 rounds, each of the next node, under a lock load lasting `failoverLoad` (the kill a third of the way in).
+    var failovers = 3
+    var failoverLoad: Duration = .seconds(3)
 
     static let quick = BenchSizes()
 
@@ -68,19 +77,24 @@ struct BenchContext: Sendable {
 
     /// Starts enough worker processes for `sockets` sockets (at most `sizes.socketsPerWorker` each, from their own
     /// source addresses), each opening its share against `port` and sending the operations in `opsFile`.
-    func spawnWorkers(sockets: Int, port: Int, showsFile: String, opsFile: String, logName: String) throws -> WorkerFleet {
+    /// On a cluster, `node` is the index of the node `port` is (workers then tell same-node from cross-node
+    /// deliveries); `firstWorker` numbers this fleet's workers after another fleet's, for source addresses and logs,
+    /// and `firstSocket` its sockets (which op each sends).
+    func spawnWorkers(
+        sockets: Int, port: Int, showsFile: String, opsFile: String, logName: String, node: Int? = nil, firstWorker: Int = 0, firstSocket: Int = 0
+    ) throws -> WorkerFleet {
         let workerCount = max(1, (sockets + sizes.socketsPerWorker - 1) / sizes.socketsPerWorker)
         var spawned = [WorkerProcess]()
-        var first = 0
+        var first = firstSocket
         for index in 0..<workerCount {
             let count = sockets / workerCount + (index < sockets % workerCount ? 1 : 0)
+            var arguments = [
+                "--port", "\(port)", "--sources", workerSources(firstWorker + index).joined(separator: ","), "--count", "\(count)",
+                "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
+            ]
+            if let node { arguments += ["--node", "\(node)"] }
             spawned.append(
-                try WorkerProcess(
-                    executable: currentExecutable(),
-                    arguments: [
-                        "--port", "\(port)", "--sources", workerSources(index).joined(separator: ","), "--count", "\(count)",
-                        "--first-index", "\(first)", "--shows", showsFile, "--ops", opsFile,
-                    ], logPath: file("\(logName)-worker-\(index).log")))
+                try WorkerProcess(executable: currentExecutable(), arguments: arguments, logPath: file("\(logName)-worker-\(firstWorker + index).log")))
             first += count
         }
         return WorkerFleet(workers: spawned)

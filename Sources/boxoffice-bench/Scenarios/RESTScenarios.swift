@@ -67,17 +67,10 @@ enum RESTScenarios {
             let lockShows = Array(shows.prefix(sizes.lockShows))
             context.log("rest: registering \(sizes.lockUsers) users")
             let users = try await setup.registerUsers(count: sizes.lockUsers, prefix: "lock-\(UInt32.random(in: 0...UInt32.max))")
-            // User u plays `showsPerLockUser` shows spread over all: each show gets about users × per-user / shows players.
-            let assignments = users.enumerated().map { index, user in
-                LockAssignment(
-                    token: user.token,
-                    shows: (0..<sizes.showsPerLockUser).map { lockShows[(index * sizes.showsPerLockUser + $0 * 7) % lockShows.count] })
-            }
-            let perConnection = (0..<sizes.connections).map { connection in
-                stride(from: connection, to: assignments.count, by: sizes.connections).map { assignments[$0] }
-            }
+            let lockCrowd = LockCrowd(users: users, shows: lockShows, showsPerUser: sizes.showsPerLockUser)
+            let perConnection = lockCrowd.perConnection(sizes.connections)
             let maxSeats = sizes.maxSeatsPerLock
-            let crowd = Double(sizes.lockUsers * sizes.showsPerLockUser) / Double(lockShows.count)
+            let crowd = lockCrowd.crowd
             var okFraction = 0.7
             if selected.contains("locks") {
                 context.log("rest: (b) locks, closed loop")

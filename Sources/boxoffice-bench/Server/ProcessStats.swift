@@ -71,27 +71,35 @@ struct ServerUsage: Sendable {
         return busy / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    /// Starts a window: resets the peak and remembers the CPU time so far.
+    /// Starts a window: resets the peak and remembers the CPU time so far. Over several processes (the nodes of a
+    /// cluster) the CPU is their sum, and so are the RSS figures (each node's own peak, added).
     struct Window {
-        let pid: Int32
-        let start: ProcessStats?
+        let pids: [Int32]
+        let starts: [ProcessStats?]
         let machineStart: Double
         let benchStart: Double
 
-        init(pid: Int32) {
-            self.pid = pid
-            ProcessStats.resetPeak(pid: pid)
-            self.start = ProcessStats.read(pid: pid)
+        init(pid: Int32) { self.init(pids: [pid]) }
+
+        init(pids: [Int32]) {
+            self.pids = pids
+            for pid in pids { ProcessStats.resetPeak(pid: pid) }
+            self.starts = pids.map { ProcessStats.read(pid: $0) }
             self.machineStart = ServerUsage.machineBusy()
             self.benchStart = ProcessStats.read(pid: getpid())?.cpuSeconds ?? 0
         }
 
         func finish() -> ServerUsage {
-            let end = ProcessStats.read(pid: pid)
+            let ends = pids.map { ProcessStats.read(pid: $0) }
+            // A process gone during the window (killed on purpose) counts up to its last reading: none, here.
+            let cpu = zip(starts, ends).reduce(0.0) { sum, pair in
+                guard let start = pair.0, let end = pair.1 else { return sum }
+                return sum + end.cpuSeconds - start.cpuSeconds
+            }
             return ServerUsage(
-                cpuSeconds: (end?.cpuSeconds ?? 0) - (start?.cpuSeconds ?? 0),
-                peakResidentBytes: end?.peakResidentBytes ?? 0,
-                residentBytes: end?.residentBytes ?? 0,
+                cpuSeconds: cpu,
+                peakResidentBytes: ends.reduce(0) { $0 + ($1?.peakResidentBytes ?? 0) },
+                residentBytes: ends.reduce(0) { $0 + ($1?.residentBytes ?? 0) },
                 machineBusySeconds: ServerUsage.machineBusy() - machineStart,
                 benchSeconds: (ProcessStats.read(pid: getpid())?.cpuSeconds ?? 0) - benchStart)
         }

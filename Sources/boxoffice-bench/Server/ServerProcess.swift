@@ -115,6 +115,13 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
+    /// `kill -9`, a crash: no shutdown of any kind. Returns once the process is gone.
+    func crash() async {
+        guard process.isRunning else { return }
+        kill(pid, SIGKILL)
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(2)) }
+    }
+
     func stats() -> ProcessStats? { ProcessStats.read(pid: pid) }
 }
 
