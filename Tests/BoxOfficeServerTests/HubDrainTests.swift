@@ -47,7 +47,7 @@ struct HubDrainTests {
 
         func availability(showIds: [String]) -> [String: SeatCounts] { [:] }
         func runningShows(_ selector: WatchSelector, limit: Int) -> [String] { [] }
-        func recentChanges(showId: String, limit: Int) -> [SeatChange] { [] }
+        func recentChanges(showId: String, after: Int64, limit: Int) -> [SeatChange] { [] }
     }
 
     /// A hub and one socket of it, whose written frames the test reads from the channel.

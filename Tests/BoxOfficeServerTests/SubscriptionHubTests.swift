@@ -24,7 +24,9 @@ struct SubscriptionHubTests {
         }
         func availability(showIds: [String]) -> [String: SeatCounts] { [:] }
         func runningShows(_ selector: WatchSelector, limit: Int) -> [String] { [] }
-        func recentChanges(showId: String, limit: Int) -> [SeatChange] { showId == "shw_A" ? Array(journal.suffix(limit)) : [] }
+        func recentChanges(showId: String, after: Int64, limit: Int) -> [SeatChange] {
+            showId == "shw_A" ? Array(journal.filter { $0.version > after }.suffix(limit)) : []
+        }
     }
 
     static func change(_ version: Int64) -> SeatChange {

@@ -219,8 +219,10 @@ struct PostgresJournalTests {
             try await journal.append(JournalEntry(.seatChange(change(3, .lock, ["A5": .held], at: now), .locked(booking("bkg_2", fixture, seats: ["A5"], at: now), replacing: nil))))
             let counts = try await store.availability(showIds: [fixture.show, "shw_unknown"])
             #expect(counts == [fixture.show: SeatCounts(version: 3, available: 5, held: 1, booked: 0, total: 6)])
-            let recent = try await store.recentChanges(showId: fixture.show, limit: 2)
+            let recent = try await store.recentChanges(showId: fixture.show, after: 0, limit: 2)
             #expect(recent.map(\.version) == [2, 3] && recent.first?.cause == .release && recent.first?.seats.count == 2)
+            #expect(try await store.recentChanges(showId: fixture.show, after: 2, limit: 1024).map(\.version) == [3], "only what is new after 2")
+            #expect(try await store.recentChanges(showId: fixture.show, after: 3, limit: 1024).isEmpty)
         }
     }
 

@@ -37,8 +37,8 @@ public struct LiveSeatService: LiveSeatSource {
         }
     }
 
-    public func recentChanges(showId: String, limit: Int) async throws -> [SeatChange] {
+    public func recentChanges(showId: String, after: Int64, limit: Int) async throws -> [SeatChange] {
         guard Identifier.looksValid(showId) else { return [] }
-        return try await store.recentChanges(showId: showId, limit: limit)
+        return try await store.recentChanges(showId: showId, after: after, limit: limit)
     }
 }

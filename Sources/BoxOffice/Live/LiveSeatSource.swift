@@ -13,8 +13,9 @@ public protocol LiveSeatSource: Sendable {
     /// Throws `LiveSourceError.unknownPlace` when its theatre or city does not exist.
     func runningShows(_ selector: WatchSelector, limit: Int) async throws -> [String]
 
-    /// The show's last `limit` journaled changes, oldest first (to refill the resume ring after a restart).
-    func recentChanges(showId: String, limit: Int) async throws -> [SeatChange]
+    /// The show's last `limit` journaled changes after version `after`, oldest first (to refill the resume ring after a
+    /// restart, `after` 0; to read another node's new changes, `after` the last one known here).
+    func recentChanges(showId: String, after: Int64, limit: Int) async throws -> [SeatChange]
 }
 
 /// Which shows a kiosk board watches: a theatre's or a city's, optionally on one local date (`YYYY-MM-DD`).

@@ -7,8 +7,8 @@ import SeatEngine
 
 extension SubscriptionHub {
     /// `version` of `show` was committed by another node: if sockets here follow the show and have not had that
-    /// version, the show's recent changes are read from the journal and the new ones applied in version order (a gap
-    /// longer than the ring sends a snapshot instead, as for any gap).
+    /// version, the changes after the last one known here are read from the journal (usually one row) and applied in
+    /// version order (more than a ring's worth missing sends a snapshot instead, as for any gap).
     func committedElsewhere(show: String, version: Int64) async {
         guard let feed = shows[show] else { return }
         if let last = feed.ring.last, last >= version { return }
@@ -21,7 +21,7 @@ extension SubscriptionHub {
         }
         let changes: [SeatChange]
         do {
-            changes = try await source.recentChanges(showId: show, limit: options.ringSize)
+            changes = try await source.recentChanges(showId: show, after: feed.ring.last ?? 0, limit: options.ringSize)
         } catch {
             logger.warning("reading another node's changes failed", metadata: ["show": "\(show)", "error": "\(error)"])
             return

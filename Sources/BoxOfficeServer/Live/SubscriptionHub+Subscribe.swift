@@ -150,7 +150,7 @@ extension SubscriptionHub {
     private func refillRing(_ show: String) async {
         let changes: [SeatChange]
         do {
-            changes = try await source.recentChanges(showId: show, limit: options.ringSize)
+            changes = try await source.recentChanges(showId: show, after: 0, limit: options.ringSize)
         } catch {
             logger.warning("live ring refill failed", metadata: ["show": "\(show)", "error": "\(error)"])
             return

@@ -217,9 +217,11 @@ struct PostgresBatchWriter: BatchWriter {
         } catch {
             // If even this fails the connection is gone, and the whole transaction fails with it.
             try await writes.run("ROLLBACK TO SAVEPOINT entry")
-            if let show = entry.show, PostgresFailure.sqlState(error) == "23505" {
+            if let show = entry.show, let state = PostgresFailure.sqlState(error), state == "23505" || state == "40P01" {
                 // Another node's transaction wrote this version (or a seat) first and committed while ours waited on
-                // the unique index: read the show's version again next time.
+                // the unique index — or the two batches waited on each other's rows (they lock shows in another
+                // order) and PostgreSQL refused this one to break the deadlock. Either way the copy is reloaded and
+                // the change tried again (`BookingService.retryingStale`); read the show's version again next time.
                 versions[show] = nil
                 return StaleShow()
             }

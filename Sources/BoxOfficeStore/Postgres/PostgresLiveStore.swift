@@ -46,10 +46,11 @@ public struct PostgresLiveStore: LiveStore {
         return result
     }
 
-    public func recentChanges(showId: String, limit: Int) async throws -> [SeatChange] {
+    public func recentChanges(showId: String, after: Int64, limit: Int) async throws -> [SeatChange] {
         var changes: [SeatChange] = []
         let rows = try await connections.query(
-            "SELECT version, cause, seats, at FROM seatChanges WHERE showId = \(showId) ORDER BY version DESC LIMIT \(limit)", logger: logger)
+            "SELECT version, cause, seats, at FROM seatChanges WHERE showId = \(showId) AND version > \(after) ORDER BY version DESC LIMIT \(limit)",
+            logger: logger)
         for try await (version, cause, seats, at) in rows.decode((Int64, String, String, Date).self) {
             changes.append(
                 SeatChange(

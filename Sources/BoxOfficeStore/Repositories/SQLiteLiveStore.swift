@@ -32,12 +32,12 @@ public struct SQLiteLiveStore: LiveStore {
         return try await database.pool.read { db in try SeatCountQueries.counts(showIds, in: db) }
     }
 
-    /// The show's last `limit` journaled changes, oldest first.
-    public func recentChanges(showId: String, limit: Int) async throws -> [SeatChange] {
+    /// The show's last `limit` journaled changes after `after`, oldest first.
+    public func recentChanges(showId: String, after: Int64, limit: Int) async throws -> [SeatChange] {
         try await database.pool.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT version, cause, seats, at FROM seatChanges WHERE showId = ? ORDER BY version DESC LIMIT ?",
-                arguments: [showId, limit])
+                db, sql: "SELECT version, cause, seats, at FROM seatChanges WHERE showId = ? AND version > ? ORDER BY version DESC LIMIT ?",
+                arguments: [showId, after, limit])
             let decoder = JSONDecoder()
             return try rows.reversed().map { row in
                 let cause: String = row["cause"]

@@ -9,6 +9,7 @@ public protocol LiveStore: Sendable {
     func runningShows(theatreId: String?, cityId: String?, date: String?, now: Date, limit: Int) async throws -> [String]
     /// Durable counts of each known show among `showIds` (unknown ones are left out), each matching its version.
     func availability(showIds: [String]) async throws -> [String: SeatCounts]
-    /// A show's last `limit` journaled changes, oldest first.
-    func recentChanges(showId: String, limit: Int) async throws -> [SeatChange]
+    /// A show's last `limit` journaled changes after version `after`, oldest first (so a node that has every change up to
+    /// `after` reads only the new ones: usually one row).
+    func recentChanges(showId: String, after: Int64, limit: Int) async throws -> [SeatChange]
 }
