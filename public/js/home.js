@@ -302,7 +302,8 @@ async function fillBooking(item, booking) {
         actions.append(h('a', { class: 'btn btn-small btn-primary', href: `/seats.html?show=${encodeURIComponent(booking.showId)}`, text: 'Continue to payment' }));
         actions.append(cancelButton(item, booking, 'Release seats', 'Release these seats?'));
     } else if (status === 'confirmed') {
-        actions.append(cancelButton(item, booking, 'Cancel booking', `Cancel and refund ${money(booking.totalAmount, booking.currency)}?`));
+        actions.append(h('a', { class: 'btn btn-small btn-primary', href: `/ticket.html?booking=${encodeURIComponent(booking.id)}`, text: 'E-ticket' }));
+        if (!booking.admittedAt) actions.append(cancelButton(item, booking, 'Cancel booking', `Cancel and refund ${money(booking.totalAmount, booking.currency)}?`));
     }
     replace(item,
         h('div', { class: 'booking-head' },

@@ -448,6 +448,7 @@ function booked(booking, payment) {
         fact('Seats', seats.join(', ')),
         fact('Booking', booking.id),
         payment.transactionId ? fact('Transaction', payment.transactionId) : null);
+    $('#ticket-link').href = `/ticket.html?booking=${encodeURIComponent(booking.id)}`;
     panel.focus();
     afterOwnChange();
 }

@@ -268,6 +268,8 @@ def test_declined_cards_keep_the_hold_then_upi_pays(ctx):
     b.wait_status(seat, "booked", 2)
     booking = ctx.rest.call("GET", "/api/bookings", token=user.token)["items"][0]
     check(booking["bookingStatus"] == "confirmed" and booking["paymentStatus"] == "completed", "the server agrees: confirmed and paid")
+    link = b.js("return document.querySelector('#ticket-link').getAttribute('href')")
+    check(link == f"/ticket.html?booking={booking['id']}", f"the confirmation links to its e-ticket ({link})")
     assert_clean(b, allow=PAYMENT_ERRORS)
 
 
@@ -535,7 +537,8 @@ def test_pages_fit_375_and_1280_without_errors(ctx):
         set_viewport(b, width, height)
         b.sign_in_as(admin)
         for path, ready in (("/", "[data-movie]"), (f"/seats.html?show={show['id']}", "[data-seat]"),
-                            (f"/kiosk.html?theatre={theatre}", "[data-show]"), ("/admin.html", "#admin:not([hidden])")):
+                            (f"/kiosk.html?theatre={theatre}", "[data-show]"), ("/admin.html", "#admin:not([hidden])"),
+                            ("/scan.html", "#door:not([hidden])")):
             b.open(path)
             wait_until(lambda: b.js("return !!document.querySelector(arguments[0])", ready), 10, message=f"{path} at {width}px")
             time.sleep(0.2)
@@ -576,6 +579,78 @@ def test_security_headers_on_pages_and_api(ctx):
         check(headers.get("referrer-policy") in ("no-referrer", "strict-origin-when-cross-origin"), f"{path}: referrer policy")
 
 
+# MARK: tickets and the door
+
+
+def confirmed_ticket(ctx, name):
+    """A user with a confirmed booking of two seats of a fresh show (over REST); returns (user, booking)."""
+    show = ctx.pool.take()
+    user = ctx.rest.register(name)
+    booking = ctx.rest.lock(user, show["id"], free_seats(ctx.rest.show(show["id"]), 2))
+    ctx.rest.pay(user, booking["id"])
+    return user, ctx.rest.call("GET", f"/api/bookings/{booking['id']}", token=user.token)
+
+
+def test_ticket_page_shows_the_code_and_its_qr(ctx):
+    """/ticket.html shows the film, the seats, the code and its QR code (an image that loads), and can be printed;
+    "My bookings" links to it."""
+    user, booking = confirmed_ticket(ctx, "Ticket Holder")
+    b = ctx.browser()
+    b.sign_in_as(user)
+    b.open(f"/ticket.html?booking={booking['id']}")
+    wait_until(lambda: b.text("[data-ticket-code]") == booking["ticketCode"], 10, message="the ticket code")
+    qr = b.js("const i = document.querySelector('[data-qr]'); return {src: i.getAttribute('src') || '', loaded: i.complete && i.naturalWidth > 0, alt: i.alt}")
+    check(qr["src"].startswith("data:image/svg+xml;base64,") and qr["loaded"], f"the QR code is an image that loads ({qr['src'][:40]})")
+    check(booking["ticketCode"] in qr["alt"], "the QR image says what it is")
+    seats = ", ".join(s["seatNumber"] for s in booking["seats"])
+    check(seats in b.text("#ticket-facts"), "the ticket lists the seats")
+    check(b.visible('[data-action="print"]'), "a print button")
+    b.open("/#bookings")
+    wait_until(lambda: b.js("return !!document.querySelector(`a[href='/ticket.html?booking=${arguments[0]}']`)", booking["id"]), 10,
+               message="the e-ticket link in My bookings")
+    other = ctx.rest.register("Someone Else")
+    b.sign_in_as(other)
+    b.open(f"/ticket.html?booking={booking['id']}")
+    wait_until(lambda: "No such booking" in b.text("#notice"), 10, message="another user's ticket refused")
+    check(not b.visible("#ticket"), "another user's ticket is not shown")
+    assert_clean(b, allow=("status of 404",))
+
+
+def test_scan_page_admits_then_says_already_admitted(ctx):
+    """/scan.html for staff, by keyboard: a ticket is admitted, then already admitted; a cancelled booking's ticket is
+    void; a made-up code is unknown. A user who is not staff is told so and sees no form."""
+    admin = ctx.rest.admin()
+    usher = ctx.rest.register("Usher")
+    ctx.rest.call("PATCH", f"/api/admin/users/{usher.user['id']}", {"role": "staff"}, token=admin.token)
+    user, booking = confirmed_ticket(ctx, "Moviegoer")
+    void_user, void_booking = confirmed_ticket(ctx, "Changed Mind")
+    ctx.rest.call("POST", f"/api/bookings/{void_booking['id']}/cancel", token=void_user.token)
+    b = ctx.browser()
+    b.sign_in_as(usher)
+    b.open("/scan.html")
+    wait_until(lambda: b.visible('[name="ticketCode"]'), 10, message="the scan form")
+
+    def scan(code, outcome):
+        field = b.driver.find_element("name", "ticketCode")
+        field.clear()
+        field.send_keys(code, Keys.ENTER)
+        wait_until(lambda: b.js("return document.querySelector('[data-scan-result]').dataset.outcome") == outcome, 5,
+                   message=f"{outcome} for {code}")
+
+    scan(booking["ticketCode"].lower().replace("-", " "), "admitted")
+    check("Admitted" in b.text("[data-scan-result]"), "the result says Admitted in words")
+    scan(booking["ticketCode"], "already_admitted")
+    check("Already admitted" in b.text("[data-scan-result]"), "then: Already admitted")
+    scan(void_booking["ticketCode"], "ticket_void")
+    scan("0000-0000-0000-0000", "unknown_ticket")
+    check(ctx.rest.call("GET", f"/api/bookings/{booking['id']}", token=user.token)["admittedAt"], "the admission is in the booking")
+    b.sign_in_as(user)
+    b.open("/scan.html")
+    wait_until(lambda: "not a staff account" in b.text("#gate"), 10, message="a user is told the page is for staff")
+    check(not b.visible('[name="ticketCode"]'), "no scan form for a user")
+    assert_clean(b, allow=("status of 409", "status of 404"))
+
+
 TESTS = [
     test_pages_have_no_inline_script_or_style,
     test_security_headers_on_pages_and_api,
@@ -591,4 +666,6 @@ TESTS = [
     test_admin_previews_a_layout_and_creates_a_theatre_and_show,
     test_server_text_is_never_markup,
     test_pages_fit_375_and_1280_without_errors,
+    test_ticket_page_shows_the_code_and_its_qr,
+    test_scan_page_admits_then_says_already_admitted,
 ]
