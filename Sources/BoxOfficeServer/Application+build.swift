@@ -23,6 +23,8 @@ struct AppParts {
     let hub: SubscriptionHub
     let door: DoorService
     /// The confirmation emails' sender, with `BOXOFFICE_SMTP_URL`.
+    let webhooks: WebhookService
+    let webhookOutbox: WebhookOutbox
     let mail: MailOutbox?
 }
 
@@ -74,7 +76,7 @@ public func buildApplication(
             Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
         ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, hub: parts.hub, logger: logger)] } ?? [])
-            + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []),
+            + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []) + [WebhookOutboxService(outbox: parts.webhookOutbox)],
         logger: logger)
     return app
 }
@@ -93,9 +95,11 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
     // Shows are read from memory on the hot paths; admin edits go through this wrapper and drop the cached copy.
     let catalogStore = CachingCatalogStore(stores.catalog)
     let (feed, changes) = LiveChangeFeed.make()
+    let webhooks = WebhookDirectory(store: stores.webhooks)
+    try await webhooks.refresh()
     let bookings = BookingService(
         catalog: catalogStore, bookings: stores.bookings, journal: stores.journal, feed: feed, holdSeconds: options.holdSeconds,
-        sharedWriters: stores.sharedWriters, outboxChannels: options.smtp == nil ? [] : [OutboxChannel.email], logger: logger)
+        sharedWriters: stores.sharedWriters, routing: OutboxRouting(email: options.smtp != nil, webhooks: webhooks), logger: logger)
     let hub = SubscriptionHub(
         changes: changes, source: LiveSeatService(bookings: bookings, catalog: catalogStore, store: stores.live),
         options: options.live, metrics: LiveMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: logger)
@@ -117,6 +121,9 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         idempotency: IdempotentRequests(answers: stores.idempotency, journal: stores.journal), limits: RateLimits(enabled: options.rateLimits),
         tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub,
         door: DoorService(bookings: stores.bookings, accounts: stores.accounts, journal: stores.journal),
+        webhooks: WebhookService(store: stores.webhooks, directory: webhooks),
+        webhookOutbox: WebhookOutbox(
+            outbox: stores.outbox, bookings: stores.bookings, store: stores.webhooks, directory: webhooks, sender: HTTPWebhookSender(), logger: logger),
         mail: options.smtp.map { smtp in
             MailOutbox(
                 outbox: stores.outbox, bookings: stores.bookings, accounts: stores.accounts, catalog: stores.catalog,
@@ -147,6 +154,7 @@ func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil
     let admin = api.group("admin").add(middleware: RequireRoleMiddleware.admin)
     AdminController(catalog: parts.catalog, bookings: parts.bookings).addRoutes(to: admin)
     AdminUsersController(accounts: parts.accounts).addRoutes(to: admin)
+    AdminWebhooksController(webhooks: parts.webhooks).addRoutes(to: admin)
     // Last, so it runs only where no route matched (see MethodNotAllowedMiddleware).
     router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes.map { ($0.path, $0.method) })))
     return router

@@ -37,7 +37,7 @@ struct MailOutboxTests {
 
     @Test("a confirmation is written with its event and sent once: the code, the seats, the link", arguments: StoreKind.available)
     func confirmation(kind: StoreKind) async throws {
-        try await withServices(on: kind, outboxChannels: [OutboxChannel.email]) { fixture in
+        try await withServices(on: kind, routing: OutboxRouting(email: true)) { fixture in
             let user = try await fixture.user("Asha")
             let held = try await fixture.lock(user, ["B1", "B2"])
             #expect(try await fixture.stores.outbox.undelivered(channel: OutboxChannel.email) == 0, "a hold tells no one")
@@ -59,7 +59,7 @@ struct MailOutboxTests {
 
     @Test("a refused email is kept and tried again after a growing delay until it is sent", arguments: StoreKind.available)
     func retries(kind: StoreKind) async throws {
-        try await withServices(on: kind, outboxChannels: [OutboxChannel.email]) { fixture in
+        try await withServices(on: kind, routing: OutboxRouting(email: true)) { fixture in
             let user = try await fixture.user("Ravi")
             _ = try await fixture.pay(user, try await fixture.lock(user, ["A1"]))
             let mailer = RecordingMailer()
@@ -81,7 +81,7 @@ struct MailOutboxTests {
 
     @Test("cancelling a confirmed booking sends a cancellation; without a channel nothing is written", arguments: StoreKind.available)
     func cancellation(kind: StoreKind) async throws {
-        try await withServices(on: kind, outboxChannels: [OutboxChannel.email]) { fixture in
+        try await withServices(on: kind, routing: OutboxRouting(email: true)) { fixture in
             let user = try await fixture.user("Meera")
             let held = try await fixture.lock(user, ["A2"])
             _ = try await fixture.pay(user, held)

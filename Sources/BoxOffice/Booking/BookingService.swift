@@ -21,7 +21,7 @@ public final class BookingService: Sendable {
 
     public init(
         catalog: any CatalogStore, bookings: any BookingStore, journal: any Journal, feed: any SeatChangeFeed,
-        clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, sharedWriters: Bool = false, outboxChannels: [String] = [],
+        clock: any EngineClock = SystemClock(), holdSeconds: Int = 300, sharedWriters: Bool = false, routing: OutboxRouting = .none,
         logger: Logger = Logger(label: "boxoffice.booking")
     ) {
         self.sharedWriters = sharedWriters
@@ -31,13 +31,13 @@ public final class BookingService: Sendable {
         self.clock = clock
         self.hold = .seconds(holdSeconds)
         self.logger = logger
-        self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock, outboxChannels] showId in
+        self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock, routing] showId in
             // The seat numbers come from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let state = try await bookings.seatState(showId: showId)
             return try await ShowActor(
                 show: showId, seats: show.seats.map(\.seatNumber), state: state,
-                journal: ShowJournal(journal: journal, feed: feed, base: state.version, outboxChannels: outboxChannels), clock: clock)
+                journal: ShowJournal(journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
         }
     }
 

@@ -16,15 +16,15 @@ struct ShowJournal: SeatJournal {
     let currency: String
     /// This copy of the show, for the journal to tell its changes from another node's (`ChangeLineage`).
     let lineage: ChangeLineage
-    /// Where a confirmation or a cancellation is delivered (`OutboxChannel`); none: no event is written.
-    let outboxChannels: [String]
+    /// Where each booking event is delivered (email, webhooks); an event with no channel is not written.
+    let routing: OutboxRouting
 
-    init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency, outboxChannels: [String] = []) {
+    init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency, routing: OutboxRouting = .none) {
         self.journal = journal
         self.feed = feed
         self.lineage = ChangeLineage(base: base)
         self.currency = currency
-        self.outboxChannels = outboxChannels
+        self.routing = routing
     }
 
     nonisolated(nonsending) func commit(_ change: SeatChange, effect: SeatEffect, note: JournalNote?) async throws {
@@ -38,27 +38,31 @@ struct ShowJournal: SeatJournal {
             recipe = note.answer
         case .released(let hold):
             entry = JournalEntry(.seatChange(change, .released([hold.booking], as: .cancelled)))
+            entry.events = events(.bookingCancelled, hold.booking, at: change.at, paid: false)
         case .expired(let holds):
             entry = JournalEntry(.seatChange(change, .released(holds.map(\.booking), as: .expired)))
+            entry.events = holds.flatMap { events(.bookingExpired, $0.booking, at: change.at, paid: false) }
         case .booked(let hold, let charge):
             let note = note as? BookNote
             let answer = note.flatMap { note in note.answer?.answer(for: note.payment.completed(by: charge, at: change.at)) }
             entry = JournalEntry(.seatChange(change, .booked(hold.booking, charge, ticketCode: TicketCode.random())), answer: answer)
-            entry.events = events(.bookingConfirmed, hold.booking, at: change.at)
+            entry.events = events(.bookingConfirmed, hold.booking, at: change.at, paid: true)
             recipe = note?.answer
         case .cancelled(let booking, _):
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))
-            entry.events = events(.bookingCancelled, booking, at: change.at)
+            entry.events = events(.bookingCancelled, booking, at: change.at, paid: true)
         }
         entry.lineage = lineage
         try await journal.append(entry)
         recipe?.markRecorded()
     }
 
-    /// The outbox event of a booking's confirmation or cancellation, written with it (none without channels).
-    private func events(_ kind: OutboxEvent.Kind, _ booking: BookingID, at: Date) -> [OutboxEvent] {
-        guard !outboxChannels.isEmpty else { return [] }
-        return [OutboxEvent(id: Identifier.make("evt", at: at), kind: kind, bookingId: booking, createdAt: at, channels: outboxChannels)]
+    /// The outbox event of a booking's change, written with it (none when no channel wants it). `paid`: the booking
+    /// was confirmed (a released or expired hold never was).
+    private func events(_ kind: OutboxEvent.Kind, _ booking: BookingID, at: Date, paid: Bool) -> [OutboxEvent] {
+        let channels = routing.channels(for: kind, paid: paid)
+        guard !channels.isEmpty else { return [] }
+        return [OutboxEvent(id: Identifier.make("evt", at: at), kind: kind, bookingId: booking, createdAt: at, channels: channels)]
     }
 
     func published(_ change: SeatChange) {

@@ -16,8 +16,9 @@ public struct MailOutbox: Sendable {
     let clock: any EngineClock
     let logger: Logger
 
-    /// How long a claimed delivery is this dispatcher's before another may send it (longer than any send).
-    static let lease: TimeInterval = 120
+    /// How long a claimed delivery is this dispatcher's before another may send it (longer than any send: `SMTPMailer`
+    /// gives a conversation 60 s).
+    static let lease: TimeInterval = 75
     /// How often the outbox is looked at when it had nothing due.
     static let idlePoll: Duration = .milliseconds(500)
 

@@ -52,3 +52,12 @@ struct MailOutboxService: Service {
         try? await cancelWhenGracefulShutdown { await outbox.run() }
     }
 }
+
+/// Delivers the outbox's webhook events for as long as the server runs.
+struct WebhookOutboxService: Service {
+    let outbox: WebhookOutbox
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { await outbox.run() }
+    }
+}

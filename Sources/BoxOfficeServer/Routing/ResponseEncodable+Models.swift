@@ -15,6 +15,7 @@ extension SalesReport: ResponseEncodable, ResponseGenerator {}
 extension PaymentView: ResponseEncodable, ResponseGenerator {}
 extension AdminUserView: ResponseEncodable, ResponseGenerator {}
 extension TicketView: ResponseEncodable, ResponseGenerator {}
+extension WebhookView: ResponseEncodable, ResponseGenerator {}
 
 /// `{user, token}` from register and login.
 struct SessionResponse: ResponseEncodable {

@@ -269,6 +269,31 @@ enum Migrations {
                     CREATE INDEX outboxDeliveries_due ON outboxDeliveries (channel, nextAttemptAt) WHERE deliveredAt IS NULL;
                     """)
         }
+        // Webhooks (their deliveries are outbox rows on channel "webhook:<id>") and their delivery log.
+        migrator.registerMigration("v9-webhooks", foreignKeyChecks: .immediate) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhooks (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        url TEXT NOT NULL,
+                        events TEXT NOT NULL,
+                        secret TEXT NOT NULL,
+                        isActive BOOLEAN NOT NULL DEFAULT 1,
+                        createdAt DATETIME NOT NULL,
+                        deactivatedAt DATETIME
+                    );
+                    CREATE TABLE webhookAttempts (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        webhookId TEXT NOT NULL REFERENCES webhooks(id),
+                        eventId TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        attemptedAt DATETIME NOT NULL,
+                        statusCode INTEGER,
+                        error TEXT
+                    );
+                    CREATE INDEX webhookAttempts_webhook ON webhookAttempts (webhookId, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -7,6 +7,7 @@ public struct OutboxEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         case bookingConfirmed = "booking.confirmed"
         case bookingCancelled = "booking.cancelled"
+        case bookingExpired = "booking.expired"
     }
 
     /// `evt_…`: time-ordered, so events of one channel are delivered oldest first.

@@ -37,6 +37,36 @@ public struct PostgresOutboxStore: OutboxStore {
         }
     }
 
+    public func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery? {
+        let leasedUntil = now.addingTimeInterval(lease)
+        return try await connections.withConnection { [logger] connection in
+            // The head row is locked (not skipped): another node looking at the same channel waits, then sees it leased.
+            let rows = try await connection.query(
+                """
+                WITH head AS (
+                    SELECT d.eventId, d.nextAttemptAt FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
+                    WHERE d.channel = \(channel) AND d.deliveredAt IS NULL ORDER BY o.seq LIMIT 1 FOR UPDATE OF d
+                )
+                UPDATE outboxDeliveries d SET nextAttemptAt = \(leasedUntil) FROM head, outbox o
+                WHERE d.eventId = head.eventId AND d.channel = \(channel) AND head.nextAttemptAt <= \(now) AND o.id = d.eventId
+                RETURNING d.eventId, o.kind, o.bookingId, o.createdAt, d.attempts
+                """, logger: logger)
+            for try await (eventId, kind, bookingId, createdAt, attempts) in rows.decode((String, String, String, Date, Int).self) {
+                guard let kind = OutboxEvent.Kind(rawValue: kind) else { return nil }
+                return OutboxDelivery(eventId: eventId, kind: kind, bookingId: bookingId, createdAt: createdAt, channel: channel, attempts: attempts)
+            }
+            return nil
+        }
+    }
+
+    public func abandon(eventId: String, channel: String, reason: String, at: Date) async throws {
+        try await connections.execute(
+            """
+            UPDATE outboxDeliveries SET deliveredAt = \(at), lastError = \(reason)
+            WHERE eventId = \(eventId) AND channel = \(channel) AND deliveredAt IS NULL
+            """, logger: logger)
+    }
+
     public func markDelivered(eventId: String, channel: String, at: Date) async throws {
         try await connections.execute(
             """

@@ -315,5 +315,33 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX outboxDeliveries_due ON outboxDeliveries (channel, nextAttemptAt) WHERE deliveredAt IS NULL",
             ]),
+        // Webhooks (their deliveries are outbox rows on channel "webhook:<id>") and their delivery log.
+        PostgresMigration(
+            name: "v13-webhooks",
+            statements: [
+                """
+                CREATE TABLE webhooks (
+                    id text PRIMARY KEY,
+                    url text NOT NULL,
+                    events text NOT NULL,
+                    secret text NOT NULL,
+                    isActive boolean NOT NULL DEFAULT true,
+                    createdAt timestamptz NOT NULL,
+                    deactivatedAt timestamptz
+                )
+                """,
+                """
+                CREATE TABLE webhookAttempts (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    webhookId text NOT NULL REFERENCES webhooks(id),
+                    eventId text NOT NULL,
+                    type text NOT NULL,
+                    attemptedAt timestamptz NOT NULL,
+                    statusCode integer,
+                    error text
+                )
+                """,
+                "CREATE INDEX webhookAttempts_webhook ON webhookAttempts (webhookId, id)",
+            ]),
     ]
 }

@@ -21,7 +21,8 @@ extension Stores {
             payments: PostgresPaymentStore(database: database, logger: logger),
             idempotency: PostgresIdempotencyStore(database: database, logger: logger),
             catalog: PostgresCatalogStore(database: database, logger: logger), accounts: PostgresAccountStore(database: database, logger: logger),
-            live: PostgresLiveStore(database: database, logger: logger), outbox: PostgresOutboxStore(database: database, logger: logger), secrets: database, health: database, services: [journal, pool])
+            live: PostgresLiveStore(database: database, logger: logger), outbox: PostgresOutboxStore(database: database, logger: logger),
+            webhooks: PostgresWebhookStore(database: database, logger: logger), secrets: database, health: database, services: [journal, pool])
         stores.sharedWriters = true
         stores.seatChanges = PostgresSeatChangeListener(database: database, logger: logger)
         return stores

@@ -11,7 +11,9 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func claimDue(channel: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [OutboxDelivery] {
-        try await database.pool.write { db in
+        // Polled often: look before taking the file's one write lock (the journal's writer needs it).
+        guard try await anythingDue(channel: channel, now: now) else { return [] }
+        return try await database.pool.write { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -30,6 +32,43 @@ public struct SQLiteOutboxStore: OutboxStore {
                     OutboxDelivery(eventId: row["eventId"], kind: kind, bookingId: row["bookingId"], createdAt: row["createdAt"], channel: channel, attempts: row["attempts"]))
             }
             return claimed
+        }
+    }
+
+    public func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery? {
+        guard try await anythingDue(channel: channel, now: now) else { return nil }
+        return try await database.pool.write { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT d.eventId, o.kind, o.bookingId, o.createdAt, d.attempts, d.nextAttemptAt <= ? AS due
+                    FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
+                    WHERE d.channel = ? AND d.deliveredAt IS NULL ORDER BY o.rowid LIMIT 1
+                    """,
+                arguments: [StorageDate.databaseValue(now), channel]),
+                row["due"] as Bool, let kind = OutboxEvent.Kind(rawValue: row["kind"])
+            else { return nil }
+            try db.execute(
+                sql: "UPDATE outboxDeliveries SET nextAttemptAt = ? WHERE eventId = ? AND channel = ?",
+                arguments: [StorageDate.databaseValue(now.addingTimeInterval(lease)), row["eventId"] as String, channel])
+            return OutboxDelivery(eventId: row["eventId"], kind: kind, bookingId: row["bookingId"], createdAt: row["createdAt"], channel: channel, attempts: row["attempts"])
+        }
+    }
+
+    public func abandon(eventId: String, channel: String, reason: String, at: Date) async throws {
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE outboxDeliveries SET deliveredAt = ?, lastError = ? WHERE eventId = ? AND channel = ? AND deliveredAt IS NULL",
+                arguments: [StorageDate.databaseValue(at), reason, eventId, channel])
+        }
+    }
+
+    /// Whether `channel` has a delivery due by `now`: a read, by the index outboxDeliveries_due.
+    private func anythingDue(channel: String, now: Date) async throws -> Bool {
+        try await database.pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM outboxDeliveries WHERE channel = ? AND deliveredAt IS NULL AND nextAttemptAt <= ?)",
+                arguments: [channel, StorageDate.databaseValue(now)]) ?? false
         }
     }
 

@@ -12,7 +12,7 @@ extension Stores {
             journal: journal, bookings: SQLiteBookingStore(database: database), payments: SQLitePaymentStore(database: database),
             idempotency: SQLiteIdempotencyStore(database: database), catalog: SQLiteCatalogStore(database: database),
             accounts: SQLiteAccountStore(database: database), live: SQLiteLiveStore(database: database),
-            outbox: SQLiteOutboxStore(database: database),
+            outbox: SQLiteOutboxStore(database: database), webhooks: SQLiteWebhookStore(database: database),
             secrets: SigningSecretFile(besideDatabase: path), health: database, services: [journal])
     }
 }

@@ -8,6 +8,11 @@ public protocol OutboxStore: Sendable {
     /// (so no other dispatcher, on this node or another, sends it meanwhile; a dispatcher that dies mid-send leaves it
     /// to be sent again when the lease ends: at least once).
     func claimDue(channel: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [OutboxDelivery]
+    /// The oldest undelivered delivery of `channel` if it is due by `now`, leased like `claimDue`: for a channel
+    /// delivered in order (a webhook), nothing after it is sent before it is.
+    func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery?
+    /// Gives a delivery up (`reason` kept in `lastError`): it counts as done, and the channel moves on.
+    func abandon(eventId: String, channel: String, reason: String, at: Date) async throws
     /// Sent: never again.
     func markDelivered(eventId: String, channel: String, at: Date) async throws
     /// Not sent: tried again at `retryAt`, with the error kept for operators.

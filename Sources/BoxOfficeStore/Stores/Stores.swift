@@ -11,6 +11,7 @@ public struct Stores: Sendable {
     public var accounts: any AccountStore
     public var live: any LiveStore
     public var outbox: any OutboxStore
+    public var webhooks: any WebhookStore
     public var secrets: any SigningSecretStore
     public var health: any StoreHealth
     /// True when other processes may write the same shows (PostgreSQL: several nodes on one database), so a show held
@@ -23,7 +24,8 @@ public struct Stores: Sendable {
 
     public init(
         journal: any Journal, bookings: any BookingStore, payments: any PaymentStore, idempotency: any IdempotencyStore,
-        catalog: any CatalogStore, accounts: any AccountStore, live: any LiveStore, outbox: any OutboxStore, secrets: any SigningSecretStore,
+        catalog: any CatalogStore, accounts: any AccountStore, live: any LiveStore, outbox: any OutboxStore,
+        webhooks: any WebhookStore, secrets: any SigningSecretStore,
         health: any StoreHealth, services: [any Service]
     ) {
         self.journal = journal
@@ -34,6 +36,7 @@ public struct Stores: Sendable {
         self.accounts = accounts
         self.live = live
         self.outbox = outbox
+        self.webhooks = webhooks
         self.secrets = secrets
         self.health = health
         self.services = services

@@ -51,15 +51,15 @@ private let logger: Logger = {
 
 /// Runs `body` with the services over fresh stores of `kind` (a new SQLite file, or a new PostgreSQL database of the
 /// test cluster), then checks the money rules (`LedgerCheck`) over what it left.
-func withServices(on kind: StoreKind, outboxChannels: [String] = [], _ body: (ServiceFixture) async throws -> Void) async throws {
+func withServices(on kind: StoreKind, routing: OutboxRouting = .none, _ body: (ServiceFixture) async throws -> Void) async throws {
     switch kind {
     case .sqlite:
         let path = temporaryDatabasePath()
-        try await run(try Stores.sqlite(path: path, logger: logger), outboxChannels: outboxChannels, body)
+        try await run(try Stores.sqlite(path: path, logger: logger), routing: routing, body)
         #expect(try await LedgerCheck.violations(in: BoxOfficeDatabase(path: path)) == [])
     case .postgres:
         try await TestPostgres.withFreshDatabase { url in
-            try await run(try await Stores.postgres(url: url, logger: logger), outboxChannels: outboxChannels, body)
+            try await run(try await Stores.postgres(url: url, logger: logger), routing: routing, body)
             let violations = try await PostgresDatabase.withOpened(url: url, logger: logger) { try await LedgerCheck.violations(in: $0) }
             #expect(violations == [])
         }
@@ -84,7 +84,7 @@ func withNodes(_ count: Int, _ body: ([ServiceFixture]) async throws -> Void) as
 
 /// Runs the stores' own services (the journal's writer, connection pools) for the length of `body`, and the
 /// services over them on a manual clock, selling `show` (nil: a new one, written here).
-private func run(_ stores: Stores, show: Show? = nil, outboxChannels: [String] = [], _ body: (ServiceFixture) async throws -> Void) async throws {
+private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .none, _ body: (ServiceFixture) async throws -> Void) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for service in stores.services { group.addTask { try await service.run() } }
         defer { group.cancelAll() }
@@ -92,7 +92,7 @@ private func run(_ stores: Stores, show: Show? = nil, outboxChannels: [String] =
         let feed = RecordedFeed()
         let bookings = BookingService(
             catalog: stores.catalog, bookings: stores.bookings, journal: stores.journal, feed: feed, clock: clock,
-            holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, outboxChannels: outboxChannels, logger: logger)
+            holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, routing: routing, logger: logger)
         if let listener = stores.seatChanges {
             group.addTask {
                 await listener.run { show, version in
