@@ -20,8 +20,9 @@ public struct CatalogService: Sendable {
 
     // MARK: Reading
 
-    public func cities(page: PageRequest) async throws -> Page<City> {
-        try await catalog.cities(page: page)
+    /// Active cities; with `includeInactive` (the admin's list) every one.
+    public func cities(page: PageRequest, includeInactive: Bool = false) async throws -> Page<City> {
+        try await catalog.cities(page: page, includeInactive: includeInactive)
     }
 
     public func movies(_ filter: MovieFilter, page: PageRequest) async throws -> Page<Movie> {
@@ -33,8 +34,9 @@ public struct CatalogService: Sendable {
         return movie
     }
 
-    public func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail> {
-        try await catalog.theatres(cityId: cityId, page: page)
+    /// Active theatres; with `includeInactive` (the admin's list) every one.
+    public func theatres(cityId: String?, page: PageRequest, includeInactive: Bool = false) async throws -> Page<TheatreDetail> {
+        try await catalog.theatres(cityId: cityId, page: page, includeInactive: includeInactive)
     }
 
     public func theatre(id: String) async throws -> TheatreDetail {

@@ -17,11 +17,40 @@ struct AdminController {
         admin.post("shows", use: createShow)
         admin.patch("shows/:id", use: updateShow)
         admin.get("reports/sales", use: salesReport)
+        admin.get("cities", use: listCities)
+        admin.get("movies", use: listMovies)
+        admin.get("theatres", use: listTheatres)
+        admin.get("shows", use: listShows)
     }
 
     /// `GET /api/admin/reports/sales?from=&to=`: revenue, tickets and occupancy by day, movie and theatre.
     @Sendable func salesReport(_ request: Request, context: AppRequestContext) async throws -> SalesReport {
         try await bookings.salesReport(from: request.dateParameter("from"), to: request.dateParameter("to"))
+    }
+
+    // MARK: The admin's lists: every one, active or not, scheduled or not
+
+    /// `GET /api/admin/cities`.
+    @Sendable func listCities(_ request: Request, context: AppRequestContext) async throws -> Page<City> {
+        try await catalog.cities(page: request.pageRequest(), includeInactive: true)
+    }
+
+    /// `GET /api/admin/movies?city=&q=`: every movie, scheduled or not (a city: the movies offered there).
+    @Sendable func listMovies(_ request: Request, context: AppRequestContext) async throws -> Page<Movie> {
+        let filter = MovieFilter(cityId: try request.idParameter("city"), query: try request.textParameter("q"), everything: true)
+        return try await catalog.movies(filter, page: request.pageRequest())
+    }
+
+    /// `GET /api/admin/theatres?city=`.
+    @Sendable func listTheatres(_ request: Request, context: AppRequestContext) async throws -> Page<TheatreDetail> {
+        try await catalog.theatres(cityId: request.idParameter("city"), page: request.pageRequest(), includeInactive: true)
+    }
+
+    /// `GET /api/admin/shows?theatre=&date=`: every show, active or not, past or not, by start time.
+    @Sendable func listShows(_ request: Request, context: AppRequestContext) async throws -> Page<ShowView> {
+        let filter = ShowFilter(
+            movieId: try request.idParameter("movie"), theatreId: try request.idParameter("theatre"), date: try request.dateParameter("date"), everything: true)
+        return try await catalog.shows(filter, page: request.pageRequest())
     }
 
     @Sendable func createCity(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<City> {

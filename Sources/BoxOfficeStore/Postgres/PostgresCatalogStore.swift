@@ -28,12 +28,12 @@ public struct PostgresCatalogStore: CatalogStore {
     // their bytes (`COLLATE "C"`), city names with ASCII letters folded (SQLite's NOCASE; `lower` under "C" folds
     // ASCII only). So a client sees one order, and cursors mean the same, on either store.
 
-    public func cities(page: PageRequest) async throws -> Page<City> {
+    public func cities(page: PageRequest, includeInactive: Bool) async throws -> Page<City> {
         let after = page.after
         let rows = try await cities(
             """
             SELECT \(unescaped: Self.cityColumns) FROM cities
-            WHERE isActive AND (\(after?.id)::text IS NULL OR (lower(name COLLATE "C"), id) > (lower(\(after?.key) COLLATE "C"), \(after?.id)))
+            WHERE (isActive OR \(includeInactive)) AND (\(after?.id)::text IS NULL OR (lower(name COLLATE "C"), id) > (lower(\(after?.key) COLLATE "C"), \(after?.id)))
             ORDER BY lower(name COLLATE "C"), id LIMIT \(page.limit + 1)
             """)
         return Paging.page(rows, limit: page.limit) { Cursor(key: $0.name, id: $0.id) }
@@ -64,9 +64,11 @@ public struct PostgresCatalogStore: CatalogStore {
         let rows = try await movies(
             """
             SELECT \(unescaped: Self.movieColumns) FROM movies m
-            WHERE isActive
-              AND EXISTS (SELECT 1 FROM shows s WHERE s.movieId = m.id AND s.isActive AND s.startsAt > \(now)
-                          AND (\(filter.cityId)::text IS NULL OR s.cityId = \(filter.cityId)))
+            WHERE (\(filter.everything) AND (\(filter.cityId)::text IS NULL
+                       OR EXISTS (SELECT 1 FROM json_array_elements_text(m.cityIds::json) AS c WHERE c = \(filter.cityId)))
+                   OR NOT \(filter.everything) AND isActive
+                      AND EXISTS (SELECT 1 FROM shows s WHERE s.movieId = m.id AND s.isActive AND s.startsAt > \(now)
+                                  AND (\(filter.cityId)::text IS NULL OR s.cityId = \(filter.cityId))))
               AND (\(filter.language)::text IS NULL OR EXISTS (
                     SELECT 1 FROM json_array_elements_text(m.languages::json) AS l WHERE lower(l) = lower(\(filter.language))))
               AND (\(filter.genre)::text IS NULL OR EXISTS (
@@ -107,12 +109,12 @@ public struct PostgresCatalogStore: CatalogStore {
 
     // MARK: Theatres
 
-    public func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail> {
+    public func theatres(cityId: String?, page: PageRequest, includeInactive: Bool) async throws -> Page<TheatreDetail> {
         let after = page.after
         let theatres = try await theatres(
             """
             SELECT \(unescaped: Self.theatreColumns) FROM theatres
-            WHERE isActive AND (\(cityId)::text IS NULL OR cityId = \(cityId))
+            WHERE (isActive OR \(includeInactive)) AND (\(cityId)::text IS NULL OR cityId = \(cityId))
               AND (\(after?.id)::text IS NULL OR (name COLLATE "C", id) > (\(after?.key), \(after?.id)))
             ORDER BY name COLLATE "C", id LIMIT \(page.limit + 1)
             """)
@@ -165,7 +167,7 @@ public struct PostgresCatalogStore: CatalogStore {
         let rows = try await shows(
             """
             SELECT \(unescaped: Self.showColumns) FROM shows
-            WHERE isActive AND startsAt > \(now)
+            WHERE (\(filter.everything) OR isActive AND startsAt > \(now))
               AND (\(filter.movieId)::text IS NULL OR movieId = \(filter.movieId))
               AND (\(filter.cityId)::text IS NULL OR cityId = \(filter.cityId))
               AND (\(filter.theatreId)::text IS NULL OR theatreId = \(filter.theatreId))

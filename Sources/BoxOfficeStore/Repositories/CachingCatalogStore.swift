@@ -51,7 +51,9 @@ public struct CachingCatalogStore: CatalogStore {
 
     // MARK: Everything else (not cached)
 
-    public func cities(page: PageRequest) async throws -> Page<City> { try await base.cities(page: page) }
+    public func cities(page: PageRequest, includeInactive: Bool) async throws -> Page<City> {
+        try await base.cities(page: page, includeInactive: includeInactive)
+    }
     public func city(id: String) async throws -> City? { try await base.city(id: id) }
     public func insert(_ city: City) async throws { try await base.insert(city) }
     public func update(_ city: City) async throws { try await base.update(city) }
@@ -63,8 +65,8 @@ public struct CachingCatalogStore: CatalogStore {
     public func insert(_ movie: Movie) async throws { try await base.insert(movie) }
     public func update(_ movie: Movie) async throws { try await base.update(movie) }
 
-    public func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail> {
-        try await base.theatres(cityId: cityId, page: page)
+    public func theatres(cityId: String?, page: PageRequest, includeInactive: Bool) async throws -> Page<TheatreDetail> {
+        try await base.theatres(cityId: cityId, page: page, includeInactive: includeInactive)
     }
     public func theatre(id: String) async throws -> TheatreDetail? { try await base.theatre(id: id) }
     public func theatreExists(id: String) async throws -> Bool { try await base.theatreExists(id: id) }

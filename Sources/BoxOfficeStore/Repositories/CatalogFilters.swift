@@ -8,12 +8,15 @@ public struct MovieFilter: Sendable, Equatable {
     public var genre: String?
     /// Case-insensitive substring of the title.
     public var query: String?
+    /// The admin's list: every movie, active or not, scheduled or not (`cityId` then means offered in that city).
+    public var everything: Bool
 
-    public init(cityId: String? = nil, language: String? = nil, genre: String? = nil, query: String? = nil) {
+    public init(cityId: String? = nil, language: String? = nil, genre: String? = nil, query: String? = nil, everything: Bool = false) {
         self.cityId = cityId
         self.language = language
         self.genre = genre
         self.query = query
+        self.everything = everything
     }
 }
 
@@ -36,11 +39,14 @@ public struct ShowFilter: Sendable, Equatable {
     public var theatreId: String?
     /// A local date (`YYYY-MM-DD`) in the show's city.
     public var date: String?
+    /// The admin's list: every show, active or not, started or not.
+    public var everything: Bool
 
-    public init(movieId: String? = nil, cityId: String? = nil, theatreId: String? = nil, date: String? = nil) {
+    public init(movieId: String? = nil, cityId: String? = nil, theatreId: String? = nil, date: String? = nil, everything: Bool = false) {
         self.movieId = movieId
         self.cityId = cityId
         self.theatreId = theatreId
         self.date = date
+        self.everything = everything
     }
 }

@@ -11,9 +11,9 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     // MARK: Cities
 
-    public func cities(page: PageRequest) async throws -> Page<City> {
+    public func cities(page: PageRequest, includeInactive: Bool) async throws -> Page<City> {
         try await database.pool.read { db in
-            var conditions: [SQL] = ["isActive"]
+            var conditions: [SQL] = [includeInactive ? "1" : "isActive"]
             if let after = Paging.after(page.after, column: "name") { conditions.append(after) }
             let sql: SQL = "SELECT * FROM cities WHERE \(conditions.joined(operator: .and)) ORDER BY name, id LIMIT \(page.limit + 1)"
             let (statement, arguments) = try sql.build(db)
@@ -38,9 +38,12 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     public func movies(_ filter: MovieFilter, page: PageRequest, now: Date) async throws -> Page<Movie> {
         try await database.pool.read { db in
-            var conditions: [SQL] = ["isActive"]
+            var conditions: [SQL] = [filter.everything ? "1" : "isActive"]
             // "Now showing": at least one active show that has not started, in the city when one is given.
-            if let cityId = filter.cityId {
+            if filter.everything {
+                // The admin's list: every movie; a city narrows it to the movies offered there.
+                if let cityId = filter.cityId { conditions.append("EXISTS (SELECT 1 FROM json_each(movies.cityIds) WHERE value = \(cityId))") }
+            } else if let cityId = filter.cityId {
                 conditions.append(
                     """
                     EXISTS (SELECT 1 FROM shows WHERE shows.movieId = movies.id AND shows.cityId = \(cityId)
@@ -81,9 +84,9 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     // MARK: Theatres
 
-    public func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail> {
+    public func theatres(cityId: String?, page: PageRequest, includeInactive: Bool) async throws -> Page<TheatreDetail> {
         try await database.pool.read { db in
-            var conditions: [SQL] = ["isActive"]
+            var conditions: [SQL] = [includeInactive ? "1" : "isActive"]
             if let cityId { conditions.append("cityId = \(cityId)") }
             if let after = Paging.after(page.after, column: "name") { conditions.append(after) }
             let sql: SQL = "SELECT * FROM theatres WHERE \(conditions.joined(operator: .and)) ORDER BY name, id LIMIT \(page.limit + 1)"
@@ -132,7 +135,7 @@ public struct SQLiteCatalogStore: CatalogStore {
 
     public func shows(_ filter: ShowFilter, page: PageRequest, now: Date) async throws -> Page<Show> {
         try await database.pool.read { db in
-            var conditions: [SQL] = ["isActive", "startsAt > \(now)"]
+            var conditions: [SQL] = filter.everything ? ["1"] : ["isActive", "startsAt > \(now)"]
             if let movieId = filter.movieId { conditions.append("movieId = \(movieId)") }
             if let cityId = filter.cityId { conditions.append("cityId = \(cityId)") }
             if let theatreId = filter.theatreId { conditions.append("theatreId = \(theatreId)") }

@@ -3,8 +3,8 @@ import Foundation
 /// Cities, movies, theatres with screens, and shows: what people browse and admins edit.
 public protocol CatalogStore: Sendable {
     // MARK: Cities
-    /// Active cities by name.
-    func cities(page: PageRequest) async throws -> Page<City>
+    /// Cities by name: active ones, or every one (`includeInactive`, the admin's list).
+    func cities(page: PageRequest, includeInactive: Bool) async throws -> Page<City>
     func city(id: String) async throws -> City?
     /// Throws `StoreError.duplicate(field: "name")` for a name already used.
     func insert(_ city: City) async throws
@@ -18,8 +18,8 @@ public protocol CatalogStore: Sendable {
     func update(_ movie: Movie) async throws
 
     // MARK: Theatres
-    /// Active theatres by name, with their screens; one city when `cityId` is given.
-    func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail>
+    /// Theatres by name, with their screens: active ones, or every one (`includeInactive`); one city when `cityId` is given.
+    func theatres(cityId: String?, page: PageRequest, includeInactive: Bool) async throws -> Page<TheatreDetail>
     func theatre(id: String) async throws -> TheatreDetail?
     /// Whether a theatre with this id exists, without reading its screens (a kiosk's watch asks this).
     func theatreExists(id: String) async throws -> Bool
@@ -46,6 +46,14 @@ public protocol CatalogStore: Sendable {
 }
 
 extension CatalogStore {
+    /// Active cities by name.
+    public func cities(page: PageRequest) async throws -> Page<City> { try await cities(page: page, includeInactive: false) }
+
+    /// Active theatres by name, with their screens.
+    public func theatres(cityId: String?, page: PageRequest) async throws -> Page<TheatreDetail> {
+        try await theatres(cityId: cityId, page: page, includeInactive: false)
+    }
+
     /// Without a cache: reads the row and decodes its seats on every call.
     public func loadedShow(id: String) async throws -> LoadedShow? {
         try await show(id: id).map { LoadedShow(show: $0) }
