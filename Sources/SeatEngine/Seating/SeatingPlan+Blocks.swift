@@ -9,7 +9,7 @@ extension SeatingPlan {
     /// and standard seats for the rest.
     @inline(__always)
     func forEachBlock(count: Int, accessible: Int, category: Int?, available: [Bool], _ body: (Int) -> Void) {
-        for segment in segments where segment.count >= count {
+        for (number, segment) in segments.enumerated() where segment.count >= count {
             if let category, categoryOf[segment.lowerBound] != category { continue }
             if accessible == 0 {
                 // One pass: the run of available standard seats ending at each seat.
@@ -22,7 +22,7 @@ extension SeatingPlan {
                         run = 0
                     }
                 }
-            } else {
+            } else if segmentWheelchairs[number] >= accessible {
                 for start in segment.lowerBound...(segment.upperBound - count)
                 where holdsAccessible(start: start, end: start + count, accessible: accessible, available: available) {
                     body(start)

@@ -55,6 +55,8 @@ public final class SeatingPlan: Sendable {
 
     /// Per segment: the positions of its seats, consecutive in layout order.
     let segments: [Range<Int>]
+    /// Per segment: how many wheelchair spaces it has, so accessible requests skip the segments without enough.
+    let segmentWheelchairs: [Int]
 
     // Per row.
     /// Places in the row (blocked ones included, aisles not).
@@ -159,6 +161,7 @@ public final class SeatingPlan: Sendable {
         self.wheelchairOf = wheelchairOf
         self.companionsOf = companionsOf
         self.segments = segments
+        self.segmentWheelchairs = segments.map { segment in segment.count { kinds[$0] == .wheelchair } }
         self.rowWidth = rowWidth
         self.rowCost = rowCost
         self.categoryIndex = categoryIndex

@@ -8,7 +8,8 @@ import SeatEngine
 /// A decision is `SeatMap.lockBest`: validate, pick, hold, record the change and its undo — what the show's actor runs
 /// in its synchronous step. After each, the change is rolled back (untimed), then the explicit lock of the same seats
 /// is timed and rolled back too, so the occupancy stays what it was. Requests ask for 1–10 seats, half of them in one
-/// of the three categories; every decision counts, those that answer `seats_not_together` too.
+/// of the three categories, one in ten for a wheelchair space (and its companion seat); every decision counts, those
+/// that answer `seats_not_together` too.
 enum SeatingScenario {
     static let occupancies = [0.0, 0.5, 0.95]
     static let categories = ["Gold", "Silver", "Bronze"]
@@ -59,10 +60,12 @@ enum SeatingScenario {
         var measuredNanos: UInt64 = 0
         let warmup = max(decisions / 10, 10)
         for round in 0..<(warmup + decisions) {
-            let count = 1 + random.below(SeatMap.maxSeatsPerBooking)
+            let accessible = random.below(10) == 0 ? 1 : 0
+            let count = max(1 + random.below(SeatMap.maxSeatsPerBooking), 2 * accessible)
             let category = random.below(2) == 0 ? nil : categories[random.below(categories.count)]
             let before = Monotonic.now()
-            let step = try? map.lockBest(booking: "b", user: "u", count: count, category: category, expiresAt: expiresAt, now: now)
+            let step = try? map.lockBest(
+                booking: "b", user: "u", count: count, category: category, accessible: accessible, expiresAt: expiresAt, now: now)
             let bestNanos = Monotonic.now() - before
             var explicitNanos: UInt64?
             if case .locked(let hold, _)? = step?.effect {
@@ -93,7 +96,7 @@ enum SeatingScenario {
         result.notes.append(
             "explicit lock of the same seats: p50 \(micros(explicit, 50)) µs, p99 \(micros(explicit, 99)) µs")
         result.notes.append(
-            "\(decisions) decisions after \(warmup) warm-up, 1–10 seats, half in one category; \(picked) picked, "
+            "\(decisions) decisions after \(warmup) warm-up, 1–10 seats, half in one category, 1 in 10 with a wheelchair space; \(picked) picked, "
                 + "\(decisions - picked) seats_not_together")
         if decisions > 0 && best.totalCount == 0 { result.failures.append("no decision measured") }
         return result
