@@ -10,8 +10,9 @@ extension SeatMap {
     /// Holds `seats` for a new pending `booking` until `expiresAt`, replacing the same user's earlier pending booking here.
     ///
     /// Checks, in order: no seats, more than `maxSeatsPerBooking`, a seat twice, a seat not of this show, seats not
-    /// available, and — when the plan refuses single-seat gaps — available seats the lock would strand. Seats of the user's earlier pending booking count as available, because it is released in the same
-    /// step — unless a payment for it is in progress: then it cannot be replaced, and its seats are reported unavailable.
+    /// available, and — when the plan refuses single-seat gaps — seats the lock would strand. Seats of the user's
+    /// earlier pending booking count as available, because it is released in the same step — unless a payment for it
+    /// is in progress: then it cannot be replaced, and its seats are reported unavailable.
     /// A booking id already in use counts as all of `seats` unavailable.
     public mutating func lock(
         booking: BookingID,

@@ -42,7 +42,10 @@ struct BestAvailablePropertyTests {
             let accessible = random.chance(0.7) ? 0 : Int.random(in: 0...min(2, count), using: &random)
             let category = random.chance(0.5) ? nil : sample.hall.categories.randomElement(using: &random)
             let request = try BestAvailableRequest(count: count, category: category, accessible: accessible)
-            let context = "case \(sample.seed): \(sample.hall.rows) \(sample.hall.categories), count \(count), category \(category ?? "any"), accessible \(accessible), available \(sample.availableNames.sorted())"
+            let context = """
+                case \(sample.seed): \(sample.hall.rows) \(sample.hall.categories), count \(count), category \(category ?? "any"), \
+                accessible \(accessible), available \(sample.availableNames.sorted())
+                """
             let expected = sample.reference.best(count: count, accessible: accessible, category: category, available: sample.availableNames)
 
             switch plan.bestBlock(for: request, available: sample.available) {
@@ -77,7 +80,8 @@ struct BestAvailablePropertyTests {
             let selection = Array(open.shuffled(using: &random).prefix(Int.random(in: 1...4, using: &random)))
             let stranded = sample.plan.strandedSeats(bySelecting: selection, available: sample.available)
             let expected = sample.reference.stranded(by: Set(names(sample.plan, selection)), available: sample.availableNames)
-            #expect(names(sample.plan, stranded).sorted() == expected, "case \(sample.seed): \(sample.hall.rows), selection \(names(sample.plan, selection))")
+            let context = "case \(sample.seed): \(sample.hall.rows), selection \(names(sample.plan, selection))"
+            #expect(names(sample.plan, stranded).sorted() == expected, "\(context)")
         }
     }
 
@@ -95,7 +99,9 @@ struct BestAvailablePropertyTests {
                 count: asked.count, accessible: accessible, category: plan.category(at: anchor), available: sample.availableNames)
             let context = "case \(sample.seed): \(sample.hall.rows) \(sample.hall.categories), asked \(names(plan, asked))"
             #expect(offered.count <= 3, "\(context)")
-            for block in offered { #expect(candidates.contains { $0.seats == names(plan, block) }, "\(names(plan, block)) breaks the rules; \(context)") }
+            for block in offered {
+                #expect(candidates.contains { $0.seats == names(plan, block) }, "\(names(plan, block)) breaks the rules; \(context)")
+            }
             for a in offered.indices { for b in offered.indices where a < b { #expect(!offered[a].overlaps(offered[b]), "\(context)") } }
             func distance(_ block: Range<Int>) -> Int {
                 2 * abs(plan.row(at: block.lowerBound) - plan.row(at: reference))

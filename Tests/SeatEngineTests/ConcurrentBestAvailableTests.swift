@@ -6,7 +6,8 @@ import Testing
 struct ConcurrentBestAvailableTests {
     @Test("300 tasks asking one actor for best available never get a seat twice; every hold is side by side", arguments: [0.0, 0.25])
     func racingBestAvailable(failureRate: Double) async throws {
-        let plan = hall(Array(repeating: "sswcssss|ssssssss|sssssss", count: 8), categories: ["Gold", "Gold", "Gold", "Silver", "Silver", "Silver", "Silver", "Silver"])
+        let categories = ["Gold", "Gold", "Gold", "Silver", "Silver", "Silver", "Silver", "Silver"]
+        let plan = hall(Array(repeating: "sswcssss|ssssssss|sssssss", count: 8), categories: categories)
         var random = SplitMix64(seed: 99)
         let requests: [(booking: BookingID, count: Int, category: String?, accessible: Int)] = (0..<300).map { index in
             let count = Int.random(in: 1...4, using: &random)
