@@ -120,10 +120,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Benchmarks: drives the server over loopback (see docs/BENCHMARKS.md). Not part of the server.
+        // Benchmarks: drives the server over loopback, and the seat engine directly (see docs/BENCHMARKS.md). Not
+        // part of the server.
         .executableTarget(
             name: "boxoffice-bench",
             dependencies: [
+                "SeatEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "WSClient", package: "swift-websocket"),

@@ -10,6 +10,15 @@ public enum SeatEngineError: Error, Sendable, Equatable {
     case unavailable(seats: [String])
     /// The request named no seat.
     case noSeats
+    /// Best available found no block for the request; `largestBlock` is the most seats side by side it could have given
+    /// to the same request (0: none).
+    case seatsNotTogether(largestBlock: Int)
+    /// The show refuses locks that strand a seat (`SingleSeatGapRule.refuse`), and this one would strand these seats.
+    case singleSeatGap(seats: [String])
+    /// A best-available request named a category the show does not have.
+    case unknownCategory(name: String)
+    /// A best-available request asked for fewer than none or more wheelchair spaces than `max`, its seat count.
+    case accessibleOutOfRange(max: Int)
     /// No live pending hold for that booking (released, expired, booked or unknown).
     case holdNotFound
     /// The hold exists but its expiresAt has passed.

@@ -17,6 +17,8 @@ public struct SeatMap: Sendable {
     public let show: ShowID
     /// Seat numbers in layout order.
     public let seats: [String]
+    /// The hall: which seats are side by side, their categories and kinds, and the show's single-seat-gap rule.
+    public let plan: SeatingPlan
     /// The version of the last change applied (committed or not).
     public internal(set) var version: Int64
 
@@ -30,7 +32,14 @@ public struct SeatMap: Sendable {
     var undoLog: [SeatUndo]
 
     /// A map of `seats` (layout order) seeded with `state`; throws when the seed contradicts itself or the layout.
+    /// It knows no neighbours (`SeatingPlan(unarranged:)`): best available gives it one seat at a time.
     public init(show: ShowID, seats: [String], state: SeatMapState = SeatMapState()) throws(SeatEngineError) {
+        try self.init(show: show, plan: SeatingPlan(unarranged: seats), state: state)
+    }
+
+    /// A map of the seats of `plan` seeded with `state`; throws when the seed contradicts itself or the plan.
+    public init(show: ShowID, plan: SeatingPlan, state: SeatMapState = SeatMapState()) throws(SeatEngineError) {
+        let seats = plan.seats
         var index: [String: Int] = [:]
         var duplicates: [String] = []
         for (position, seat) in seats.enumerated() where index.updateValue(position, forKey: seat) != nil {
@@ -40,6 +49,7 @@ public struct SeatMap: Sendable {
 
         self.show = show
         self.seats = seats
+        self.plan = plan
         self.index = index
         self.version = state.version
         self.statusAt = Array(repeating: .available, count: seats.count)

@@ -12,6 +12,8 @@ import Foundation
 public actor ShowActor {
     /// The show this actor owns.
     public nonisolated let show: ShowID
+    /// The show's hall: rows, segments, categories and kinds of its seats.
+    public nonisolated let plan: SeatingPlan
 
     /// Every applied change, committed or still in flight.
     var map: SeatMap
@@ -49,6 +51,7 @@ public actor ShowActor {
         var settled = map
         settled.settle(through: map.version)
         self.show = map.show
+        self.plan = map.plan
         self.map = settled
         self.journal = journal
         self.clock = clock
@@ -65,6 +68,18 @@ public actor ShowActor {
         clock: any EngineClock = SystemClock()
     ) async throws(SeatEngineError) {
         let map = try SeatMap(show: show, seats: seats, state: state)
+        await self.init(map: map, journal: journal, clock: clock)
+    }
+
+    /// An actor for the seats of `plan` seeded from durable `state`; throws when the seed is inconsistent.
+    public init(
+        show: ShowID,
+        plan: SeatingPlan,
+        state: SeatMapState = SeatMapState(),
+        journal: any SeatJournal,
+        clock: any EngineClock = SystemClock()
+    ) async throws(SeatEngineError) {
+        let map = try SeatMap(show: show, plan: plan, state: state)
         await self.init(map: map, journal: journal, clock: clock)
     }
 
@@ -144,7 +159,7 @@ public actor ShowActor {
 
     /// Notes activity and reads the clock once for the step.
     @discardableResult
-    private func touch() -> Date {
+    func touch() -> Date {
         lastActivity = clock.now
         return lastActivity
     }

@@ -20,13 +20,13 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 /// Every scenario on SQLite, in the order they run.
-let allScenarios = ["sqlite"] + RESTScenarios.keys + ["fanout", "wsfloor", "kiosk", "recovery"]
+let allScenarios = ["sqlite", "seating"] + RESTScenarios.keys + ["fanout", "wsfloor", "kiosk", "recovery"]
 /// The scenarios a PostgreSQL cluster (`--postgres`) adds: its commit floor, then the REST scenarios the store
 /// changes and recovery, each run again on a server on PostgreSQL.
 let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 } + [ClusterScenario.key]
 
 let scenarioTitles: [String: String] = [
-    "sqlite": "SQLite commit floor", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-rate": "(b) locks at target rate",
+    "sqlite": "SQLite commit floor", "seating": "Engine: best available", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-rate": "(b) locks at target rate",
     "flow": "(c) booking flow", "fanout": "(d) fan-out", "kiosk": "(e) kiosk", "wsfloor": "Idle WebSocket floor", "recovery": "(f) recovery",
     "pg-floor": "PostgreSQL commit floor", "pg-seatmap": "(a) seat map, on PostgreSQL", "pg-locks": "(b) locks, on PostgreSQL",
     "pg-flow": "(c) booking flow, on PostgreSQL", "pg-recovery": "(f) recovery, on PostgreSQL",
@@ -232,6 +232,7 @@ struct Suite {
         // The floors first, with no server running; then each group on SQLite and, given a cluster, on PostgreSQL.
         let postgres = cluster.map(BenchStore.postgres)
         await attempt(["sqlite"]) { [try await SQLiteFloor.run(context)] }
+        await attempt(["seating"]) { try await SeatingScenario.run(context) }
         if let cluster { await attempt(["pg-floor"]) { [try await PostgresFloor.run(context, cluster: cluster)] } }
         await attempt(RESTScenarios.keys) { try await RESTScenarios.run(context, store: .sqlite, only: selected) }
         if let postgres {
@@ -284,6 +285,7 @@ enum Targets {
         } else {
             checks.append(TargetCheck(target: "restart with 1,000,000 booked seats ready in < 5 s", measured: "–", met: nil))
         }
+        checks.append(seating(results))
         if results.contains(where: { $0.key.hasPrefix(BenchStore.postgresPrefix) }) { checks += postgres(results, sizes: sizes) }
         if results.contains(where: { $0.key.hasPrefix(ClusterScenario.key) }) { checks += clusterChecks(results, sizes: sizes) }
         return checks

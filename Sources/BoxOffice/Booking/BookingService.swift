@@ -32,34 +32,57 @@ public final class BookingService: Sendable {
         self.hold = .seconds(holdSeconds)
         self.logger = logger
         self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock, routing] showId in
-            // The seat numbers come from the layout, which no edit changes; the rest of the show is read per lock.
+            // The seating plan comes from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let state = try await bookings.seatState(showId: showId)
             return try await ShowActor(
-                show: showId, seats: show.seats.map(\.seatNumber), state: state,
+                show: showId, plan: show.plan, state: state,
                 journal: ShowJournal(journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
         }
     }
 
     // MARK: Locking
 
-    /// Holds `seats` of a show for the user: all or nothing, replacing the user's earlier pending booking there.
-    /// With `answer`, the request's idempotent answer is stored in the same transaction as the booking.
+    /// Holds seats of a show for the user — the seats asked for, or the best available block — all or nothing,
+    /// replacing the user's earlier pending booking there. With `answer`, the request's idempotent answer is stored
+    /// in the same transaction as the booking. A refused explicit lock's 409 carries `details.alternatives`.
     public func lock(userId: String, _ input: LockSeatsInput, answer: AnswerRecipe<Booking>? = nil) async throws -> Booking {
-        guard input.seats.count <= 100 else { throw BoxOfficeError(SeatEngineError.tooManySeats(max: SeatMap.maxSeatsPerBooking)) }
+        let choice = try input.choice()
         let show = try await openShow(input.showId)
+        if case .bestAvailable(_, let category?, _) = choice, !show.show.layout.categories.contains(where: { $0.name == category }) {
+            throw BoxOfficeError.invalid("category", "This show has no category \(category.prefix(40)).")
+        }
         let bookingId = Identifier.make("bkg", at: clock.now)
+        var alternatives: [[String]] = []
         do {
             // The booking row and the 201 are both written from `show`, read from the show cache just now.
-            let (change, hold, _) = try await retryingStale(show.show.id) { actor throws(SeatEngineError) in
-                try await actor.lock(
-                    booking: bookingId, user: userId, seats: input.seats, holdFor: self.hold, note: LockNote(show: show, answer: answer))
+            let (change, hold, _) = try await retryingStale(show.show.id) {
+                (actor: ShowActor) async throws(SeatEngineError) -> (change: SeatChange, hold: Hold, replaced: Hold?) in
+                let note = LockNote(show: show, answer: answer)
+                switch choice {
+                case .seats(let seats):
+                    do throws(SeatEngineError) {
+                        return try await actor.lock(booking: bookingId, user: userId, seats: seats, holdFor: self.hold, note: note)
+                    } catch {
+                        // Asked of the same actor right after its refusal: what it offers is available as it stands.
+                        if case .unavailable = error { alternatives = await actor.alternatives(to: seats, user: userId) }
+                        throw error
+                    }
+                case .bestAvailable(let count, let category, let accessible):
+                    return try await actor.lockBest(
+                        booking: bookingId, user: userId, count: count, category: category, accessible: accessible, holdFor: self.hold,
+                        note: note)
+                }
             }
             return Booking(hold: hold, show: show, at: change.at)
         } catch {
             if case .unavailable = error { EngineMetrics.recordConflict() }
             if case .journalFailed = error { EngineMetrics.recordUnavailable() }
-            throw BoxOfficeError(error)
+            var refusal = BoxOfficeError(error)
+            if case .unavailable = error {
+                refusal.details["alternatives"] = .value(EncodableValue(alternatives, identity: alternatives.description))
+            }
+            throw refusal
         }
     }
 

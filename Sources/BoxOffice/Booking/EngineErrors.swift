@@ -12,6 +12,18 @@ extension BoxOfficeError {
             self.init(.unprocessable, "unknown_seat", "Not seats of this show: \(seats.prefix(20).joined(separator: ", ")).", details: ["seats": .strings(Array(seats.prefix(50)))])
         case .unavailable(let seats):
             self.init(.conflict, "seat_unavailable", "Some seats are no longer available: \(seats.joined(separator: ", ")).", details: ["seats": .strings(seats)])
+        case .seatsNotTogether(let largestBlock):
+            self.init(
+                .conflict, "seats_not_together", "Not that many seats side by side are available as asked; the most are \(largestBlock).",
+                details: ["largestBlock": .int(largestBlock)])
+        case .singleSeatGap(let seats):
+            self.init(
+                .unprocessable, "single_seat_gap", "This choice would leave a single seat alone: \(seats.joined(separator: ", ")).",
+                details: ["seats": .strings(seats)])
+        case .unknownCategory(let name):
+            self.init(.unprocessable, "validation_failed", "This show has no category \(name.prefix(40)).", details: ["field": .string("category")])
+        case .accessibleOutOfRange(let max):
+            self.init(.unprocessable, "validation_failed", "accessible must be from 0 to count (\(max)).", details: ["field": .string("accessible")])
         case .noSeats:
             self.init(.unprocessable, "validation_failed", "Choose at least one seat.", details: ["field": .string("seats")])
         case .holdNotFound:

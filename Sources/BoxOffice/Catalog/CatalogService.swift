@@ -71,9 +71,11 @@ public struct CatalogService: Sendable {
         let (statuses, counts) = try await seatStatuses(of: loaded)
         var seatViews = [SeatView]()
         seatViews.reserveCapacity(loaded.seats.count)
-        for (seat, status) in zip(loaded.seats, statuses) {
+        for (position, (seat, status)) in zip(loaded.seats, statuses).enumerated() {
             seatViews.append(
-                SeatView(seatNumber: seat.seatNumber, row: seat.row, column: seat.column, category: seat.category, price: seat.price, status: status))
+                SeatView(
+                    seatNumber: seat.seatNumber, row: seat.row, column: seat.column, category: seat.category, price: seat.price, status: status,
+                    kind: loaded.plan.kind(at: position)))
         }
         return ShowView(show: loaded.show, counts: counts, seats: seatViews)
     }

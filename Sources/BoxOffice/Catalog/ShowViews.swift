@@ -46,6 +46,7 @@ public struct SeatView: Encodable, Sendable {
     public var category: String
     public var price: Int
     public var status: SeatStatus
+    public var kind: SeatKind
 }
 
 /// `GET /api/shows/:id/availability`: the show's counts, flat, then each price category's.

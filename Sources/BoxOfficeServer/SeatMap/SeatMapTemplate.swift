@@ -10,7 +10,7 @@ import SeatEngine
 ///
 /// The body is the same JSON `ShowView` encodes through `JSONCoding.encoder` (same keys, order and values):
 /// the fixed parts *are* that encoder's output, for the show and for each `Seat` (whose fields are
-/// `SeatView`'s first five, in the same order).
+/// `SeatView`'s first five, in the same order), then the status and the kind.
 struct SeatMapTemplate: Sendable {
     /// The loaded show this was made from.
     let revision: UInt64
@@ -19,6 +19,8 @@ struct SeatMapTemplate: Sendable {
     /// Each seat's `{"seatNumber":…,"price":…,"status":"` back to back; seat i ends at `seatEnds[i]`.
     let seatBytes: [UInt8]
     let seatEnds: [Int]
+    /// Each seat's kind, written after its status (`SeatView`'s last field).
+    let kinds: [SeatKind]
 
     init(_ show: LoadedShow) throws {
         let encoder = JSONCoding.encoder
@@ -41,6 +43,7 @@ struct SeatMapTemplate: Sendable {
         self.head = head
         self.seatBytes = seatBytes
         self.seatEnds = seatEnds
+        self.kinds = show.seats.indices.map { show.plan.kind(at: $0) }
     }
 
     enum TemplateError: Error { case unexpectedEncoding }
@@ -66,9 +69,14 @@ struct SeatMapTemplate: Sendable {
                 if index > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
                 buffer.writeBytes(UnsafeRawBufferPointer(rebasing: all[start..<end]))
                 switch statuses[index] {
-                case .available: buffer.writeStaticString(#"available"}"#)
-                case .held: buffer.writeStaticString(#"held"}"#)
-                case .booked: buffer.writeStaticString(#"booked"}"#)
+                case .available: buffer.writeStaticString(#"available","kind":""#)
+                case .held: buffer.writeStaticString(#"held","kind":""#)
+                case .booked: buffer.writeStaticString(#"booked","kind":""#)
+                }
+                switch kinds[index] {
+                case .standard: buffer.writeStaticString(#"standard"}"#)
+                case .wheelchair: buffer.writeStaticString(#"wheelchair"}"#)
+                case .companion: buffer.writeStaticString(#"companion"}"#)
                 }
                 start = end
             }

@@ -1,4 +1,5 @@
 import Foundation
+import SeatEngine
 
 /// A show with its layout already turned into seats: what the hot paths (seat map, locks) need, decoded once.
 ///
@@ -10,6 +11,8 @@ public final class LoadedShow: Sendable {
     public let seats: [Seat]
     /// Seat number → position in `seats`.
     public let seatIndex: [String: Int]
+    /// The hall as the seat engine sees it, its seats in the order of `seats`: kinds, neighbours, the gap rule.
+    public let plan: SeatingPlan
     /// Distinct for every load of any show by one cache; 0 for a show loaded without a cache.
     public let revision: UInt64
 
@@ -20,6 +23,7 @@ public final class LoadedShow: Sendable {
         var index = [String: Int](minimumCapacity: seats.count)
         for (position, seat) in seats.enumerated() { index[seat.seatNumber] = position }
         self.seatIndex = index
+        self.plan = show.layout.seatingPlan()
         self.revision = revision
     }
 

@@ -1,9 +1,12 @@
 import Foundation
+import SeatEngine
 
 /// A screen's seat layout, as admins send it and shows keep a copy of it.
 ///
 /// `{"rows": ["A","B"], "columns": 12, "aisles": [4, 8], "blocked": ["A1"],
-///   "categories": [{"name": "Gold", "price": 25000, "rows": ["A","B"]}]}`
+///   "categories": [{"name": "Gold", "price": 25000, "rows": ["A","B"]}]}`, and optionally
+/// `"wheelchair": ["B5"], "companion": ["B6"], "singleSeatGaps": "refuse"`. Layouts stored before those keys existed
+/// decode with none of them (every seat standard, gaps allowed), and a layout without them encodes as before.
 public struct SeatLayout: Codable, Sendable, Equatable {
     /// A price category that owns whole rows.
     public struct Category: Codable, Sendable, Equatable {
@@ -26,13 +29,25 @@ public struct SeatLayout: Codable, Sendable, Equatable {
     /// Places in the grid that are not seats.
     public var blocked: [String]
     public var categories: [Category]
+    /// Wheelchair spaces; every seat not named here or in `companion` is standard.
+    public var wheelchair: [String]
+    /// Companion seats, each beside a wheelchair space in its row.
+    public var companion: [String]
+    /// Whether an explicit lock may leave a single seat alone (docs/SEATING.md).
+    public var singleSeatGaps: SingleSeatGapRule
 
-    public init(rows: [String], columns: Int, aisles: [Int] = [], blocked: [String] = [], categories: [Category]) {
+    public init(
+        rows: [String], columns: Int, aisles: [Int] = [], blocked: [String] = [], categories: [Category],
+        wheelchair: [String] = [], companion: [String] = [], singleSeatGaps: SingleSeatGapRule = .allow
+    ) {
         self.rows = rows
         self.columns = columns
         self.aisles = aisles
         self.blocked = blocked
         self.categories = categories
+        self.wheelchair = wheelchair
+        self.companion = companion
+        self.singleSeatGaps = singleSeatGaps
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +57,27 @@ public struct SeatLayout: Codable, Sendable, Equatable {
         aisles = try container.decodeIfPresent([Int].self, forKey: .aisles) ?? []
         blocked = try container.decodeIfPresent([String].self, forKey: .blocked) ?? []
         categories = try container.decode([Category].self, forKey: .categories)
+        wheelchair = try container.decodeIfPresent([String].self, forKey: .wheelchair) ?? []
+        companion = try container.decodeIfPresent([String].self, forKey: .companion) ?? []
+        singleSeatGaps = try container.decodeIfPresent(SingleSeatGapRule.self, forKey: .singleSeatGaps) ?? .allow
+    }
+
+    /// The optional keys are written only when they say something, so a layout without them stays byte for byte as
+    /// it was.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(aisles, forKey: .aisles)
+        try container.encode(blocked, forKey: .blocked)
+        try container.encode(categories, forKey: .categories)
+        if !wheelchair.isEmpty { try container.encode(wheelchair, forKey: .wheelchair) }
+        if !companion.isEmpty { try container.encode(companion, forKey: .companion) }
+        if singleSeatGaps != .allow { try container.encode(singleSeatGaps, forKey: .singleSeatGaps) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case rows, columns, aisles, blocked, categories, wheelchair, companion, singleSeatGaps
     }
 
     public static let maxRows = 52
@@ -93,6 +129,29 @@ public struct SeatLayout: Codable, Sendable, Equatable {
             return ("categories", "row \(orphan) belongs to no category")
         }
         if seats().isEmpty { return ("blocked", "every place is blocked: the layout has no seats") }
+        return kindProblem(rows: rowSet, blocked: blockedSet)
+    }
+
+    /// The first problem with `wheelchair` and `companion`: each names a seat once, no seat is both, and every
+    /// companion seat is beside a wheelchair space in its row (no aisle between them).
+    private func kindProblem(rows rowSet: Set<String>, blocked blockedSet: Set<String>) -> (field: String, message: String)? {
+        var kinds: [String: String] = [:]
+        for (field, names) in [("wheelchair", wheelchair), ("companion", companion)] {
+            for name in names {
+                guard let (row, column) = Self.split(name), rowSet.contains(row), column >= 1, column <= columns, !blockedSet.contains(name)
+                else { return (field, "\(field) seat \"\(name.prefix(20))\" is not a seat of the layout") }
+                if let other = kinds.updateValue(field, forKey: name) {
+                    return (field, other == field ? "\(field) seat \(name) is listed twice" : "seat \(name) cannot be both wheelchair and companion")
+                }
+            }
+        }
+        let aisleSet = Set(aisles)
+        for name in companion {
+            guard let (row, column) = Self.split(name) else { continue }
+            let left = column - 1 >= 1 && !aisleSet.contains(column - 1) && kinds["\(row)\(column - 1)"] == "wheelchair"
+            let right = column + 1 <= columns && !aisleSet.contains(column) && kinds["\(row)\(column + 1)"] == "wheelchair"
+            if !left && !right { return ("companion", "companion seat \(name) is not beside a wheelchair space in its row") }
+        }
         return nil
     }
 

@@ -50,6 +50,9 @@ struct BenchSizes: Sendable {
     /// kill -9 rounds, each of the next node, under a lock load lasting `failoverLoad` (the kill a third of the way in).
     var failovers = 3
     var failoverLoad: Duration = .seconds(3)
+    // the seat engine alone (issue #14)
+    /// Best-available decisions timed at each occupancy.
+    var seatingDecisions = 20_000
 
     static let quick = BenchSizes()
 
@@ -57,7 +60,7 @@ struct BenchSizes: Sendable {
         warmup: .milliseconds(200), duration: .seconds(1), connections: 4, sources: 2, lockUsers: 12, lockShows: 6, showsPerLockUser: 3,
         maxSeatsPerLock: 4, lockTargetRate: 50, flowConnections: 4, subscribers: 40, fanoutShows: 4, fanoutLockRate: 40,
         fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), floorSockets: 40, deflateKiosks: 4, socketsPerWorker: 20,
-        bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, recoveryRuns: 1, sqliteSeconds: .milliseconds(500))
+        bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, recoveryRuns: 1, sqliteSeconds: .milliseconds(500), seatingDecisions: 500)
 }
 
 /// What every scenario shares: the server binary, a scratch directory, the load's event loops, an HTTP client.

@@ -20,7 +20,7 @@ struct CatalogFixture: Sendable {
         return formatter.string(from: date)
     }
 
-    static func make(_ api: APIClient, cityName: String = "Pune") async throws -> CatalogFixture {
+    static func make(_ api: APIClient, cityName: String = "Pune", layout: String = layout) async throws -> CatalogFixture {
         let admin = try await api.adminToken()
         let city = try await api.post("/api/admin/cities", #"{"name":"\#(cityName)","state":"Maharashtra"}"#, token: admin)
         #expect(city.status == 201, "\(city.text)")
