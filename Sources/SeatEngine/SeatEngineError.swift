@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Why the engine refused an operation; a refused operation changed nothing.
 public enum SeatEngineError: Error, Sendable, Equatable {
     /// More seats than one booking may hold.
@@ -23,6 +29,8 @@ public enum SeatEngineError: Error, Sendable, Equatable {
     case holdNotFound
     /// The hold exists but its expiresAt has passed.
     case holdExpired
+    /// The hold is already extended to its cap (its start + 3 × the hold time).
+    case extensionLimit(until: Date)
     /// The booking holds no booked seats.
     case notBooked
     /// A payment for this booking is being charged: a second one may not start, and the hold may not be released.

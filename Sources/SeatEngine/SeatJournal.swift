@@ -22,6 +22,9 @@ public protocol SeatJournal: Sendable {
     ///
     /// Must not block (it enqueues): it runs on the show's actor.
     func published(_ change: SeatChange)
+
+    /// Make a hold's new expiry durable (an extension: no seat changes, no version). Throws when not durable.
+    nonisolated(nonsending) func extend(_ hold: Hold) async throws
 }
 
 /// What a caller hands down with an operation for its journal to write with the change. Opaque to the engine.

@@ -67,7 +67,10 @@ extension SeatMap {
         if let replaced { removeHold(replaced, recording: &undo) }
         let positions = requested.map { index[$0]! }.sorted()
         for position in positions { setSeat(position, .held, owner: booking, recording: &undo) }
-        let hold = Hold(booking: booking, user: user, seats: positions.map { seats[$0] }, expiresAt: expiresAt)
+        // Changing seats never restarts the clock: the new hold keeps the replaced one's expiry and start.
+        let hold = Hold(
+            booking: booking, user: user, seats: positions.map { seats[$0] }, expiresAt: replaced?.expiresAt ?? expiresAt,
+            startedAt: replaced.map { $0.startedAt ?? now } ?? now)
         setHold(hold, for: booking, recording: &undo)
         return (finish(undo, cause: .lock, now: now), hold, replaced)
     }

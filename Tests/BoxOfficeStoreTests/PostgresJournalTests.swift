@@ -168,7 +168,7 @@ struct PostgresJournalTests {
 
             let state = try await store.seatState(showId: fixture.show)
             #expect(state.version == 3)
-            #expect(state.holds == [Hold(booking: "bkg_1", user: fixture.user, seats: ["A1", "A2"], expiresAt: held.expiresAt)])
+            #expect(state.holds == [Hold(booking: "bkg_1", user: fixture.user, seats: ["A1", "A2"], expiresAt: held.expiresAt, startedAt: held.createdAt)], "a hold without its start kept starts when its booking was made")
             #expect(state.booked == ["bkg_2": ["A3"]])
             #expect(try await store.showsWithLiveHolds() == [fixture.show])
 

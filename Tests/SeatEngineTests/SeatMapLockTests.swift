@@ -15,7 +15,7 @@ struct SeatMapLockTests {
     func lockHoldsSeats() throws {
         var map = smallMap()
         let (change, effect) = try map.lock(booking: "b1", user: "u1", seats: ["A3", "A1"], expiresAt: later, now: t0)
-        let hold = Hold(booking: "b1", user: "u1", seats: ["A1", "A3"], expiresAt: later)
+        let hold = Hold(booking: "b1", user: "u1", seats: ["A1", "A3"], expiresAt: later, startedAt: t0)
         #expect(
             change
                 == SeatChange(
@@ -86,7 +86,7 @@ struct SeatMapLockTests {
                 .init(seat: "A1", status: .available), .init(seat: "A2", status: .held),
                 .init(seat: "A3", status: .held),
             ])
-        #expect(effect == .locked(hold: Hold(booking: "b2", user: "u1", seats: ["A2", "A3"], expiresAt: later), replaced: hold))
+        #expect(effect == .locked(hold: Hold(booking: "b2", user: "u1", seats: ["A2", "A3"], expiresAt: later, startedAt: hold.startedAt), replaced: hold))
         #expect(replaced == nil)
         #expect(map.hold(for: "b1") == nil)
         #expect(map.owner(of: "A2") == "b2")

@@ -53,7 +53,7 @@ struct SeatMapPaymentTests {
                     show: "show-1", version: 2, cause: .book,
                     seats: [.init(seat: "A1", status: .booked), .init(seat: "A2", status: .booked)],
                     at: t0 + 120))
-        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60), charge: charge))
+        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60, startedAt: t0), charge: charge))
         #expect(map.hold(for: "b1") == nil && !map.isPinned("b1"))
         #expect(map.booked == ["b1": ["A1", "A2"]])
         #expect(invariantViolations(of: map).isEmpty)

@@ -20,7 +20,7 @@ struct SeatMapReleaseExpireTests {
                     show: "show-1", version: 2, cause: .release,
                     seats: [.init(seat: "A1", status: .available), .init(seat: "B1", status: .available)],
                     at: t0 + 1))
-        #expect(effect == .released(Hold(booking: "b1", user: "u1", seats: ["A1", "B1"], expiresAt: t0 + 60)))
+        #expect(effect == .released(Hold(booking: "b1", user: "u1", seats: ["A1", "B1"], expiresAt: t0 + 60, startedAt: t0)))
         #expect(map.holds.isEmpty && map.counts.available == 12)
     }
 
@@ -58,8 +58,8 @@ struct SeatMapReleaseExpireTests {
         #expect(
             expired.effect
                 == .expired([
-                    Hold(booking: "due1", user: "u1", seats: ["A1"], expiresAt: t0 + 10),
-                    Hold(booking: "due2", user: "u2", seats: ["B1", "B2"], expiresAt: t0 + 20),
+                    Hold(booking: "due1", user: "u1", seats: ["A1"], expiresAt: t0 + 10, startedAt: t0),
+                    Hold(booking: "due2", user: "u2", seats: ["B1", "B2"], expiresAt: t0 + 20, startedAt: t0),
                 ]))
         #expect(map.holds.map(\.booking) == ["paying", "later"])
         #expect(map.earliestExpiry == t0 + 21)

@@ -173,6 +173,27 @@ public final class BookingService: Sendable {
         return try await ownBooking(userId: userId, bookingId: bookingId)
     }
 
+    /// More time on the user's pending hold: `expiresAt` moves on by the hold time, up to the chain's start + 3 × the
+    /// hold time; then 409 `extension_limit`. No seat changes, so no version and no delta; durable before it answers.
+    public func extend(userId: String, bookingId: String) async throws -> Booking {
+        let booking = try await ownBooking(userId: userId, bookingId: bookingId)
+        guard booking.bookingStatus == .pending else {
+            throw BoxOfficeError(.conflict, "booking_\(booking.bookingStatus.rawValue)", "This booking is \(booking.bookingStatus.rawValue); only a pending hold can be extended.")
+        }
+        let hold: Hold
+        do {
+            hold = try await retryingStale(booking.showId) { actor throws(SeatEngineError) in try await actor.extend(booking: booking.id, holdFor: self.hold) }
+        } catch .holdNotFound {
+            throw BoxOfficeError(SeatEngineError.holdExpired)
+        } catch {
+            throw BoxOfficeError(error)
+        }
+        var extended = booking
+        extended.expiresAt = hold.expiresAt
+        extended.updatedAt = clock.now
+        return extended
+    }
+
     /// The confirmed booking (idempotent); 409 `payment_required` while it has no completed payment.
     public func confirm(userId: String, bookingId: String) async throws -> Booking {
         let booking = try await ownBooking(userId: userId, bookingId: bookingId)

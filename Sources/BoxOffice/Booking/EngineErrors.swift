@@ -1,3 +1,4 @@
+import Foundation
 import SeatEngine
 
 extension BoxOfficeError {
@@ -30,6 +31,10 @@ extension BoxOfficeError {
             self.init(.conflict, "hold_expired", "This booking no longer holds its seats.")
         case .holdExpired:
             self.init(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
+        case .extensionLimit(let until):
+            self.init(
+                .conflict, "extension_limit", "This hold cannot be extended further; it ends at \(until.formatted(.iso8601)).",
+                details: ["expiresAt": .string(until.formatted(.iso8601))])
         case .notBooked:
             self.init(.conflict, "booking_not_confirmed", "This booking holds no booked seats.")
         case .paymentInProgress:

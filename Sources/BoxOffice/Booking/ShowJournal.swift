@@ -65,6 +65,10 @@ struct ShowJournal: SeatJournal {
         return [OutboxEvent(id: Identifier.make("evt", at: at), kind: kind, bookingId: booking, createdAt: at, channels: channels)]
     }
 
+    nonisolated(nonsending) func extend(_ hold: Hold) async throws {
+        try await journal.append(JournalEntry(.holdExtended(hold.booking, expiresAt: hold.expiresAt, at: Date())))
+    }
+
     func published(_ change: SeatChange) {
         EngineMetrics.recordChange(change.cause)
         feed.publish(change)
@@ -113,5 +117,6 @@ extension Booking {
         self.init(
             id: hold.booking, userId: hold.user, show: show.show, seats: show.seats(numbered: hold.seats), expiresAt: hold.expiresAt,
             createdAt: at, currency: currency)
+        holdStartedAt = hold.startedAt
     }
 }

@@ -17,6 +17,7 @@ struct BookingController {
         group.get(":id/ticket", use: ticket)
         group.post(":id/confirm", use: confirm)
         group.post(":id/cancel", use: cancel)
+        group.post(":id/extend", use: extend)
     }
 
     /// `POST /api/bookings/lock-seats` → 201 pending booking (idempotent with `Idempotency-Key`).
@@ -65,6 +66,12 @@ struct BookingController {
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Booking {
         let user = try context.requireUser()
         return try await bookings.cancel(userId: user.id, bookingId: context.id(of: "booking"))
+    }
+
+    /// `POST /api/bookings/:id/extend`: more time on a pending hold, up to its cap; then 409 `extension_limit`.
+    @Sendable func extend(_ request: Request, context: AppRequestContext) async throws -> Booking {
+        let user = try context.requireUser()
+        return try await bookings.extend(userId: user.id, bookingId: context.id(of: "booking"))
     }
 }
 

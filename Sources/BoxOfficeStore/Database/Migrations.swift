@@ -294,6 +294,10 @@ enum Migrations {
                     CREATE INDEX webhookAttempts_webhook ON webhookAttempts (webhookId, id);
                     """)
         }
+        // Honest holds: when a chain of holds started (a replacing lock keeps it), the cap of its extensions.
+        migrator.registerMigration("v10-hold-start", foreignKeyChecks: .immediate) { db in
+            try db.alter(table: "bookings") { table in table.add(column: "holdStartedAt", .datetime) }
+        }
         return migrator
     }
 }

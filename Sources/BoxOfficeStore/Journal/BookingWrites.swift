@@ -23,14 +23,14 @@ enum BookingWrites {
         try run(
             """
             INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-                                  paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 booking.id, booking.userId, booking.showId, booking.movieId, booking.theatreId, JSONText.seats(booking.seats),
                 booking.totalAmount, booking.currency, booking.bookingStatus.rawValue, booking.paymentStatus.rawValue, booking.paymentId,
                 StorageDate.databaseValue(booking.expiresAt), booking.showDate, booking.showTime, StorageDate.databaseValue(booking.createdAt),
-                StorageDate.databaseValue(booking.updatedAt),
+                StorageDate.databaseValue(booking.updatedAt), booking.holdStartedAt.map(StorageDate.databaseValue),
             ], in: db)
         let seatRow = try db.cachedStatement(sql: "INSERT INTO bookingSeats (showId, seatNumber, bookingId, state) VALUES (?, ?, ?, 'held')")
         for seat in booking.seats {
@@ -96,6 +96,14 @@ enum BookingWrites {
             [status.rawValue, StorageDate.databaseValue(at), bookingId],
             in: db)
         try run("DELETE FROM bookingSeats WHERE bookingId = ?", [bookingId], in: db)
+    }
+
+    /// A pending booking's hold is extended: its new expiry, only while it is pending.
+    static func extend(_ bookingId: String, until expiresAt: Date, at: Date, in db: Database) throws {
+        try run(
+            "UPDATE bookings SET expiresAt = ?, updatedAt = ? WHERE id = ? AND bookingStatus = 'pending'",
+            [StorageDate.databaseValue(expiresAt), StorageDate.databaseValue(at), bookingId], in: db)
+        guard db.changesCount == 1 else { throw BookingWriteError.notPending(bookingId) }
     }
 
     /// A confirmed booking's ticket is admitted at the door: only once, only while confirmed.

@@ -40,6 +40,8 @@ enum SQLiteJournalWrites {
             try answer.save(db)
         case .purgeAnswers(let expiredBy):
             try BookingWrites.run("DELETE FROM idempotencyKeys WHERE expiresAt <= ?", [StorageDate.databaseValue(expiredBy)], in: db)
+        case .holdExtended(let booking, let expiresAt, let at):
+            try BookingWrites.extend(booking, until: expiresAt, at: at, in: db)
         case .admission(let booking, let at):
             try BookingWrites.admit(booking, at: at, in: db)
         }

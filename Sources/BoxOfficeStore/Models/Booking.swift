@@ -36,6 +36,9 @@ public struct Booking: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     public var ticketCode: String?
     /// When the ticket was admitted at the door; nil until then.
     public var admittedAt: Date?
+    /// For a pending booking: when its user's first hold of the chain it ends was taken (the cap of its extensions).
+    /// Stored, never shown (not in `encode(to:)`).
+    public var holdStartedAt: Date?
 
     public init(
         id: String, userId: String, show: Show, seats: [Seat], expiresAt: Date, createdAt: Date, currency: String = Booking.defaultCurrency

@@ -72,17 +72,17 @@ public struct PostgresBookingStore: BookingStore {
         var booked = [String: [String]]()
         let rows = try await connections.query(
             """
-            SELECT s.seatNumber, s.state, b.id, b.userId, b.expiresAt FROM bookingSeats s
+            SELECT s.seatNumber, s.state, b.id, b.userId, b.expiresAt, COALESCE(b.holdStartedAt, b.createdAt) FROM bookingSeats s
             JOIN bookings b ON b.id = s.bookingId WHERE s.showId = \(showId) AND s.state IN ('held', 'booked')
             """, logger: logger)
-        for try await (seat, state, bookingId, userId, expiresAt) in rows.decode((String, String, String, String, Date).self) {
+        for try await (seat, state, bookingId, userId, expiresAt, startedAt) in rows.decode((String, String, String, String, Date, Date).self) {
             if state == BookingSeat.State.booked.rawValue {
                 booked[bookingId, default: []].append(seat)
             } else if holds[bookingId] != nil {
                 holds[bookingId]!.seats.append(seat)
             } else {
                 order.append(bookingId)
-                holds[bookingId] = Hold(booking: bookingId, user: userId, seats: [seat], expiresAt: expiresAt)
+                holds[bookingId] = Hold(booking: bookingId, user: userId, seats: [seat], expiresAt: expiresAt, startedAt: startedAt)
             }
         }
         return SeatMapState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)

@@ -53,6 +53,12 @@ struct PostgresJournalWrites {
             try await apply(step)
         case .answer(let answer):
             try await store(answer)
+        case .holdExtended(let booking, let expiresAt, let at):
+            let extended = try await count(
+                """
+                UPDATE bookings SET expiresAt = \(expiresAt), updatedAt = \(at) WHERE id = \(booking) AND bookingStatus = 'pending' RETURNING id
+                """)
+            guard extended == 1 else { throw BookingWriteError.notPending(booking) }
         case .admission(let booking, let at):
             let admitted = try await count(
                 """
@@ -95,11 +101,11 @@ struct PostgresJournalWrites {
                     VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
                 ), booking AS (
                     INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
+                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
                     VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
                             \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
                             \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate),
-                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt))
+                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt))
                 )
                 INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
                 SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
@@ -109,11 +115,11 @@ struct PostgresJournalWrites {
                 """
                 WITH booking AS (
                     INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt)
+                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
                     VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
                             \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
                             \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate),
-                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt))
+                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt))
                 )
                 INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
                 SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat

@@ -343,5 +343,7 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX webhookAttempts_webhook ON webhookAttempts (webhookId, id)",
             ]),
+        // Honest holds: when a chain of holds started (a replacing lock keeps it), the cap of its extensions.
+        PostgresMigration(name: "v14-hold-start", statements: ["ALTER TABLE bookings ADD COLUMN holdStartedAt timestamptz"]),
     ]
 }

@@ -7,7 +7,7 @@ enum RecoveryQueries {
     /// A show's held and booked seats with their bookings. The state condition lets SQLite use the partial index
     /// bookingSeats_live (showId, seatNumber) WHERE state IN ('held', 'booked'); without it, it scans every seat.
     static let liveSeats = """
-        SELECT s.seatNumber, s.state, b.id AS bookingId, b.userId, b.expiresAt FROM bookingSeats s
+        SELECT s.seatNumber, s.state, b.id AS bookingId, b.userId, b.expiresAt, COALESCE(b.holdStartedAt, b.createdAt) FROM bookingSeats s
         JOIN bookings b ON b.id = s.bookingId WHERE s.showId = ? AND s.state IN ('held', 'booked')
         """
 

@@ -60,7 +60,7 @@ public struct SQLiteBookingStore: BookingStore {
             var order = [String]()
             var booked = [String: [String]]()
             // A cursor read by column position (as RecoveryQueries.liveSeats selects them: seatNumber, state, bookingId,
-            // userId, expiresAt): no row copies, no name lookups for the hundreds of seats a show has.
+            // userId, expiresAt, the hold's start): no row copies, no name lookups for the hundreds of seats a show has.
             let rows = try Row.fetchCursor(db.cachedStatement(sql: RecoveryQueries.liveSeats), arguments: [showId])
             while let row = try rows.next() {
                 let seat: String = row[0]
@@ -71,7 +71,7 @@ public struct SQLiteBookingStore: BookingStore {
                     holds[bookingId]!.seats.append(seat)
                 } else {
                     order.append(bookingId)
-                    holds[bookingId] = Hold(booking: bookingId, user: row[3], seats: [seat], expiresAt: row[4])
+                    holds[bookingId] = Hold(booking: bookingId, user: row[3], seats: [seat], expiresAt: row[4], startedAt: row[5])
                 }
             }
             return SeatMapState(version: version, holds: order.compactMap { holds[$0] }, booked: booked)

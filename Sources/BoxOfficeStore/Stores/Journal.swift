@@ -66,6 +66,8 @@ public enum JournalWrite: Sendable {
     /// A confirmed booking's ticket is admitted at the door, once: fails with `BookingWriteError.notAdmissible` when
     /// the booking is no longer confirmed or was admitted already (by another door a moment before).
     case admission(BookingID, at: Date)
+    /// A pending booking's hold runs until `expiresAt` now (an extension; no seat changes).
+    case holdExtended(BookingID, expiresAt: Date, at: Date)
 }
 
 /// The booking-level side of a seat change, written in the same transaction.

@@ -54,6 +54,10 @@ final class MemoryJournal: SeatJournal {
     func published(_ change: SeatChange) {
         publishedSink.yield(change)
     }
+
+    nonisolated(nonsending) func extend(_ hold: Hold) async throws {
+        try await book.extend(hold)
+    }
 }
 
 /// The journal's state: the durable log, the failure policy, and (gated) the queue of commits to write.
@@ -87,6 +91,18 @@ actor JournalBook {
     }
 
     /// Makes the next `count` commits fail.
+    /// Hold extensions made durable, in order.
+    private(set) var extensions: [Hold] = []
+
+    /// An extension: durable, unless a failure was asked for (`failNext`).
+    func extend(_ hold: Hold) throws {
+        if failNextCount > 0 {
+            failNextCount -= 1
+            throw JournalDown()
+        }
+        extensions.append(hold)
+    }
+
     func failNext(_ count: Int = 1) {
         failNextCount += count
     }
