@@ -33,11 +33,29 @@ export class ApiError extends Error {
     }
 }
 
+/** Waits before retrying a write whose answer was lost: a dropped connection, not the server's refusal. */
+const RETRY_DELAYS_MS = [400, 1200];
+
 /**
  * Calls the API. `auth: true` sends the token (and fails early without one);
- * `idempotent: true` adds a fresh `Idempotency-Key` unless `idempotencyKey` is given.
+ * `idempotent: true` adds a fresh `Idempotency-Key` unless `idempotencyKey` is given — one key for this user action,
+ * so when the connection drops before the answer arrives the call is sent again with the same key (the server then
+ * answers what it did the first time, and never books twice).
  */
-export async function api(path, { method = 'GET', body, auth = false, idempotent = false, idempotencyKey, signal } = {}) {
+export async function api(path, options = {}) {
+    const key = options.idempotencyKey || (options.idempotent ? randomKey() : undefined);
+    for (let attempt = 0; ; attempt += 1) {
+        try {
+            return await send(path, { ...options, idempotencyKey: key });
+        } catch (error) {
+            const lost = error instanceof ApiError && error.code === 'network';
+            if (!key || !lost || attempt >= RETRY_DELAYS_MS.length) throw error;
+            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+        }
+    }
+}
+
+async function send(path, { method = 'GET', body, auth = false, idempotencyKey, signal } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (auth) {
@@ -45,7 +63,7 @@ export async function api(path, { method = 'GET', body, auth = false, idempotent
         if (!token) throw new ApiError(401, 'unauthorized', 'Please log in first.');
         headers.Authorization = `Bearer ${token}`;
     }
-    if (idempotent || idempotencyKey) headers['Idempotency-Key'] = idempotencyKey || randomKey();
+    if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
     let response;
     try {
         response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, cache: 'no-store' });

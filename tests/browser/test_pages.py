@@ -579,6 +579,41 @@ def test_security_headers_on_pages_and_api(ctx):
         check(headers.get("referrer-policy") in ("no-referrer", "strict-origin-when-cross-origin"), f"{path}: referrer policy")
 
 
+def test_a_lost_answer_is_retried_with_its_key_and_books_once(ctx):
+    """The pages send one Idempotency-Key per user action and, when the connection drops before the answer arrives,
+    send it again with the same key: the lock's answer is lost once on purpose (the request reached the server), and
+    the user still ends with one booking, the seats shown as theirs."""
+    show = ctx.pool.take()
+    seats = free_seats(ctx.rest.show(show["id"]), 2)
+    user = ctx.rest.register("Flaky Network")
+    b = ctx.browser()
+    b.sign_in_as(user)
+    open_picker(ctx, b, show["id"])
+    b.js("""
+        window.__sent = [];
+        const real = window.fetch.bind(window);
+        let dropped = false;
+        window.fetch = async (url, options = {}) => {
+            const response = await real(url, options);
+            if (String(url).includes('/lock-seats')) {
+                window.__sent.push(options.headers['Idempotency-Key']);
+                if (!dropped) { dropped = true; throw new TypeError('Failed to fetch'); }
+            }
+            return response;
+        };""")
+    for seat in seats:
+        b.click(f'[data-seat="{seat}"]')
+    b.click('[data-action="lock"]')
+    wait_until(lambda: len(b.js("return window.__sent")) >= 2, 8, message="the lock sent again after its answer was lost")
+    for seat in seats:
+        b.wait_status(seat, "mine", 8)
+    keys = b.js("return window.__sent")
+    check(len(keys) == 2 and keys[0] == keys[1] and keys[0], f"sent twice with one key: {keys}")
+    bookings = ctx.rest.call("GET", "/api/bookings", token=user.token)["items"]
+    check(len(bookings) == 1 and bookings[0]["bookingStatus"] == "pending", f"one booking, not two: {[(x['id'], x['bookingStatus']) for x in bookings]}")
+    assert_clean(b, allow=("Failed to fetch",))
+
+
 # MARK: tickets and the door
 
 
@@ -666,6 +701,7 @@ TESTS = [
     test_admin_previews_a_layout_and_creates_a_theatre_and_show,
     test_server_text_is_never_markup,
     test_pages_fit_375_and_1280_without_errors,
+    test_a_lost_answer_is_retried_with_its_key_and_books_once,
     test_ticket_page_shows_the_code_and_its_qr,
     test_scan_page_admits_then_says_already_admitted,
 ]
