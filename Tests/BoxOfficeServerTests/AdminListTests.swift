@@ -31,6 +31,18 @@ struct AdminListTests {
             #expect(try await api.get("/api/cities").json["items"]?.array?.contains { $0["id"]?.string == fixture.cityId } == false)
             #expect(try await api.get("/api/admin/cities", token: admin).json["items"]?.array?.contains { $0["id"]?.string == fixture.cityId } == true)
 
+            // A movie is offered only in its cities: a show of it in a theatre elsewhere is refused.
+            let elsewhere = try await api.post("/api/admin/cities", #"{"name":"Elsewhere","state":"Goa"}"#, token: admin)
+            let farTheatre = try await api.post(
+                "/api/admin/theatres",
+                #"{"name":"Far Talkies","cityId":"\#(elsewhere.json["id"]?.string ?? "")","address":"2 Beach Road","amenities":[],"screens":[{"screenNumber":1,"name":"One","layout":\#(CatalogFixture.layout)}]}"#,
+                token: admin)
+            let refused = try await api.post(
+                "/api/admin/shows",
+                #"{"movieId":"\#(fixture.movieId)","theatreId":"\#(farTheatre.json["id"]?.string ?? "")","screenNumber":1,"startsAt":"\#(CatalogFixture.startsAt(hoursFromNow: 6))","language":"Hindi","format":"2D"}"#,
+                token: admin)
+            #expect(refused.status == 422 && refused.json["error"]?["details"]?["field"]?.string == "movieId", "\(refused.text)")
+
             let user = try await api.registerUser()
             for path in ["/api/admin/cities", "/api/admin/movies", "/api/admin/theatres", "/api/admin/shows"] {
                 #expect(try await api.get(path, token: user.token).status == 403, "\(path)")

@@ -173,6 +173,10 @@ extension CatalogService {
         guard let city = try await catalog.city(id: theatre.theatre.cityId), let timeZone = TimeZone(identifier: city.timeZone) else {
             throw BoxOfficeError.invalid("theatreId", "the theatre's city is missing")
         }
+        // A movie is offered only in its cities (`cityIds`): a show of it elsewhere is refused, not silently listed.
+        guard movie.cityIds.contains(city.id) else {
+            throw BoxOfficeError.invalid("movieId", "\(movie.title) is not offered in \(city.name); add the city to the movie's cityIds first")
+        }
         let startsAt = try validStart(input.startsAt, now: now)
         let local = LocalTime.dateAndTime(of: startsAt, in: timeZone)
         let show = Show(
