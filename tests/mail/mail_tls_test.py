@@ -53,19 +53,20 @@ def left(at_most):
 
 
 def make_certificates(folder):
-    """A CA, and a certificate it signs for 127.0.0.1 and localhost. Returns (ca.pem, server.pem, server.key)."""
+    """A CA, a certificate it signs for 127.0.0.1 and localhost, and one for another name only."""
     def openssl(*args):
         subprocess.run(["openssl", *args], check=True, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     curve = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
     openssl("req", "-x509", *curve, "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=BoxOffice mail test CA",
             "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
-    openssl("req", *curve, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
-    with open(os.path.join(folder, "server.ext"), "w") as ext:
-        ext.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
-                  "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n")
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem",
-            "-days", "1", "-extfile", "server.ext")
-    return [os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key")]
+    for name, names in (("server", "IP:127.0.0.1,DNS:localhost"), ("elsewhere", "DNS:mail.elsewhere.example")):
+        openssl("req", *curve, "-keyout", f"{name}.key", "-out", f"{name}.csr", "-subj", f"/CN={names.split(':')[1].split(',')[0]}")
+        with open(os.path.join(folder, f"{name}.ext"), "w") as ext:
+            ext.write(f"subjectAltName={names}\nbasicConstraints=CA:FALSE\n"
+                      "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n")
+        openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", f"{name}.pem",
+                "-days", "1", "-extfile", f"{name}.ext")
+    return [os.path.join(folder, name) for name in ("ca.pem", "server.pem", "server.key", "elsewhere.pem", "elsewhere.key")]
 
 
 def in_tls(server, session):
@@ -163,7 +164,7 @@ def main():
     folder = tempfile.mkdtemp(prefix="boxoffice-mail-tls-")
     running = []
     try:
-        ca, certificate, key = make_certificates(folder)
+        ca, certificate, key, elsewhere, elsewhere_key = make_certificates(folder)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(certificate, key)
 
@@ -182,22 +183,29 @@ def main():
             smtp.stop()
             running = []
 
-        # The system's roots only: our throwaway CA is not among them.
-        smtp, inbox, authenticator, server, address, db, log, _ = run_case(folder, "untrusted", "smtps", None, context, True)
-        running += [smtp, server]
-        deadline = time.time() + left(8)
-        count, attempts, error = undelivered(db)
-        while time.time() < deadline and attempts < 2:
-            time.sleep(0.25)
+        # The system's roots only: our throwaway CA is not among them. Then the trusted CA, but a certificate for
+        # another name than the address the client connects to.
+        other = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        other.load_cert_chain(elsewhere, elsewhere_key)
+        for name, ca_file, server_context, what in (("untrusted", None, context, "without BOXOFFICE_SMTP_CA_FILE the certificate is refused"),
+                                                    ("wrong-name", ca, other, "a certificate of the trusted CA for another name is refused")):
+            smtp, inbox, authenticator, server, address, db, log, _ = run_case(folder, name, "smtps", ca_file, server_context, True)
+            running += [smtp, server]
+            deadline = time.time() + left(8)
             count, attempts, error = undelivered(db)
-        check("without BOXOFFICE_SMTP_CA_FILE the certificate is refused: nothing is sent, no AUTH is tried",
-              inbox.to(address) == [] and authenticator.attempts == [], f"{len(inbox.to(address))} emails, AUTH {authenticator.attempts}")
-        check("... the delivery stays undelivered and is tried again (not lost)", count == 1 and attempts >= 2,
-              f"{count} undelivered, {attempts} attempts")
-        text = open(log).read()
-        why = (error or "") + "\n" + text
-        check("... and the server's log says why (the certificate)", "email not sent" in text and "CERTIFICATE" in why.upper(),
-              f"lastError {error!r}; log {text[-600:]!r}")
+            while time.time() < deadline and attempts < 2:
+                time.sleep(0.25)
+                count, attempts, error = undelivered(db)
+            check(f"{what}: nothing is sent, no AUTH is tried",
+                  inbox.to(address) == [] and authenticator.attempts == [], f"{len(inbox.to(address))} emails, AUTH {authenticator.attempts}")
+            check(f"{name}: ... the delivery stays undelivered and is tried again (not lost)", count == 1 and attempts >= 2,
+                  f"{count} undelivered, {attempts} attempts")
+            text = open(log).read()
+            check(f"{name}: ... and the server's log says why (the certificate)", "email not sent" in text and "CERTIFICATE" in ((error or "") + text).upper(),
+                  f"lastError {error!r}; log {text[-600:]!r}")
+            server.kill()
+            smtp.stop()
+            running = []
     except Exception as error:  # a broken harness is a failure, not a crash of the run
         check("the mail TLS test ran to the end", False, repr(error))
     finally:

@@ -59,8 +59,12 @@ struct SMTPMailer: Mailer {
             var secure = implicitTLS
             if !implicitTLS, extensions.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
                 try await session.command("STARTTLS", expect: 220)
-                try await channel.channel.pipeline.addHandler(
-                    NIOSSLClientHandler(context: context, serverHostname: Self.sniName(host)), position: .first)
+                // Made and added on the channel's event loop: the handler is not Sendable.
+                let raw = channel.channel
+                let sni = Self.sniName(host)
+                try await raw.eventLoop.submit {
+                    try raw.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: sni), position: .first)
+                }.get()
                 secure = true
                 extensions = try await session.command("EHLO \(heloName)", expect: 250)
             }

@@ -21,6 +21,12 @@ enum OutboxCostScenario {
         var undelivered = 0
         /// Seconds from the end of the load until every email was at the sink (nil: it never was).
         var drained: Double?
+        /// Server CPU seconds from the load's start (warm-up included) until its flows settled, and, with email, until
+        /// the outbox was drained: every confirmed booking's whole cost, its email included.
+        var cpuSeconds = 0.0
+
+        /// Server CPU per confirmed booking, all in, µs.
+        var cpuPerConfirmed: Double? { confirmed > 0 && cpuSeconds > 0 ? cpuSeconds / Double(confirmed) * 1e6 : nil }
     }
 
     static func run(_ context: BenchContext) async throws -> ScenarioResult {
@@ -47,6 +53,7 @@ enum OutboxCostScenario {
             let shows = try await setup.upcomingShows(startingAfter: 2 * 3600)
             let users = try await setup.registerUsers(count: context.sizes.flowConnections, prefix: "\(name)-\(UInt32.random(in: 0...UInt32.max))")
             let before = sink.messages
+            let cpuBefore = server.stats()?.cpuSeconds ?? 0
             let plan = LoadPlan(
                 connections: context.sizes.flowConnections, sources: context.loadSources, rate: nil, warmup: context.sizes.warmup,
                 duration: context.sizes.duration)
@@ -54,10 +61,11 @@ enum OutboxCostScenario {
                 FlowUser(token: users[index % users.count].token, shows: shows, maxSeats: 4, seed: UInt64(index) &+ 17_001)
             }
             var run = Run(mail: smtpPort != nil, load: load)
+            // Flows cut off by the end of the load may still confirm: let them land before counting.
+            let ended = Monotonic.now()
+            try await Task.sleep(for: .milliseconds(300))
+            (run.confirmed, run.undelivered) = try counts(launch.database)
             if smtpPort != nil {
-                // Flows cut off by the end of the load may still confirm: let them land before counting.
-                let ended = Monotonic.now()
-                try await Task.sleep(for: .milliseconds(300))
                 let deadline = ContinuousClock.now + context.sizes.mailDrain
                 while true {
                     (run.confirmed, run.undelivered) = try counts(launch.database)
@@ -70,6 +78,7 @@ enum OutboxCostScenario {
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
+            run.cpuSeconds = (server.stats()?.cpuSeconds ?? 0) - cpuBefore
             await server.stop()
             return run
         } catch {
@@ -122,6 +131,23 @@ enum OutboxCostScenario {
         if let with = cpuPerBooking(mail), let without = cpuPerBooking(plain) {
             result.notes.append(String(format: "server CPU per booking in the window %.0f µs with, %.0f µs without (%.0f%%)", with, without, with / without * 100))
         }
+        func allIn(_ runs: [Run]) -> Double? {
+            let confirmed = runs.map(\.confirmed).reduce(0, +)
+            let cpu = runs.map(\.cpuSeconds).reduce(0, +)
+            return confirmed > 0 && cpu > 0 ? cpu / Double(confirmed) * 1e6 : nil
+        }
+        if let with = allIn(mail), let without = allIn(plain) {
+            result.notes.append(
+                String(
+                    format: "server CPU per confirmed booking all in (load, settling and, with email, the outbox's drain) %.0f µs with, %.0f µs without (**%.0f%%**)",
+                    with, without, with / without * 100))
+        }
+        result.notes.append(
+            "runs in order: "
+                + runs.map { run in
+                    "\(run.mail ? "with" : "without") \(Format.rate(run.load.okPerSecond, "bookings/s"))"
+                        + (run.cpuPerConfirmed.map { String(format: " (%.0f µs CPU a booking)", $0) } ?? "")
+                }.joined(separator: ", "))
         let confirmed = mail.map(\.confirmed).reduce(0, +)
         let emails = mail.map(\.emails).reduce(0, +)
         let drains = mail.compactMap { run in
