@@ -14,6 +14,9 @@ struct SMTPMailer: Mailer {
     let heloName: String
     /// Trust for the server's certificate: the system's roots, or `BOXOFFICE_SMTP_CA_FILE`.
     let tls: TLSConfiguration
+    /// Made once from `tls`: making one loads the trust roots (the system's bundle is ~140 certificates to decode and
+    /// sort), which cost more server CPU than everything else an email takes when it was done for each email.
+    let tlsContext: Result<NIOSSLContext, any Error>
     /// The whole conversation must end within this.
     var timeout: Duration = .seconds(60)
 
@@ -23,6 +26,7 @@ struct SMTPMailer: Mailer {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caFile { tls.trustRoots = .file(caFile) }
         self.tls = tls
+        self.tlsContext = Result { try NIOSSLContext(configuration: tls) }
     }
 
     func send(_ message: MailMessage) async throws {
@@ -38,7 +42,7 @@ struct SMTPMailer: Mailer {
     }
 
     private func converse(_ message: MailMessage) async throws {
-        let context = try NIOSSLContext(configuration: tls)
+        let context = try tlsContext.get()
         let host = url.host
         let implicitTLS = url.implicitTLS
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
