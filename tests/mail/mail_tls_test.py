@@ -15,6 +15,7 @@ folder and thrown away; no key is committed.
 Installs aiosmtpd from PyPI when it is missing. Bounded to about a minute. Ends with `mail-tls: N passed, M failed`.
 """
 import os
+import shutil
 import socket
 import sqlite3
 import ssl
@@ -215,6 +216,10 @@ def main():
             except Exception:  # noqa: BLE001 - already stopped
                 pass
     failed = sum(1 for _, problem in results if problem is not None)
+    if failed:
+        print(f"(the servers' logs are in {folder})")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)  # the throwaway keys with it
     print(f"mail-tls: {len(results) - failed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
