@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 /// Every scenario on SQLite, in the order they run.
-let allScenarios = ["sqlite", "seating"] + RESTScenarios.keys + ["fanout", "wsfloor", "kiosk", "recovery"]
+let allScenarios = ["sqlite", "seating"] + RESTScenarios.keys + [DoorScenario.key, OutboxCostScenario.key, "fanout", "wsfloor", "kiosk", "recovery"]
 /// The scenarios a PostgreSQL cluster (`--postgres`) adds: its commit floor, then the REST scenarios the store
 /// changes and recovery, each run again on a server on PostgreSQL.
 let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 } + [ClusterScenario.key]
@@ -31,6 +31,7 @@ let scenarioTitles: [String: String] = [
     "pg-floor": "PostgreSQL commit floor", "pg-seatmap": "(a) seat map, on PostgreSQL", "pg-locks": "(b) locks, on PostgreSQL",
     "pg-flow": "(c) booking flow, on PostgreSQL", "pg-recovery": "(f) recovery, on PostgreSQL",
     "cluster": "Cluster: three nodes on one PostgreSQL database",
+    DoorScenario.key: DoorScenario.title, OutboxCostScenario.key: OutboxCostScenario.title,
 ]
 
 /// Options shared by `run` and `smoke`.
@@ -77,6 +78,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Cluster: subscribers, spread evenly over the nodes.") var clusterSubscribers = 3_000
     @Option(help: "Cluster: locks a second offered while measuring cross-node delivery.") var clusterRate: Double = 1_000
     @Option(help: "Cluster: kill -9 rounds.") var failovers = 3
+    @Option(help: "Door: ticket scans a second while the booking flow runs.") var scanRate: Double = 20
+    @Option(help: "Door: seconds the scans and the flow are measured.") var doorDuration: Double = 10
+    @Option(help: "Door: run the flow at this many flows a second (open loop) instead of at full speed.") var doorFlowRate: Double?
+    @Option(help: "Outbox: rounds of the booking flow without and with email.") var outboxRounds = 2
 
     func run() async throws {
         var sizes = BenchSizes.quick
@@ -93,6 +98,10 @@ struct RunCommand: AsyncParsableCommand {
         sizes.clusterSubscribers = clusterSubscribers
         sizes.clusterLockRate = clusterRate
         sizes.failovers = failovers
+        sizes.scanRate = scanRate
+        sizes.doorDuration = .milliseconds(Int(doorDuration * 1000))
+        sizes.outboxRounds = outboxRounds
+        sizes.doorFlowRate = doorFlowRate
         let cluster = try common.cluster(orEnvironment: false)
         let selected = scenarios?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
             ?? allScenarios + (cluster == nil ? [] : postgresScenarios)
@@ -238,6 +247,8 @@ struct Suite {
         if let postgres {
             await attempt(RESTScenarios.postgresKeys.map(postgres.key)) { try await RESTScenarios.run(context, store: postgres, only: selected) }
         }
+        await attempt([DoorScenario.key]) { [try await DoorScenario.run(context)] }
+        await attempt([OutboxCostScenario.key]) { [try await OutboxCostScenario.run(context)] }
         await attempt(["fanout"]) { [try await FanOutScenario.run(context)] }
         await attempt(["wsfloor"]) { [try await KioskScenario.run(context, floor: true)] }
         await attempt(["kiosk"]) { [try await KioskScenario.run(context)] }
@@ -286,6 +297,7 @@ enum Targets {
             checks.append(TargetCheck(target: "restart with 1,000,000 booked seats ready in < 5 s", measured: "–", met: nil))
         }
         checks.append(seating(results))
+        checks += doorChecks(results)
         if results.contains(where: { $0.key.hasPrefix(BenchStore.postgresPrefix) }) { checks += postgres(results, sizes: sizes) }
         if results.contains(where: { $0.key.hasPrefix(ClusterScenario.key) }) { checks += clusterChecks(results, sizes: sizes) }
         return checks

@@ -14,6 +14,9 @@ struct SMTPMailer: Mailer {
     let heloName: String
     /// Trust for the server's certificate: the system's roots, or `BOXOFFICE_SMTP_CA_FILE`.
     let tls: TLSConfiguration
+    /// Made once from `tls`: making one loads the trust roots (the system's bundle is ~140 certificates to decode and
+    /// sort), which cost more server CPU than everything else an email takes when it was done for each email.
+    let tlsContext: Result<NIOSSLContext, any Error>
     /// The whole conversation must end within this.
     var timeout: Duration = .seconds(60)
 
@@ -23,6 +26,7 @@ struct SMTPMailer: Mailer {
         var tls = TLSConfiguration.makeClientConfiguration()
         if let caFile { tls.trustRoots = .file(caFile) }
         self.tls = tls
+        self.tlsContext = Result { try NIOSSLContext(configuration: tls) }
     }
 
     func send(_ message: MailMessage) async throws {
@@ -38,7 +42,7 @@ struct SMTPMailer: Mailer {
     }
 
     private func converse(_ message: MailMessage) async throws {
-        let context = try NIOSSLContext(configuration: tls)
+        let context = try tlsContext.get()
         let host = url.host
         let implicitTLS = url.implicitTLS
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -59,8 +63,12 @@ struct SMTPMailer: Mailer {
             var secure = implicitTLS
             if !implicitTLS, extensions.contains(where: { $0.uppercased().hasPrefix("STARTTLS") }) {
                 try await session.command("STARTTLS", expect: 220)
-                try await channel.channel.pipeline.addHandler(
-                    NIOSSLClientHandler(context: context, serverHostname: Self.sniName(host)), position: .first)
+                // Made and added on the channel's event loop: the handler is not Sendable.
+                let raw = channel.channel
+                let sni = Self.sniName(host)
+                try await raw.eventLoop.submit {
+                    try raw.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: sni), position: .first)
+                }.get()
                 secure = true
                 extensions = try await session.command("EHLO \(heloName)", expect: 250)
             }

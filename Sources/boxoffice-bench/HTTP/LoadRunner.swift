@@ -177,7 +177,9 @@ final class LoopLoad {
     private func tick(rate: Double) {
         guard running else { return }
         let now = Monotonic.now()
-        let due = UInt64(Double(now - pacerStart) * rate / 1e9)
+        // Arrival k is due at pacerStart + k / rate: at time t, arrivals 0 … ⌊t·rate⌋ are due (without the + 1, each
+        // arrival was started one interval after the time it is measured from, adding 1 / rate to every latency).
+        let due = UInt64(Double(now - pacerStart) * rate / 1e9) + 1
         while issued < due {
             let scheduled = pacerStart + UInt64(Double(issued) * 1e9 / rate)
             issued += 1

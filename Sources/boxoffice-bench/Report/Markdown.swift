@@ -34,7 +34,7 @@ enum Markdown {
     }
 
     static func targets(_ checks: [TargetCheck]) -> String {
-        var lines = ["| Target (issues #6, #12, #13 and #14) | Measured | Met |", "|---|---|---|"]
+        var lines = ["| Target (issues #6, #12, #13, #14 and #15) | Measured | Met |", "|---|---|---|"]
         for check in checks {
             let met = check.met.map { $0 ? "yes" : "**no**" } ?? "not measured"
             lines.append("| \(check.target) | \(check.measured) | \(met) |")

@@ -8,6 +8,8 @@ struct ScenarioResult: Sendable {
     var throughput: Double?
     var unit = ""
     var throughputText: String?
+    /// The throughput of the same load without what this row adds (the outbox's row: the flow without email).
+    var baseline: Double?
     var latency: Latency?
     var seconds: Double = 0
     var usage: ServerUsage?

@@ -53,14 +53,32 @@ struct BenchSizes: Sendable {
     // the seat engine alone (issue #14)
     /// Best-available decisions timed at each occupancy.
     var seatingDecisions = 20_000
+    // the door: scans at a fixed rate while (c) runs
+    var scanRate = 20.0
+    var scanConnections = 4
+    var doorDuration: Duration = .seconds(10)
+    /// The flow beside the scans: closed loop at full speed (nil), or this many flows a second, open loop.
+    var doorFlowRate: Double?
+    // the outbox's cost: (c) without and with email, alternating; how long the outbox may take to deliver after a run
+    var outboxRounds = 2
+    var mailDrain: Duration = .seconds(120)
 
     static let quick = BenchSizes()
 
-    static let smoke = BenchSizes(
-        warmup: .milliseconds(200), duration: .seconds(1), connections: 4, sources: 2, lockUsers: 12, lockShows: 6, showsPerLockUser: 3,
-        maxSeatsPerLock: 4, lockTargetRate: 50, flowConnections: 4, subscribers: 40, fanoutShows: 4, fanoutLockRate: 40,
-        fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), floorSockets: 40, deflateKiosks: 4, socketsPerWorker: 20,
-        bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, recoveryRuns: 1, sqliteSeconds: .milliseconds(500), seatingDecisions: 500)
+    static let smoke: BenchSizes = {
+        var sizes = BenchSizes(
+            warmup: .milliseconds(200), duration: .seconds(1), connections: 4, sources: 2, lockUsers: 12, lockShows: 6, showsPerLockUser: 3,
+            maxSeatsPerLock: 4, lockTargetRate: 50, flowConnections: 4, subscribers: 40, fanoutShows: 4, fanoutLockRate: 40,
+            fanoutDuration: .seconds(1), probes: 2, kiosks: 40, kioskIdle: .milliseconds(500), floorSockets: 40, deflateKiosks: 4, socketsPerWorker: 20,
+            bookedSeats: 20_000, liveHolds: 5, overdueHolds: 5, recoveryRuns: 1, sqliteSeconds: .milliseconds(500))
+        sizes.seatingDecisions = 500
+        sizes.scanRate = 10
+        sizes.scanConnections = 2
+        sizes.doorDuration = .seconds(1)
+        sizes.outboxRounds = 1
+        sizes.mailDrain = .seconds(20)
+        return sizes
+    }()
 }
 
 /// What every scenario shares: the server binary, a scratch directory, the load's event loops, an HTTP client.

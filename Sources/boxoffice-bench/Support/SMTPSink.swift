@@ -1,0 +1,96 @@
+import NIOCore
+import NIOExtras
+import NIOPosix
+import Synchronization
+
+/// A mail server on loopback that accepts everything at once and keeps only a count: 220 on connect, 250 to EHLO,
+/// HELO, MAIL, RCPT, RSET and NOOP, 354 to DATA, 250 after the line `.`, 221 to QUIT. It offers neither STARTTLS nor
+/// AUTH, so a client without a user in its URL talks plain SMTP to it. For the outbox's cost (`outbox`).
+final class SMTPSink: Sendable {
+    let port: Int
+    private let channel: any Channel
+    private let counter: MessageCounter
+
+    private init(channel: any Channel, port: Int, counter: MessageCounter) {
+        self.channel = channel
+        self.port = port
+        self.counter = counter
+    }
+
+    /// Messages accepted so far (each ended its DATA with `.` and was answered 250).
+    var messages: Int { counter.value.withLock { $0 } }
+
+    /// Listens on 127.0.0.1, on a port of the kernel's choosing.
+    static func start(group: any EventLoopGroup) async throws -> SMTPSink {
+        let counter = MessageCounter()
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(SMTPSinkHandler(onMessage: counter.add))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        guard let port = channel.localAddress?.port else { throw BenchError("the SMTP sink has no port") }
+        return SMTPSink(channel: channel, port: port, counter: counter)
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class MessageCounter: Sendable {
+    let value = Mutex(0)
+    @Sendable func add() { value.withLock { $0 += 1 } }
+}
+
+/// One SMTP connection of the sink, on its event loop.
+private final class SMTPSinkHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let onMessage: @Sendable () -> Void
+    private var inData = false
+
+    init(onMessage: @escaping @Sendable () -> Void) { self.onMessage = onMessage }
+
+    func channelActive(context: ChannelHandlerContext) {
+        reply("220 sink.localhost ESMTP", context: context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var line = String(buffer: unwrapInboundIn(data))
+        if line.hasSuffix("\r") { line.removeLast() }
+        if inData {
+            guard line == "." else { return }
+            inData = false
+            onMessage()
+            reply("250 2.0.0 accepted", context: context)
+            return
+        }
+        switch line.prefix(4).uppercased() {
+        case "EHLO", "HELO": reply("250 sink.localhost", context: context)
+        case "MAIL", "RCPT", "RSET", "NOOP": reply("250 2.0.0 ok", context: context)
+        case "DATA":
+            inData = true
+            reply("354 end with <CRLF>.<CRLF>", context: context)
+        case "QUIT":
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "221 2.0.0 bye\r\n"))).whenComplete { _ in channel.close(promise: nil) }
+        default: reply("502 5.5.2 not implemented", context: context)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func reply(_ text: String, context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text + "\r\n")), promise: nil)
+    }
+}
