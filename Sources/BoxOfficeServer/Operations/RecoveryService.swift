@@ -49,7 +49,7 @@ struct MailOutboxService: Service {
     let outbox: MailOutbox
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await outbox.run() }
+        await cancelWhenGracefulShutdown { await outbox.run() }
     }
 }
 
@@ -58,6 +58,6 @@ struct WebhookOutboxService: Service {
     let outbox: WebhookOutbox
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown { await outbox.run() }
+        await cancelWhenGracefulShutdown { await outbox.run() }
     }
 }
