@@ -330,18 +330,24 @@ def main():
         # A hold taken on a node that is then killed still expires on time.
         short = node(url, workdir, 9, hold_seconds=5)
         short.start()
+        # A user with no other hold on the show: a lock that replaces one keeps its (longer) expiry.
+        status, body = call("POST", short.port, "/api/auth/register",
+                            {"name": "Short Hold", "email": "short-hold@example.com", "password": "password-123"})
+        assert status == 201, body
+        holder = body["token"]
         free = [s for s in seats[shows[0]] if s not in {x for v in load.held.values() for x in v[1]}]
-        status, booking = call("POST", short.port, "/api/bookings/lock-seats", {"showId": shows[0], "seats": free[-2:]}, token=tokens[-1])
+        status, booking = (409, None) if len(free) < 2 else call(
+            "POST", short.port, "/api/bookings/lock-seats", {"showId": shows[0], "seats": free[-2:]}, token=holder)
         if status == 409:  # the area is busy: any two available seats of the show
             status, detail = call("GET", nodes[1].port, f"/api/shows/{shows[0]}")
             free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
-            status, booking = call("POST", short.port, "/api/bookings/lock-seats", {"showId": shows[0], "seats": free[-2:]}, token=tokens[-1])
+            status, booking = call("POST", short.port, "/api/bookings/lock-seats", {"showId": shows[0], "seats": free[-2:]}, token=holder)
         assert status == 201, (status, booking)
         short.kill()
         deadline = time.time() + 9
         state = None
         while time.time() < deadline:
-            status, view = call("GET", nodes[1].port, f"/api/bookings/{booking['id']}", token=tokens[-1])
+            status, view = call("GET", nodes[1].port, f"/api/bookings/{booking['id']}", token=holder)
             state = view.get("bookingStatus") if isinstance(view, dict) else None
             if state == "expired":
                 break
