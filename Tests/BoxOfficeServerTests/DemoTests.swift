@@ -29,6 +29,10 @@ struct DemoTests {
         #expect(theatres.allSatisfy { (2...4).contains($0["screens"]?.array?.count ?? 0) })
         let layouts = Set(theatres.flatMap { $0["screens"]?.array ?? [] }.compactMap { $0["totalSeats"]?.int })
         #expect(layouts.count >= 3, "screens of different layouts")
+        #expect(layouts.contains { $0 >= 1000 }, "one premiere hall of 1,000+ seats")
+        let screenLayouts = theatres.flatMap { $0["screens"]?.array ?? [] }.compactMap { $0["layout"] }
+        #expect(!screenLayouts.isEmpty && screenLayouts.allSatisfy { !($0["wheelchair"]?.array ?? []).isEmpty && !($0["companion"]?.array ?? []).isEmpty },
+                "wheelchair spaces and companion seats in every hall")
         #expect(Set(shows.compactMap { $0["showDate"]?.string }).count >= 6, "a week of shows")
         let formats = Set(shows.compactMap { $0["format"]?.string })
         #expect(formats.isSuperset(of: ["2D", "IMAX"]))

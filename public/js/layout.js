@@ -103,9 +103,47 @@ const STATUS_WORDS = {
     booked: 'booked',
 };
 
-/** "Seat C5, Gold, ₹250, available". */
-export function seatLabel(seatNumber, category, status, currency = 'INR') {
-    return `Seat ${seatNumber}, ${category.name}, ${money(category.price, currency)}, ${STATUS_WORDS[status] ?? status}`;
+const KIND_WORDS = { wheelchair: 'wheelchair space', companion: 'companion seat' };
+
+/** "Seat C5, Gold, ₹250, available"; a wheelchair space or companion seat says so: "Seat J2, Recliner, ₹450, wheelchair space, available". */
+export function seatLabel(seatNumber, category, status, currency = 'INR', kind = 'standard') {
+    const words = KIND_WORDS[kind] ? `, ${KIND_WORDS[kind]}` : '';
+    return `Seat ${seatNumber}, ${category.name}, ${money(category.price, currency)}${words}, ${STATUS_WORDS[status] ?? status}`;
+}
+
+/** seatNumber → "wheelchair" | "companion" from the layout's lists (standard seats are left out). */
+export function seatKinds(layout) {
+    const kinds = new Map();
+    for (const seat of layout?.wheelchair || []) kinds.set(seat, 'wheelchair');
+    for (const seat of layout?.companion || []) kinds.set(seat, 'companion');
+    return kinds;
+}
+
+/**
+ * The seats a lock of `selection` would leave alone (docs/SEATING.md, "Stranding"): S is stranded when it is
+ * available, not chosen, side by side with a chosen seat, and keeps no available neighbour outside the
+ * selection. Neighbours are the seats next to each other in one row with no aisle or blocked place between.
+ * `isAvailable(seat)` should count the user's own replaceable hold as available. In layout order.
+ */
+export function strandedSeats(layout, selection, isAvailable) {
+    const chosen = new Set(selection);
+    const blocked = new Set(layout.blocked || []);
+    const aisles = new Set(layout.aisles || []);
+    const seatAt = (row, column) => (column >= 1 && column <= layout.columns && !blocked.has(`${row}${column}`) ? `${row}${column}` : null);
+    const neighbours = (row, column) => [
+        column - 1 >= 1 && !aisles.has(column - 1) ? seatAt(row, column - 1) : null,
+        column + 1 <= layout.columns && !aisles.has(column) ? seatAt(row, column + 1) : null,
+    ].filter(Boolean);
+    const stranded = [];
+    for (const row of layout.rows || []) {
+        for (let column = 1; column <= layout.columns; column++) {
+            const seat = seatAt(row, column);
+            if (!seat || chosen.has(seat) || !isAvailable(seat)) continue;
+            const around = neighbours(row, column).filter(isAvailable);
+            if (around.some((n) => chosen.has(n)) && !around.some((n) => !chosen.has(n))) stranded.push(seat);
+        }
+    }
+    return stranded;
 }
 
 /**
@@ -116,6 +154,7 @@ export function renderSeatMap(container, layout, { currency = 'INR', caption = '
     const byRow = categoriesByRow(layout);
     const blocked = new Set(layout.blocked || []);
     const aisles = new Set(layout.aisles || []);
+    const kinds = seatKinds(layout);
     const buttons = new Map();
     const rows = h('div', { class: 'seat-rows', role: 'group', 'aria-label': caption });
     let lastCategory = null;
@@ -134,12 +173,13 @@ export function renderSeatMap(container, layout, { currency = 'INR', caption = '
             if (blocked.has(seatNumber)) {
                 line.append(h('span', { class: 'seat-space', 'aria-hidden': 'true' }));
             } else {
+                const kind = kinds.get(seatNumber);
                 const button = h('button', {
                     type: 'button',
                     class: 'seat',
                     tabindex: '-1',
-                    dataset: { seat: seatNumber, status: 'available', tier: String(category.tier), column: String(column) },
-                    'aria-label': seatLabel(seatNumber, category, 'available', currency),
+                    dataset: { seat: seatNumber, status: 'available', tier: String(category.tier), column: String(column), ...(kind ? { kind } : {}) },
+                    'aria-label': seatLabel(seatNumber, category, 'available', currency, kind),
                     text: String(column),
                 });
                 buttons.set(seatNumber, button);
@@ -154,6 +194,7 @@ export function renderSeatMap(container, layout, { currency = 'INR', caption = '
     if (first) first.tabIndex = 0;
     // Wide screens draw smaller seats so that the whole room fits where it can.
     container.dataset.density = layout.columns > 28 ? 'tiny' : layout.columns > 18 ? 'compact' : 'normal';
+    container.dataset.size = buttons.size > 400 ? 'large' : 'normal';
     container.replaceChildren(h('div', { class: 'seatmap-inner' },
         h('div', { class: 'screen-edge' }, h('span', { text: 'Screen this way' })),
         rows));

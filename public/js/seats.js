@@ -5,7 +5,7 @@ import { api, ApiError, currentUser, movieById, theatreById, explain, serverNow 
 import { signIn, signOut } from './auth.js';
 import { h, replace, $, $$, say } from './dom.js';
 import { money, localDate, clockTime, countdown } from './format.js';
-import { renderSeatMap, enableSeatKeyboard, categoriesByRow, seatLabel } from './layout.js';
+import { renderSeatMap, enableSeatKeyboard, categoriesByRow, seatLabel, strandedSeats } from './layout.js';
 import { LiveFeed } from './live.js';
 
 const MAX_SEATS = 10;
@@ -32,6 +32,8 @@ const state = {
     busy: false,
     liveUsable: true, // false when the server answers that it has no live feed
     offlineSince: null,
+    gapWarning: null, // the selection the user was warned about (a second press sends it)
+    renderMs: null, // how long the first draw of the map took
 };
 
 const feed = new LiveFeed();
@@ -42,6 +44,7 @@ window.__boxoffice = {
     feed,
     state,
     get version() { return state.version; },
+    get renderMs() { return state.renderMs; },
 };
 
 // MARK: drawing
@@ -58,8 +61,9 @@ function drawSeat(seat) {
     if (!button) return;
     const status = displayStatus(seat);
     if (button.dataset.status !== status) button.dataset.status = status;
-    const category = state.categories.get(state.seats.get(seat).row);
-    button.setAttribute('aria-label', seatLabel(seat, category, status, state.currency));
+    const info = state.seats.get(seat);
+    const category = state.categories.get(info.row);
+    button.setAttribute('aria-label', seatLabel(seat, category, status, state.currency, button.dataset.kind ?? info.kind));
     button.setAttribute('aria-pressed', String(status === 'selected'));
     button.setAttribute('aria-disabled', String(status === 'held' || status === 'booked'));
     if (status === 'booked' && state.own.has(seat)) button.dataset.own = 'true';
@@ -80,7 +84,9 @@ function drawLegend() {
         h('li', {}, sample('selected'), 'Selected'),
         h('li', {}, sample('mine'), 'Held for you'),
         h('li', {}, sample('held'), 'Held by others'),
-        h('li', {}, sample('booked'), 'Booked'));
+        h('li', {}, sample('booked'), 'Booked'),
+        state.show.layout.wheelchair?.length ? h('li', {}, h('span', { class: 'seat', dataset: { sample: 'available', tier: '0', kind: 'wheelchair' }, 'aria-hidden': 'true' }), 'Wheelchair space') : null,
+        state.show.layout.companion?.length ? h('li', {}, h('span', { class: 'seat', dataset: { sample: 'available', tier: '0', kind: 'companion' }, 'aria-hidden': 'true' }), 'Companion seat') : null);
 }
 
 function totalOf(seats) {
@@ -271,6 +277,11 @@ async function ensureUser() {
     return user;
 }
 
+/** The seats a lock of `seats` would leave alone in their row (the user's own hold counts as free). */
+function strandedBy(seats) {
+    return strandedSeats(state.show.layout, seats, (seat) => state.mine.has(seat) || (state.status.get(seat) ?? 'available') === 'available');
+}
+
 async function lockSeats() {
     if (state.busy || !state.selection.size) return;
     const message = $('#choose-message');
@@ -283,16 +294,71 @@ async function lockSeats() {
         say(message, `You can book at most ${MAX_SEATS} seats at a time.`, 'warn');
         return;
     }
+    const key = seats.join(',');
+    const alone = strandedBy(seats);
+    if (alone.length && state.gapWarning !== key) {
+        state.gapWarning = key;
+        say(message, `This would leave ${alone.join(' and ')} as a single empty seat that is hard to sell. Choose the seat next to it too, or press Hold again to keep these seats.`, 'warn');
+        return;
+    }
+    state.gapWarning = null;
+    await requestLock({ showId: state.showId, seats }, { expect: seats, message });
+}
+
+/** Best available: `count` seats side by side (in the chosen category), picked by the server. */
+async function bestAvailable(event) {
+    event?.preventDefault();
+    if (state.busy) return;
+    const message = $('#best-message');
+    say(message, '');
+    if (!(await ensureUser())) {
+        say(message, 'Log in to hold seats.', 'info');
+        return;
+    }
+    const count = Number($('[name="count"]').value) || 1;
+    const category = $('[name="category"]').value;
+    const body = { showId: state.showId, count, ...(category ? { category } : {}) };
+    await requestLock(body, { expect: [], message, best: { count, category } });
+}
+
+/** Holds the seats of `alternative` (offered after a refusal) in one click. */
+async function lockAlternative(seats) {
+    if (state.busy) return;
+    if (!(await ensureUser())) return;
+    state.selection.clear();
+    await requestLock({ showId: state.showId, seats }, { expect: seats, message: $('#choose-message') });
+}
+
+function showAlternatives(alternatives) {
+    const list = $('#alternative-list');
+    const usable = (alternatives || []).filter((seats) => Array.isArray(seats) && seats.length);
+    replace(list, usable.map((seats) => h('li', {}, h('button', {
+        type: 'button', class: 'btn btn-small', dataset: { action: 'alternative', seats: seats.join(',') },
+        text: `Hold ${seats.join(', ')} · ${money(totalOf(seats), state.currency)}`,
+        on: { click: () => lockAlternative(seats) },
+    }))));
+    $('#alternatives').hidden = !usable.length;
+}
+
+/**
+ * One lock over REST (explicit seats or best available) and what follows: the hold panel, the countdown,
+ * the map. `expect` are the seats shown as being locked meanwhile.
+ */
+async function requestLock(body, { expect, message, best = null }) {
     state.busy = true;
-    state.locking = new Set(seats);
+    state.locking = new Set(expect);
+    showAlternatives([]);
     drawPanels();
-    say(message, 'Holding your seats…');
+    say(message, best ? 'Finding the best seats…' : 'Holding your seats…');
+    const before = new Set(state.mine);
     try {
-        const booking = await api('/api/bookings/lock-seats', { method: 'POST', auth: true, idempotent: true, body: { showId: state.showId, seats } });
+        const booking = await api('/api/bookings/lock-seats', { method: 'POST', auth: true, idempotent: true, body });
         adopt(booking);
         for (const seat of state.mine) state.status.set(seat, 'held');
+        // A new lock replaces the old hold: its seats that are not in the new one are free again.
+        for (const seat of before) if (!state.mine.has(seat) && state.status.get(seat) === 'held') state.status.set(seat, 'available');
         state.selection.clear();
-        say(message, '');
+        say(message, best ? `Held ${sortSeats(state.mine).join(', ')} for you.` : '', 'success');
         say($('#pay-message'), '');
         afterOwnChange();
         $('#card').focus();
@@ -307,13 +373,31 @@ async function lockSeats() {
             state.user = null;
             renderAccount();
         }
-        say(message, explain(error), 'error');
+        say(message, lockProblem(error, best), 'error');
+        if (error.code === 'seat_unavailable') showAlternatives(error.details?.alternatives);
         afterOwnChange();
     } finally {
         state.locking = new Set();
         state.busy = false;
         drawAll();
     }
+}
+
+function lockProblem(error, best) {
+    if (error.code === 'seats_not_together') {
+        const largest = Number(error.details?.largestBlock ?? 0);
+        const where = best?.category ? ` in ${best.category}` : '';
+        if (!largest) return `Sorry — there are no seats left together${where}.`;
+        return `Sorry — there are no ${best?.count ?? ''} seats side by side${where} right now. The most together is ${largest} ${largest === 1 ? 'seat' : 'seats'}: ask for ${largest} or fewer, or choose seats on the map.`;
+    }
+    if (error.code === 'single_seat_gap') {
+        const seats = error.details?.seats || [];
+        return `This hall does not allow leaving a single seat alone${seats.length ? ` (${seats.join(', ')})` : ''}. Choose the seat next to it too, or other seats.`;
+    }
+    if (error.code === 'seat_unavailable' && error.details?.alternatives?.length) {
+        return `${explain(error)} Or take one of the blocks below.`;
+    }
+    return explain(error);
 }
 
 /** Makes `booking` (pending, this show) the page's hold. */
@@ -326,6 +410,7 @@ function adopt(booking) {
 
 function dropHold(text, kind) {
     const seats = Array.from(state.mine);
+    say($('#extend-message'), '');
     state.booking = null;
     state.mine = new Set();
     for (const seat of seats) drawSeat(seat);
@@ -367,10 +452,43 @@ function tick() {
         if ($('#pay-message').hidden) say($('#pay-message'), 'Less than a minute left to pay before the seats are released.', 'warn');
     }
     timer.setAttribute('aria-label', `Seats held for ${countdown(left)} more`);
+    const extend = $('[data-action="extend"]');
+    const offer = left > 0 && left < 60 && !state.booking.atLimit;
+    if (extend.hidden === offer) extend.hidden = !offer;
     if (left <= 0 && !state.busy) {
         dropHold('Your hold expired and the seats were released. Choose seats again to book.', 'warn');
         say($('#pay-message'), '');
         afterOwnChange();
+    }
+}
+
+/** More time on the hold (up to the server's cap); the countdown follows the new `expiresAt`. */
+async function extendHold() {
+    const booking = state.booking;
+    if (!booking || state.busy) return;
+    const button = $('[data-action="extend"]');
+    const message = $('#extend-message');
+    button.disabled = true;
+    try {
+        const answer = await api(`/api/bookings/${encodeURIComponent(booking.id)}/extend`, { method: 'POST', auth: true, idempotent: true });
+        if (state.booking?.id === booking.id) {
+            state.booking = { ...booking, ...answer, warned: false };
+            say(message, `Extended: your seats are held until ${new Date(Date.parse(answer.expiresAt)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}.`, 'success');
+            say($('#pay-message'), '');
+        }
+    } catch (error) {
+        if (error.code === 'extension_limit') {
+            booking.atLimit = true;
+            say(message, 'This hold cannot be extended any more. Pay before the countdown ends to keep the seats.', 'warn');
+        } else if (error.code === 'hold_expired') {
+            dropHold(explain(error), 'error');
+            afterOwnChange();
+        } else {
+            say(message, explain(error), 'error');
+        }
+    } finally {
+        button.disabled = false;
+        tick();
     }
 }
 
@@ -439,6 +557,7 @@ function booked(booking, payment) {
     say($('#pay-message'), '');
     say($('#choose-message'), '');
     $('#choose-panel').hidden = true;
+    $('#best-panel').hidden = true;
     const panel = $('#done-panel');
     panel.hidden = false;
     say($('#done-message'), `Payment of ${money(payment.amount, payment.currency)} received. Enjoy the show!`, 'success');
@@ -496,6 +615,40 @@ function renderAccount() {
     }
 }
 
+// MARK: best available and zoom
+
+function setUpBestAvailable(layout) {
+    const count = $('[name="count"]');
+    replace(count, Array.from({ length: MAX_SEATS }, (_, i) => h('option', { value: String(i + 1), text: String(i + 1) })));
+    count.value = '2';
+    const category = $('[name="category"]');
+    replace(category, h('option', { value: '', text: 'Any category' }),
+        (layout.categories || []).map((c) => h('option', { value: c.name, text: `${c.name} · ${money(c.price, state.currency)}` })));
+}
+
+const ZOOMS = ['1', '2', '3', '4', '5'];
+const DEFAULT_ZOOM = { tiny: '2', compact: '3', normal: '4' };
+
+function setUpZoom() {
+    const map = $('#seatmap');
+    map.dataset.zoom = DEFAULT_ZOOM[map.dataset.density] ?? '4';
+    const step = (by) => {
+        const at = ZOOMS.indexOf(map.dataset.zoom);
+        const next = ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, at + by))];
+        if (next === map.dataset.zoom) return;
+        // Keep the middle of what is shown in the middle.
+        const cx = (map.scrollLeft + map.clientWidth / 2) / Math.max(1, map.scrollWidth);
+        const cy = (map.scrollTop + map.clientHeight / 2) / Math.max(1, map.scrollHeight);
+        map.dataset.zoom = next;
+        map.scrollLeft = cx * map.scrollWidth - map.clientWidth / 2;
+        map.scrollTop = cy * map.scrollHeight - map.clientHeight / 2;
+        $('[data-action="zoom-in"]').disabled = next === ZOOMS[ZOOMS.length - 1];
+        $('[data-action="zoom-out"]').disabled = next === ZOOMS[0];
+    };
+    $('[data-action="zoom-in"]').addEventListener('click', () => step(1));
+    $('[data-action="zoom-out"]').addEventListener('click', () => step(-1));
+}
+
 // MARK: start
 
 async function start() {
@@ -516,6 +669,7 @@ async function start() {
     state.show = show;
     state.categories = categoriesByRow(show.layout);
     for (const seat of show.seats) state.seats.set(seat.seatNumber, seat);
+    const drawStarted = performance.now();
     state.buttons = renderSeatMap($('#seatmap'), show.layout, { currency: state.currency, caption: 'Seats, nearest the screen first' });
     enableSeatKeyboard($('#seatmap'));
     $('#seatmap').addEventListener('click', onSeatClick);
@@ -523,6 +677,10 @@ async function start() {
     const initial = new Map(show.seats.map((s) => [s.seatNumber, s.status]));
     applyFull(show.version, (seat) => initial.get(seat) ?? 'available');
     $('#picker').hidden = false;
+    void $('#seatmap').offsetHeight; // force layout, so the time includes it
+    state.renderMs = performance.now() - drawStarted;
+    setUpBestAvailable(show.layout);
+    setUpZoom();
     const map = $('#seatmap');
     map.scrollLeft = (map.scrollWidth - map.clientWidth) / 2;
     $('#when').textContent = `${localDate(show.showDate)} · ${clockTime(show.showTime)}`;
@@ -536,11 +694,14 @@ async function start() {
     startPolling();
 
     $('[data-action="lock"]').addEventListener('click', lockSeats);
+    $('#best-form').addEventListener('submit', bestAvailable);
+    $('[data-action="extend"]').addEventListener('click', extendHold);
     $('#pay-form').addEventListener('submit', pay);
     $('[data-action="release"]').addEventListener('click', release);
     $('[data-action="again"]').addEventListener('click', () => {
         $('#done-panel').hidden = true;
         $('#choose-panel').hidden = false;
+        $('#best-panel').hidden = false;
         drawPanels();
         $('#seatmap .seat[tabindex="0"]')?.focus();
     });

@@ -686,6 +686,261 @@ def test_scan_page_admits_then_says_already_admitted(ctx):
     assert_clean(b, allow=("status of 409", "status of 404"))
 
 
+# MARK: best available, alternatives, wheelchair spaces, extend, the big hall
+
+
+def custom_show(ctx, layout, name):
+    """A show on a new theatre with `layout` (in a demo city, of a demo movie that plays there), over the admin API."""
+    admin = ctx.rest.admin()
+    base = ctx.pool.shows[0]
+    theatre = ctx.rest.call("POST", "/api/admin/theatres", {"name": name, "cityId": base["cityId"], "address": "Test Rd", "amenities": [],
+                                                           "screens": [{"screenNumber": 1, "name": "S1", "layout": layout}]}, token=admin.token)
+    starts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2 * 86400))
+    language = ctx.rest.call("GET", f"/api/movies/{base['movieId']}")["languages"][0]
+    return ctx.rest.call("POST", "/api/admin/shows", {"movieId": base["movieId"], "theatreId": theatre["id"], "screenNumber": 1, "startsAt": starts,
+                                                      "language": language, "format": "2D"}, token=admin.token)
+
+
+def mine(browser):
+    return browser.js("return Array.from(document.querySelectorAll('[data-seat][data-status=\"mine\"]')).map(e => e.dataset.seat)")
+
+
+def side_by_side(detail, seats):
+    """The seats are in one row, on consecutive columns, with no aisle between them."""
+    info = {s["seatNumber"]: s for s in detail["seats"]}
+    rows = {info[s]["row"] for s in seats}
+    columns = sorted(info[s]["column"] for s in seats)
+    aisles = set(detail["layout"]["aisles"])
+    return len(rows) == 1 and columns == list(range(columns[0], columns[0] + len(seats))) and not any(c in aisles for c in columns[:-1])
+
+
+def ask_best(browser, count, category=""):
+    browser.js("document.querySelector('[name=\"count\"]').value = arguments[0]; document.querySelector('[name=\"category\"]').value = arguments[1]",
+               str(count), category)
+    browser.click('[data-action="best"]')
+
+
+def test_best_available_holds_seats_side_by_side(ctx):
+    """Best available with a count and a category holds that many seats side by side in it, shown as mine, with the
+    hold panel and countdown of an explicit lock; the extend button is not offered while more than a minute is left."""
+    show = ctx.pool.take(lambda s: len(s["layout"]["categories"]) >= 2 and s["layout"]["columns"] <= 24)
+    detail = ctx.rest.show(show["id"])
+    category = detail["layout"]["categories"][1]["name"]
+    user = ctx.rest.register("Best Seats")
+    b = ctx.browser()
+    b.sign_in_as(user)
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    options = b.js("return Array.from(document.querySelectorAll('[name=\"count\"] option')).map(o => o.value)")
+    check(options == [str(n) for n in range(1, 11)], f"counts 1–10: {options}")
+    names = b.js("return Array.from(document.querySelectorAll('[name=\"category\"] option')).map(o => o.value)")
+    check(names == [""] + [c["name"] for c in detail["layout"]["categories"]], f"the show's categories: {names}")
+    ask_best(b, 3, category)
+    got = wait_until(lambda: len(mine(b)) == 3 and mine(b), 5, message="three seats held as mine")
+    check(side_by_side(detail, got), f"side by side: {got}")
+    cats = {s["category"] for s in detail["seats"] if s["seatNumber"] in got}
+    check(cats == {category}, f"in {category}: {cats}")
+    check(b.visible("#hold-panel") and re.match(r"^\d:\d\d$", b.text("#countdown")), "the hold panel and countdown")
+    check(not b.visible('[data-action="extend"]'), "no extend button with more than a minute left")
+    booking = ctx.rest.call("GET", "/api/bookings", token=user.token)["items"][0]
+    check(sorted(s["seatNumber"] for s in booking["seats"]) == sorted(got), "the server holds the same seats")
+    # Asking for more than fit together: a clear message with the largest block.
+    ask_best(b, 10, category)
+    wait_until(lambda: "side by side" in b.text("#best-message") or len(mine(b)) == 10, 5, message="an answer to 10 together")
+    if len(mine(b)) != 10:
+        check(re.search(r"most together is \d+", b.text("#best-message")), f"names the largest block: {b.text('#best-message')!r}")
+    assert_clean(b, allow=("status of 409",))
+
+
+def test_best_available_in_two_browsers_at_once_gives_disjoint_seats(ctx):
+    """Two people press best available on the same show at the same moment: each gets four seats side by side, no
+    seat twice, and each sees the other's as held."""
+    import threading
+    show = ctx.pool.take(lambda s: s["layout"]["columns"] <= 24)
+    detail = ctx.rest.show(show["id"])
+    a, b = ctx.browser(), ctx.browser()
+    for browser, name in ((a, "Left"), (b, "Right")):
+        browser.sign_in_as(ctx.rest.register(name))
+        open_picker(ctx, browser, show["id"])
+        wait_live(browser)
+        browser.js("document.querySelector('[name=\"count\"]').value = '4'")
+    start = threading.Barrier(2)
+
+    def press(browser):
+        start.wait()
+        browser.js("document.querySelector('[data-action=\"best\"]').click()")
+
+    threads = [threading.Thread(target=press, args=(x,)) for x in (a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    seats_a = wait_until(lambda: len(mine(a)) == 4 and mine(a), 5, message="A's four seats")
+    seats_b = wait_until(lambda: len(mine(b)) == 4 and mine(b), 5, message="B's four seats")
+    check(not set(seats_a) & set(seats_b), f"disjoint: {seats_a} / {seats_b}")
+    check(side_by_side(detail, seats_a) and side_by_side(detail, seats_b), "each block is side by side")
+    for seat in seats_b:
+        a.wait_status(seat, "held", 2)
+    for seat in seats_a:
+        b.wait_status(seat, "held", 2)
+    ctx.note(f"A got {', '.join(seats_a)}; B got {', '.join(seats_b)}")
+    assert_clean(a)
+    assert_clean(b)
+
+
+def test_conflict_offers_alternatives_and_one_click_locks(ctx):
+    """A seat taken while the page had not heard yet: the refusal offers blocks free now, and one click holds one."""
+    show = ctx.pool.take(lambda s: s["layout"]["columns"] <= 24)
+    detail = ctx.rest.show(show["id"])
+    wanted = free_seats(detail, 2)
+    b = ctx.browser()
+    b.sign_in_as(ctx.rest.register("Too Slow"))
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    for seat in wanted:
+        b.click(f'[data-seat="{seat}"]')
+        b.wait_status(seat, "selected", 1)
+    b.js("window.__boxoffice.feed.receive = () => {}")  # the page hears nothing more: the other lock is "in flight"
+    ctx.rest.lock(ctx.rest.register("Quicker"), show["id"], wanted[:1])
+    b.click('[data-action="lock"]')
+    wait_until(lambda: b.visible("#alternatives"), 5, message="the alternatives")
+    check(b.js("return document.querySelector('#choose-message').dataset.kind") == "error", "the refusal is an error message")
+    offers = b.js("return Array.from(document.querySelectorAll('[data-action=\"alternative\"]')).map(e => e.dataset.seats.split(','))")
+    check(1 <= len(offers) <= 3 and all(len(o) == 2 for o in offers), f"up to 3 blocks of 2: {offers}")
+    check(all(wanted[0] not in o for o in offers), "the taken seat is not offered")
+    b.click('[data-action="alternative"]')
+    wait_until(lambda: sorted(mine(b)) == sorted(offers[0]), 5, message=f"the first block {offers[0]} held as mine")
+    check(b.visible("#hold-panel"), "the hold panel")
+    assert_clean(b, allow=("status of 409",))
+
+
+def test_wheelchair_seats_have_a_kind_a_symbol_and_words(ctx):
+    """Wheelchair spaces and companion seats carry data-kind, a symbol one can see, and say so in their label."""
+    show = next((s for s in ctx.pool.shows if s["id"] not in ctx.pool.used and s["layout"].get("wheelchair")), None)
+    if show:
+        ctx.pool.used.add(show["id"])
+    else:
+        show = custom_show(ctx, {"rows": ["A", "B"], "columns": 6, "aisles": [3], "blocked": [], "wheelchair": ["B1"], "companion": ["B2"],
+                                 "categories": [{"name": "Gold", "price": 10000, "rows": ["A", "B"]}]}, "Access Hall")
+        ctx.note("no demo show with wheelchair spaces: made one")
+    layout = ctx.rest.show(show["id"])["layout"]
+    b = ctx.browser()
+    open_picker(ctx, b, show["id"])
+    for kind, words, symbol in (("wheelchair", "wheelchair space", "♿"), ("companion", "companion seat", "+")):
+        for seat in layout.get(kind, []):
+            found = b.js("const e = document.querySelector(`[data-seat=\"${arguments[0]}\"]`); return {kind: e.dataset.kind, label: e.getAttribute('aria-label'),"
+                         " before: getComputedStyle(e, '::before').content}", seat)
+            check(found["kind"] == kind, f"{seat} has data-kind={kind}: {found}")
+            check(words in found["label"], f"{seat}'s label says {words}: {found['label']!r}")
+            check(symbol in found["before"], f"{seat} shows {symbol}: {found['before']!r}")
+    standard = b.js("return document.querySelectorAll('[data-seat]:not([data-kind])').length")
+    check(standard == b.js("return document.querySelectorAll('[data-seat]').length") - len(layout.get("wheelchair", [])) - len(layout.get("companion", [])),
+          "every other seat has no kind")
+    check("Wheelchair space" in b.text("#legend"), "the legend explains the symbol")
+    assert_clean(b)
+
+
+def test_extend_appears_in_the_last_minute_and_stops_at_the_cap(ctx):
+    """LIVE (a server with 20-second holds, so the whole hold is its last minute): the extend button is offered, each
+    press moves the countdown's end by the hold time, and at the cap (3 × the hold) the page says it cannot extend."""
+    server = ctx.extra_server("--hold-seconds", "20", name="browser-server-extend")
+    rest = Rest(server.base)
+    show = ShowPool(rest).take(lambda s: s["layout"]["columns"] <= 24)
+    seat = free_seats(rest.show(show["id"]), 1)[0]
+    b = ctx.browser()
+    b.base = server.base
+    b.sign_in_as(rest.register("Needs Time"))
+    open_picker(ctx, b, show["id"])
+    b.click(f'[data-seat="{seat}"]')
+    b.click('[data-action="lock"]')
+    b.wait_status(seat, "mine", 5)
+    wait_until(lambda: b.visible('[data-action="extend"]'), 2, message="the extend button in the last minute")
+    expires = lambda: parse_time(b.js("return window.__boxoffice.state.booking.expiresAt.replace(/\\.\\d+Z$/, 'Z')"))
+    first = expires()
+    b.click('[data-action="extend"]')
+    wait_until(lambda: expires() > first, 5, message="a later expiry")
+    check(abs(expires() - first - 20) <= 1, f"extended by the hold time ({expires() - first:.0f}s)")
+    check("Extended" in b.text("#extend-message"), "the page says it extended")
+    second = expires()
+    b.click('[data-action="extend"]')
+    wait_until(lambda: expires() > second, 5, message="a second extension")
+    b.click('[data-action="extend"]')
+    wait_until(lambda: "cannot be extended" in b.text("#extend-message"), 5, message="the extension limit message")
+    check(not b.visible('[data-action="extend"]'), "no extend button at the cap")
+    check(b.status_of(seat) == "mine", "the seat is still held")
+    assert_clean(b, allow=("status of 409",))
+
+
+def test_big_hall_renders_and_pans_on_a_phone(ctx):
+    """The 1,000+ seat hall at 375 px: drawn (the first draw is timed and printed), the map pans inside its own box,
+    the page never scrolls sideways, zoom buttons change the seat size, arrow keys move and keep the seat in view."""
+    big = [s for s in ctx.pool.shows if s["id"] not in ctx.pool.used and len(s["layout"]["rows"]) * s["layout"]["columns"] >= 1000]
+    if big:
+        show = big[0]
+        ctx.pool.used.add(show["id"])
+    else:
+        rows = [chr(65 + i) for i in range(26)] + ["AA", "AB", "AC", "AD"]
+        show = custom_show(ctx, {"rows": rows, "columns": 36, "aisles": [8, 28], "blocked": [],
+                                 "categories": [{"name": "Classic", "price": 18000, "rows": rows[:10]}, {"name": "Prime", "price": 30000, "rows": rows[10:]}]},
+                           "Big Hall")
+        ctx.note("no demo show of 1,000+ seats: made one")
+    b = ctx.browser()
+    set_viewport(b, 375, 740)
+    open_picker(ctx, b, show["id"])
+    count = b.js("return document.querySelectorAll('[data-seat]').length")
+    check(count >= 1000, f"1,000+ seats drawn ({count})")
+    ms = wait_until(lambda: b.js("return window.__boxoffice.renderMs"), 5, message="the render time")
+    ctx.note(f"{count}-seat hall: first draw took {ms:.0f} ms at 375 px")
+    print(f"      render: {count} seats in {ms:.0f} ms (375 px)", flush=True)
+    time.sleep(0.2)
+    check(b.js("return document.documentElement.scrollWidth - window.innerWidth") <= 1, "the page does not scroll sideways")
+    box = b.js("const m = document.getElementById('seatmap'); return {sw: m.scrollWidth, cw: m.clientWidth, sh: m.scrollHeight, ch: m.clientHeight, left: m.scrollLeft,"
+               " overflow: getComputedStyle(m).overflowX}")
+    check(box["sw"] > box["cw"] and box["overflow"] == "auto", f"the map pans inside its box: {box}")
+    check(box["left"] > 0, "the map starts centred")
+    width = lambda: b.js("return document.querySelector('[data-seat]').getBoundingClientRect().width")
+    before = width()
+    b.click('[data-action="zoom-in"]')
+    check(width() > before, f"zoom in makes seats bigger ({before} → {width()})")
+    b.click('[data-action="zoom-out"]')
+    b.click('[data-action="zoom-out"]')
+    check(width() < before, f"zoom out makes seats smaller ({width()} < {before})")
+    check(b.js("return document.documentElement.scrollWidth - window.innerWidth") <= 1, "still no sideways page scroll after zooming")
+    first = b.js("return document.querySelector('[data-seat][tabindex=\"0\"]')")
+    b.js("arguments[0].focus()", first)
+    for _ in range(30):
+        b.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    at = b.js("return document.activeElement.dataset.seat")
+    check(at != first.get_attribute("data-seat"), f"arrow keys move ({at})")
+    shown = b.js("const m = document.getElementById('seatmap').getBoundingClientRect(); const r = document.activeElement.getBoundingClientRect();"
+                 " return r.left >= m.left - 1 && r.right <= m.right + 1")
+    check(shown, "the focused seat is scrolled into view inside the map")
+    ctx.screenshot(b, "seat-picker-big-375.png")
+    assert_clean(b)
+
+
+def test_single_seat_gap_warns_before_holding(ctx):
+    """Choosing seats that would leave one seat alone at the end of a row warns first; a second press holds them anyway."""
+    show = ctx.pool.take(lambda s: s["layout"]["columns"] <= 24 and not {1, 2} & set(s["layout"]["aisles"]))
+    detail = ctx.rest.show(show["id"])
+    free = {s["seatNumber"] for s in detail["seats"] if s["status"] == "available"}
+    row = next(r for r in detail["layout"]["rows"] if {f"{r}1", f"{r}2", f"{r}3"} <= free)
+    b = ctx.browser()
+    b.sign_in_as(ctx.rest.register("Gap Maker"))
+    open_picker(ctx, b, show["id"])
+    for seat in (f"{row}2", f"{row}3"):
+        b.click(f'[data-seat="{seat}"]')
+        b.wait_status(seat, "selected", 1)
+    b.click('[data-action="lock"]')
+    wait_until(lambda: f"{row}1" in b.text("#choose-message"), 3, message="the single-seat warning")
+    check(b.js("return document.querySelector('#choose-message').dataset.kind") == "warn", "it is a warning")
+    check(b.status_of(f"{row}2") == "selected", "nothing was held yet")
+    b.click('[data-action="lock"]')
+    b.wait_status(f"{row}2", "mine", 5)
+    b.wait_status(f"{row}3", "mine", 5)
+    assert_clean(b)
+
+
 TESTS = [
     test_pages_have_no_inline_script_or_style,
     test_security_headers_on_pages_and_api,
@@ -704,4 +959,11 @@ TESTS = [
     test_a_lost_answer_is_retried_with_its_key_and_books_once,
     test_ticket_page_shows_the_code_and_its_qr,
     test_scan_page_admits_then_says_already_admitted,
+    test_best_available_holds_seats_side_by_side,
+    test_best_available_in_two_browsers_at_once_gives_disjoint_seats,
+    test_conflict_offers_alternatives_and_one_click_locks,
+    test_wheelchair_seats_have_a_kind_a_symbol_and_words,
+    test_extend_appears_in_the_last_minute_and_stops_at_the_cap,
+    test_big_hall_renders_and_pans_on_a_phone,
+    test_single_seat_gap_warns_before_holding,
 ]

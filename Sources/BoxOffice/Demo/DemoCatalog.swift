@@ -2,7 +2,7 @@ import BoxOfficeStore
 import Foundation
 
 /// A realistic catalog for trying BoxOffice out: five cities, twelve films, twelve theatres with
-/// two to four screens of different layouts, and a week of shows at the usual times.
+/// two to four screens of different layouts (one a 1,080-seat premiere hall), wheelchair spaces in every hall, and a week of shows at the usual times.
 public enum DemoCatalog {
     /// The catalog with shows for the 7 days from `start` (only shows that start after `start`).
     public static func make(startingFrom start: Date) -> CatalogSeed {
@@ -40,7 +40,7 @@ public enum DemoCatalog {
                 }
                 let date = LocalTime.dateAndTime(of: dayStart.addingTimeInterval(3600), in: zone).date
                 for (screenIndex, screen) in screens.enumerated() {
-                    for (slot, time) in showTimes(screen: screenIndex).enumerated() {
+                    for (slot, time) in (row.screens[screenIndex].times ?? showTimes(screen: screenIndex)).enumerated() {
                         guard let startsAt = LocalTime.instant(date: date, time: time, in: zone), startsAt > start else { continue }
                         let movie = movies[cityMovies[(theatreIndex * 5 + screenIndex * 3 + slot + day) % cityMovies.count]]
                         let language = movie.languages[(slot + day) % movie.languages.count]
@@ -103,6 +103,8 @@ public enum DemoCatalog {
         var name: String
         var format: String
         var layout: SeatLayout
+        /// Show times of this screen, when not the usual four a day.
+        var times: [String]? = nil
     }
 
     /// 160 places, three categories, premium recliners at the back, two aisles.
@@ -112,14 +114,16 @@ public enum DemoCatalog {
             .init(name: "Silver", price: 15_000, rows: ["A", "B", "C", "D"]),
             .init(name: "Gold", price: 25_000, rows: ["E", "F", "G", "H"]),
             .init(name: "Recliner", price: 45_000, rows: ["I", "J"]),
-        ])
+        ],
+        wheelchair: ["J2", "J15"], companion: ["J3", "J14"])
     /// A small hall with two pillars in the front row.
     static let compact = SeatLayout(
         rows: ["A", "B", "C", "D", "E", "F", "G", "H"], columns: 12, aisles: [6], blocked: ["A1", "A12"],
         categories: [
             .init(name: "Silver", price: 12_000, rows: ["A", "B", "C"]),
             .init(name: "Gold", price: 20_000, rows: ["D", "E", "F", "G", "H"]),
-        ])
+        ],
+        wheelchair: ["H1", "H12"], companion: ["H2", "H11"])
     /// A large-format hall: 14 rows of 24, recliners in the last two rows with wheelchair spaces.
     static let imax = SeatLayout(
         rows: ["A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P"], columns: 24, aisles: [6, 18],
@@ -128,20 +132,39 @@ public enum DemoCatalog {
             .init(name: "Standard", price: 20_000, rows: ["A", "B", "C", "D", "E"]),
             .init(name: "Premium", price: 35_000, rows: ["F", "G", "H", "J", "K", "L", "M"]),
             .init(name: "Recliner", price: 60_000, rows: ["N", "P"]),
-        ])
+        ],
+        wheelchair: ["P3", "P22"], companion: ["P4", "P21"])
     /// A boutique lounge: six rows of ten.
     static let boutique = SeatLayout(
         rows: ["A", "B", "C", "D", "E", "F"], columns: 10, aisles: [5], blocked: [],
         categories: [
             .init(name: "Gold", price: 30_000, rows: ["A", "B", "C", "D"]),
             .init(name: "Lounge", price: 55_000, rows: ["E", "F"]),
-        ])
+        ],
+        wheelchair: ["F1"], companion: ["F2"])
+    /// The premiere hall: 30 rows of 36 (1,080 seats), two aisles, wheelchair spaces with companion seats in the back row.
+    static let premiere: SeatLayout = {
+        let letters = "ABCDEFGHJKLMNPQRSTUVWXYZ".map(String.init) // no I or O: they read as 1 and 0
+        let rows = letters + ["AA", "AB", "AC", "AD", "AE", "AF"]
+        let back = rows[rows.count - 1]
+        return SeatLayout(
+            rows: rows, columns: 36, aisles: [8, 28], blocked: [],
+            categories: [
+                .init(name: "Classic", price: 18_000, rows: Array(rows[0..<10])),
+                .init(name: "Prime", price: 30_000, rows: Array(rows[10..<24])),
+                .init(name: "Recliner", price: 50_000, rows: Array(rows[24...])),
+            ],
+            wheelchair: ["\(back)1", "\(back)9", "\(back)28", "\(back)36"],
+            companion: ["\(back)2", "\(back)10", "\(back)27", "\(back)35"])
+    }()
 
     static let audi1 = ScreenKind(name: "Audi 1", format: "2D", layout: classic)
     static let audi2 = ScreenKind(name: "Audi 2", format: "2D", layout: compact)
     static let audi3 = ScreenKind(name: "Audi 3", format: "3D", layout: classic)
     static let imaxScreen = ScreenKind(name: "IMAX", format: "IMAX", layout: imax)
     static let lounge = ScreenKind(name: "Lounge", format: "2D", layout: boutique)
+    /// One evening show a day, so the 1,080-seat hall adds only seven shows to the catalog.
+    static let premiereScreen = ScreenKind(name: "Premiere Hall", format: "IMAX", layout: premiere, times: ["19:00"])
 
     struct TheatreRow {
         var name: String
@@ -152,7 +175,7 @@ public enum DemoCatalog {
     }
 
     static let theatreRows: [TheatreRow] = [
-        TheatreRow(name: "Regal Talkies Colaba", city: 0, address: "Shahid Bhagat Singh Rd, Colaba, Mumbai 400001", amenities: ["Parking", "Food Court", "Wheelchair Access"], screens: [audi1, audi2, lounge]),
+        TheatreRow(name: "Regal Talkies Colaba", city: 0, address: "Shahid Bhagat Singh Rd, Colaba, Mumbai 400001", amenities: ["Parking", "Food Court", "Wheelchair Access"], screens: [audi1, audi2, lounge, premiereScreen]),
         TheatreRow(name: "Sea Breeze Multiplex Andheri", city: 0, address: "Link Rd, Andheri West, Mumbai 400053", amenities: ["Parking", "IMAX", "Recliners", "Food Court"], screens: [imaxScreen, audi1, audi2, audi3]),
         TheatreRow(name: "Connaught Cinema House", city: 1, address: "Block F, Connaught Place, New Delhi 110001", amenities: ["Metro Access", "Café"], screens: [audi1, audi2]),
         TheatreRow(name: "Saket Grand Screens", city: 1, address: "Press Enclave Marg, Saket, New Delhi 110017", amenities: ["Parking", "IMAX", "Recliners"], screens: [imaxScreen, audi1, lounge]),
