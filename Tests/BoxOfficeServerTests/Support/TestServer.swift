@@ -24,6 +24,9 @@ enum TestServer {
             // first server on these options starts (`createDatabase(for:)`).
             let name = "boxoffice_http_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             try! options.useDatabase(cluster.replacingOccurrences(of: #"/[^/]+$"#, with: "/" + name, options: .regularExpression))
+            // Dozens of these servers run at once against one test cluster: a few connections each is plenty for a
+            // test's requests, and keeps them all under the cluster's max_connections.
+            options.databasePoolSize = 4
         }
         options.demo = demo
         options.jwtSecret = jwtSecret
