@@ -166,7 +166,9 @@ def scenario(folder, logs):
         # released by the expiry timer's retries once space returns, with no request and no restart.
         server.args = ["--hold-seconds", "5"]  # the shortest hold serve accepts
         server.start()
-        status, short = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": [seats[2]]}, bob)
+        # A user with no other hold on the show: a lock replacing Bob's pending one would keep its 5-minute expiry.
+        dave = register(port, "Dave")
+        status, short = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": [seats[2]]}, dave)
         assert status == 201, (status, short)
         with sqlite3.connect(db, timeout=10) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -179,7 +181,7 @@ def scenario(folder, logs):
         deadline = time.time() + 10
         while time.time() < deadline and seat_statuses(port, show)[0][seats[2]] != "available":
             time.sleep(0.2)
-        status, expired = call("GET", port, f"/api/bookings/{short['id']}", token=bob)
+        status, expired = call("GET", port, f"/api/bookings/{short['id']}", token=dave)
         check("space back: the overdue hold expires by itself", expired.get("bookingStatus") == "expired"
               and seat_statuses(port, show)[0][seats[2]] == "available", f"{expired}")
     finally:

@@ -111,7 +111,7 @@ public final class BookingService: Sendable {
     }
 
     /// How often an operation is tried again on the show loaded afresh when another node moved it on meanwhile.
-    static let staleRetries = 8
+    static let staleRetries = 12
 
     /// True when `error` came from `actor` being out of date (another node wrote the show): load it again and retry.
     /// A change queued behind the stale one fails as `journalFailed`; the actor's flag tells that apart.
@@ -243,9 +243,13 @@ public final class BookingService: Sendable {
             } catch {
                 guard attempts < Self.staleRetries else { throw error }
                 attempts += 1
+                // A change queued behind one that another node beat fails as well (its predecessor is missing), and
+                // its caller may hear of it before the earlier change's failure has marked the copy stale: let every
+                // earlier change conclude first, then ask.
+                if error == .journalFailed, sharedWriters { await actor.concluded() }
                 if Self.isStale(error, actor) {
                     // Nodes racing for one show: after the first retry, step aside a few random milliseconds.
-                    if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(4 * attempts)))) }
+                    if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(8 * attempts)))) }
                     continue
                 }
                 guard error != .journalFailed, sharedWriters else { throw error }
