@@ -329,6 +329,7 @@ def main():
 
         # A hold taken on a node that is then killed still expires on time.
         short = node(url, workdir, 9, hold_seconds=5)
+        nodes.append(short)  # stopped with the others however the test ends
         short.start()
         # A user with no other hold on the show: a lock that replaces one keeps its (longer) expiry.
         status, body = call("POST", short.port, "/api/auth/register",
