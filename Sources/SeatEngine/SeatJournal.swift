@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Where an actor's changes go: made durable, then published.
 ///
 /// Contract, per show: `commit` is called in version order, and a journal that fails a change must also fail every
@@ -23,8 +29,8 @@ public protocol SeatJournal: Sendable {
     /// Must not block (it enqueues): it runs on the show's actor.
     func published(_ change: SeatChange)
 
-    /// Make a hold's new expiry durable (an extension: no seat changes, no version). Throws when not durable.
-    nonisolated(nonsending) func extend(_ hold: Hold) async throws
+    /// Make a hold's new expiry, given `at`, durable (an extension: no seat changes, no version). Throws when not durable.
+    nonisolated(nonsending) func extend(_ hold: Hold, at: Date) async throws
 }
 
 /// What a caller hands down with an operation for its journal to write with the change. Opaque to the engine.

@@ -6,7 +6,7 @@ extension ShowActor {
         let step = try map.extend(booking: booking, holdTime: duration.timeInterval, now: now)
         rearmTimer()
         do {
-            try await journal.extend(step.hold)
+            try await journal.extend(step.hold, at: now)
         } catch {
             map.restoreExpiry(booking: booking, to: step.previous, from: step.hold.expiresAt)
             rearmTimer()

@@ -65,8 +65,8 @@ struct ShowJournal: SeatJournal {
         return [OutboxEvent(id: Identifier.make("evt", at: at), kind: kind, bookingId: booking, createdAt: at, channels: channels)]
     }
 
-    nonisolated(nonsending) func extend(_ hold: Hold) async throws {
-        try await journal.append(JournalEntry(.holdExtended(hold.booking, expiresAt: hold.expiresAt, at: Date())))
+    nonisolated(nonsending) func extend(_ hold: Hold, at: Date) async throws {
+        try await journal.append(JournalEntry(.holdExtended(hold.booking, expiresAt: hold.expiresAt, at: at)))
     }
 
     func published(_ change: SeatChange) {

@@ -72,7 +72,7 @@ public struct MailOutbox: Sendable {
             try await outbox.markDelivered(eventId: delivery.eventId, channel: delivery.channel, at: clock.now)
             logger.info("email sent", metadata: ["event": "\(delivery.eventId)", "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts + 1)"])
         } catch {
-            let delay = Self.retryDelay(afterAttempts: delivery.attempts + 1)
+            let delay = OutboxDelivery.retryDelay(afterAttempts: delivery.attempts + 1)
             logger.warning(
                 "email not sent; trying again", metadata: ["event": "\(delivery.eventId)", "error": "\(error)", "retryInSeconds": "\(Int(delay))"])
             try? await outbox.markFailed(
@@ -92,10 +92,5 @@ public struct MailOutbox: Sendable {
             booking: booking, email: user.email, name: user.name, movieTitle: movie?.title ?? "your film",
             theatreName: theatre?.theatre.name ?? "the theatre", theatreAddress: theatre?.theatre.address ?? "", screenNumber: show?.screenNumber ?? 0)
         return composer.message(delivery.kind, facts)
-    }
-
-    /// 1 s after the first failure, doubling, at most 10 minutes.
-    static func retryDelay(afterAttempts attempts: Int) -> TimeInterval {
-        min(600, pow(2, Double(max(0, min(attempts - 1, 10)))))
     }
 }

@@ -116,7 +116,7 @@ public struct WebhookOutbox: Sendable {
                 WebhookAttempt(eventId: delivery.eventId, type: delivery.kind.rawValue, attemptedAt: now, statusCode: status, error: failure),
                 webhookId: webhook.id)
             if let failure {
-                let delay = MailOutbox.retryDelay(afterAttempts: delivery.attempts + 1)
+                let delay = OutboxDelivery.retryDelay(afterAttempts: delivery.attempts + 1)
                 logger.notice("webhook delivery failed; trying again", metadata: [
                     "webhook": "\(webhook.id)", "event": "\(delivery.eventId)", "error": "\(failure)", "retryInSeconds": "\(Int(delay))",
                 ])

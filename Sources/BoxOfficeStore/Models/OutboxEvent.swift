@@ -33,6 +33,13 @@ public enum OutboxChannel {
     public static let email = "email"
 }
 
+extension OutboxDelivery {
+    /// When a failed delivery is tried again, on every channel: 1 s after the first failure, doubling, at most 10 minutes.
+    public static func retryDelay(afterAttempts attempts: Int) -> TimeInterval {
+        min(600, pow(2, Double(max(0, min(attempts - 1, 10)))))
+    }
+}
+
 /// One event's delivery on one channel, claimed for sending.
 public struct OutboxDelivery: Sendable, Equatable {
     public var eventId: String

@@ -2,6 +2,7 @@
 // concludes them in that order, failing every later queued change of the show once one fails.
 
 import BoxOfficeTestSupport
+import Foundation
 import SeatEngine
 
 /// A commit waiting for the writer.
@@ -55,7 +56,7 @@ final class MemoryJournal: SeatJournal {
         publishedSink.yield(change)
     }
 
-    nonisolated(nonsending) func extend(_ hold: Hold) async throws {
+    nonisolated(nonsending) func extend(_ hold: Hold, at: Date) async throws {
         try await book.extend(hold)
     }
 }
