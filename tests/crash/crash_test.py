@@ -97,6 +97,21 @@ def call(method, port, path, body=None, token=None, headers=None):
         raise OSError(repr(cut)) from cut
 
 
+def book_seats(port, token, show, seats, pay=True):
+    """Locks `seats` and (with `pay`) pays by UPI, asserting each step; returns (booking id, seconds the charge took).
+    The other tests' plain booking, without this file's ledger."""
+    status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, token=token)
+    assert status == 201, (status, booking)
+    if not pay:
+        return booking["id"], 0.0
+    status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking["id"], "paymentMethod": "upi"}, token=token)
+    assert status == 201, (status, payment)
+    started = time.time()
+    status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, token=token)
+    assert status == 200, (status, paid)
+    return booking["id"], time.time() - started
+
+
 class Ledger:
     """What the server acknowledged: booking id -> (user token, show, seats, expected state, expiresAt)."""
 

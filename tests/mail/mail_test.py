@@ -29,7 +29,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, book_seats as book, call, free_port  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -87,17 +87,6 @@ def user(port, name):
     status, body = call("POST", port, "/api/auth/register", {"name": name.title(), "email": address, "password": "password-123"})
     assert status == 201, body
     return address, body["token"]
-
-
-def book(port, token, show, seats):
-    status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, token=token)
-    assert status == 201, booking
-    status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking["id"], "paymentMethod": "upi"}, token=token)
-    assert status == 201, payment
-    started = time.time()
-    status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, token=token)
-    assert status == 200, paid
-    return booking["id"], time.time() - started
 
 
 def start_smtp(inbox, port):

@@ -158,7 +158,7 @@ def served_tickets(binary, directory, separator_png, count=12):
     and decodes it. Returns the failures (empty when every one reads back as its booking's ticket code)."""
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
     import crash_test
-    from crash_test import Server, call, free_port
+    from crash_test import Server, book_seats, call, free_port
     crash_test.BIN = binary
     port = free_port()
     server = Server(os.path.join(directory, "tickets.sqlite"), port, log=os.path.join(directory, "server.log"))
@@ -173,9 +173,7 @@ def served_tickets(binary, directory, separator_png, count=12):
         free = [seat["seatNumber"] for seat in detail["seats"] if seat["status"] == "available"]
         tickets = []
         for number in range(count):
-            status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": [free[number]]}, token=token)
-            status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking["id"], "paymentMethod": "upi"}, token=token)
-            status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, token=token)
+            booking = {"id": book_seats(port, token, show, [free[number]])[0]}
             status, ticket = call("GET", port, f"/api/bookings/{booking['id']}/ticket", token=token)
             if status != 200:
                 failures.append(f"ticket {booking['id']}: {status} {str(ticket)[:200]}")

@@ -25,7 +25,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, book_seats, call, free_port  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -99,13 +99,7 @@ def verified(record, secret):
 
 
 def book(port, token, show, seats, pay=True):
-    status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": seats}, token=token)
-    assert status == 201, booking
-    if pay:
-        status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking["id"], "paymentMethod": "upi"}, token=token)
-        status, paid = call("POST", port, f"/api/payments/{payment['id']}/process", {}, token=token)
-        assert status == 200, paid
-    return booking["id"]
+    return book_seats(port, token, show, seats, pay=pay)[0]
 
 
 def main():
