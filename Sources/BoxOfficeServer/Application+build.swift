@@ -123,7 +123,8 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         door: DoorService(bookings: stores.bookings, accounts: stores.accounts, journal: stores.journal),
         webhooks: WebhookService(store: stores.webhooks, directory: webhooks),
         webhookOutbox: WebhookOutbox(
-            outbox: stores.outbox, bookings: stores.bookings, store: stores.webhooks, directory: webhooks, sender: HTTPWebhookSender(), logger: logger),
+            outbox: stores.outbox, bookings: stores.bookings, catalog: catalog, store: stores.webhooks, directory: webhooks, sender: HTTPWebhookSender(),
+            logger: logger),
         mail: options.smtp.map { smtp in
             MailOutbox(
                 outbox: stores.outbox, bookings: stores.bookings, accounts: stores.accounts, catalog: stores.catalog,
@@ -152,9 +153,9 @@ func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil
     // Staff may use the door's two routes; everything else under /api/admin is for admins.
     DoorController(door: parts.door).addRoutes(to: api.group("admin").add(middleware: RequireRoleMiddleware.door))
     let admin = api.group("admin").add(middleware: RequireRoleMiddleware.admin)
-    AdminController(catalog: parts.catalog, bookings: parts.bookings).addRoutes(to: admin)
+    AdminController(catalog: parts.catalog, bookings: parts.bookings, idempotency: parts.idempotency).addRoutes(to: admin)
     AdminUsersController(accounts: parts.accounts).addRoutes(to: admin)
-    AdminWebhooksController(webhooks: parts.webhooks).addRoutes(to: admin)
+    AdminWebhooksController(webhooks: parts.webhooks, idempotency: parts.idempotency).addRoutes(to: admin)
     // Last, so it runs only where no route matched (see MethodNotAllowedMiddleware).
     router.add(middleware: MethodNotAllowedMiddleware(routes: RouteMethods(router.routes.map { ($0.path, $0.method) })))
     return router

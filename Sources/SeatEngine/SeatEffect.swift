@@ -6,8 +6,9 @@ public enum SeatEffect: Sendable, Equatable {
     case released(Hold)
     /// Pending bookings whose time ran out.
     case expired([Hold])
-    /// Payment succeeded: the hold became booked in the same step, paid by `charge`.
-    case booked(Hold, charge: Charge)
+    /// Payment succeeded: the hold became booked in the same step, paid by `charge`. `soldOut`: with it every seat of
+    /// the show is booked (none available, none held).
+    case booked(Hold, charge: Charge, soldOut: Bool)
     /// A confirmed booking cancelled: its seats are available again.
     case cancelled(booking: BookingID, seats: [String])
 }

@@ -40,7 +40,8 @@ extension SeatMap {
         setHold(nil, for: booking, recording: &undo)
         setPin(nil, for: booking, recording: &undo)
         setBooked(hold.seats, for: booking, recording: &undo)
-        return (finish(undo, cause: .book, now: now), .booked(hold, charge: charge))
+        let soldOut = !statusAt.contains { $0 != .booked }
+        return (finish(undo, cause: .book, now: now), .booked(hold, charge: charge, soldOut: soldOut))
     }
 
     /// Cancels a confirmed booking: its booked seats become available.

@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 /// Every scenario on SQLite, in the order they run.
-let allScenarios = ["sqlite", "seating"] + RESTScenarios.keys + [DoorScenario.key, OutboxCostScenario.key, "fanout", "wsfloor", "kiosk", "recovery"]
+let allScenarios = ["sqlite", "seating"] + RESTScenarios.keys + [DoorScenario.key, OutboxCostScenario.key, WebhookCostScenario.key, SalesReportScenario.key, "fanout", "wsfloor", "kiosk", "recovery"]
 /// The scenarios a PostgreSQL cluster (`--postgres`) adds: its commit floor, then the REST scenarios the store
 /// changes and recovery, each run again on a server on PostgreSQL.
 let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 } + [ClusterScenario.key]
@@ -31,7 +31,8 @@ let scenarioTitles: [String: String] = [
     "pg-floor": "PostgreSQL commit floor", "pg-seatmap": "(a) seat map, on PostgreSQL", "pg-locks": "(b) locks, on PostgreSQL",
     "pg-flow": "(c) booking flow, on PostgreSQL", "pg-recovery": "(f) recovery, on PostgreSQL",
     "cluster": "Cluster: three nodes on one PostgreSQL database",
-    DoorScenario.key: DoorScenario.title, OutboxCostScenario.key: OutboxCostScenario.title,
+    DoorScenario.key: DoorScenario.title, OutboxCostScenario.key: OutboxCostScenario.title, SalesReportScenario.key: SalesReportScenario.title,
+    WebhookCostScenario.key: WebhookCostScenario.title,
 ]
 
 /// Options shared by `run` and `smoke`.
@@ -249,6 +250,8 @@ struct Suite {
         }
         await attempt([DoorScenario.key]) { [try await DoorScenario.run(context)] }
         await attempt([OutboxCostScenario.key]) { [try await OutboxCostScenario.run(context)] }
+        await attempt([WebhookCostScenario.key]) { [try await WebhookCostScenario.run(context)] }
+        await attempt([SalesReportScenario.key]) { [try await SalesReportScenario.run(context)] }
         await attempt(["fanout"]) { [try await FanOutScenario.run(context)] }
         await attempt(["wsfloor"]) { [try await KioskScenario.run(context, floor: true)] }
         await attempt(["kiosk"]) { [try await KioskScenario.run(context)] }

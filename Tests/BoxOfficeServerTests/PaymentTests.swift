@@ -136,7 +136,7 @@ struct PaymentTests {
 
 @Suite("Sales report")
 struct SalesReportTests {
-    @Test("confirmed bookings count by day, movie and theatre; pending ones do not; users may not read it")
+    @Test("confirmed bookings count by day, movie and theatre; pending ones do not; a refund leaves the revenue; users may not read it")
     func report() async throws {
         try await TestServer.withRouter { api in
             let fixture = try await CatalogFixture.make(api)
@@ -153,6 +153,16 @@ struct SalesReportTests {
             #expect(report.json["byMovie"]?[0]?["title"]?.string == "Test Film")
             #expect(report.json["byTheatre"]?[0]?["occupancy"]?.double == 2.0 / 11.0)
             #expect(report.json["byDay"]?.array?.count == 1)
+            #expect(report.json["byDay"]?[0]?["occupancy"]?.double == 2.0 / 11.0)
+            #expect(report.json["byMovie"]?[0]?["occupancy"]?.double == 2.0 / 11.0)
+            #expect(report.json["totals"]?["refunds"]?.int == 0)
+
+            // A cancelled booking leaves the revenue and shows as a refund.
+            #expect(try await api.post("/api/bookings/\(paid)/cancel", "{}", token: user.token).status == 200)
+            let after = try await api.get("/api/admin/reports/sales", token: fixture.adminToken).json
+            #expect(after["totals"]?["revenue"]?.int == 0 && after["totals"]?["tickets"]?.int == 0)
+            #expect(after["totals"]?["refunds"]?.int == 40000 && after["totals"]?["refundedBookings"]?.int == 1)
+            #expect(after["byTheatre"]?[0]?["occupancy"]?.double == 0, "the theatre still had a show on sale: \(after)")
             #expect(try await api.get("/api/admin/reports/sales", token: user.token).status == 403)
             #expect(try await api.get("/api/admin/reports/sales?from=2026-02-30", token: fixture.adminToken).status == 400)
         }

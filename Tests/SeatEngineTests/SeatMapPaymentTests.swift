@@ -53,10 +53,25 @@ struct SeatMapPaymentTests {
                     show: "show-1", version: 2, cause: .book,
                     seats: [.init(seat: "A1", status: .booked), .init(seat: "A2", status: .booked)],
                     at: t0 + 120))
-        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60, startedAt: t0), charge: charge))
+        #expect(effect == .booked(Hold(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60, startedAt: t0), charge: charge, soldOut: false))
         #expect(map.hold(for: "b1") == nil && !map.isPinned("b1"))
         #expect(map.booked == ["b1": ["A1", "A2"]])
         #expect(invariantViolations(of: map).isEmpty)
+    }
+
+    @Test("book: the booking that books the last seat says the show is sold out; a held seat left means it is not")
+    func soldOut() throws {
+        var map = try SeatMap(show: "show-1", seats: layout(rows: 1, columns: 3))
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1", "A2"], expiresAt: t0 + 60, now: t0)
+        _ = try map.lock(booking: "b2", user: "u2", seats: ["A3"], expiresAt: t0 + 60, now: t0)
+        try map.beginPayment(booking: "b1", payment: "p1", now: t0)
+        let (_, first) = try map.book(booking: "b1", charge: Charge(payment: "p1", transaction: "t1"), now: t0)
+        guard case .booked(_, _, let firstSoldOut) = first else { Issue.record("not a booking: \(first)"); return }
+        #expect(!firstSoldOut, "A3 is still held")
+        try map.beginPayment(booking: "b2", payment: "p2", now: t0)
+        let (_, last) = try map.book(booking: "b2", charge: Charge(payment: "p2", transaction: "t2"), now: t0)
+        guard case .booked(_, _, let lastSoldOut) = last else { Issue.record("not a booking: \(last)"); return }
+        #expect(lastSoldOut)
     }
 
     @Test("book: only a hold pinned by the charged payment books; no hold is holdNotFound")

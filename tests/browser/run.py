@@ -3,7 +3,7 @@
 
     python3 tests/browser/run.py [--bin .build/debug/boxoffice] [--artifacts test-artifacts] [--docs] [-k WORD]
 
---docs also copies the screenshots to docs/screenshots/ (seat-picker.png, kiosk.png)."""
+--docs also copies the screenshots to docs/screenshots/ (seat-picker.png, kiosk.png, admin-report.png, …)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 from harness import Rest, Server, ShowPool, chrome  # noqa: E402
+import test_admin  # noqa: E402
 import test_pages  # noqa: E402
 
 
@@ -77,7 +78,7 @@ def main():
     args = parser.parse_args()
 
     os.makedirs(args.artifacts, exist_ok=True)
-    tests = [t for t in test_pages.TESTS if not args.only or args.only in t.__name__]
+    tests = [t for t in test_pages.TESTS + test_admin.TESTS if not args.only or args.only in t.__name__]
     server = Server(os.path.abspath(args.bin), os.path.abspath(args.public), os.path.abspath(args.artifacts))
     passed, failed = 0, 0
     began = time.monotonic()

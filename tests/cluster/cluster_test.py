@@ -15,12 +15,9 @@ database), then checks, against the real binaries:
 
 stdlib only; ends with `cluster: N passed, M failed`.
 """
-import base64
 import json
 import os
 import random
-import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import LiveSocket, Server, call, free_port  # noqa: E402
 
 BIN = next((a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--postgres"),
            ".build/debug/boxoffice")
@@ -49,64 +46,6 @@ def psql(url, sql):
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip())
     return [line.split("|") for line in result.stdout.splitlines() if line]
-
-
-class LiveSocket:
-    """A minimal WebSocket client (RFC 6455: masked text frames out, unmasked frames in), enough to subscribe."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-        key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
-        head = b""
-        while b"\r\n\r\n" not in head:
-            head += self.sock.recv(1)
-        assert head.startswith(b"HTTP/1.1 101"), head
-        self.buffer = b""
-
-    def send(self, message):
-        payload = json.dumps(message).encode()
-        mask = os.urandom(4)
-        header = bytes([0x81]) + (bytes([0x80 | len(payload)]) if len(payload) < 126 else bytes([0x80 | 126]) + struct.pack("!H", len(payload)))
-        self.sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-
-    def _read(self, count):
-        while len(self.buffer) < count:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise OSError("closed")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
-
-    def receive(self, timeout):
-        """The next text message as JSON (pings are answered), or None after `timeout` seconds."""
-        deadline = time.time() + timeout
-        while True:
-            left = deadline - time.time()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                first, second = self._read(2)
-            except (socket.timeout, TimeoutError):
-                return None
-            length = second & 0x7F
-            if length == 126:
-                length = struct.unpack("!H", self._read(2))[0]
-            elif length == 127:
-                length = struct.unpack("!Q", self._read(8))[0]
-            payload = self._read(length)
-            opcode = first & 0x0F
-            if opcode == 0x1:
-                return json.loads(payload)
-            if opcode == 0x9:  # ping: answer, masked
-                mask = os.urandom(4)
-                self.sock.sendall(bytes([0x8A, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
-
-    def close(self):
-        self.sock.close()
 
 
 def live_across_nodes(nodes, tokens, show, seats):

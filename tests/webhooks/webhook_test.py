@@ -7,7 +7,10 @@
 - a receiver that fails the first attempts (500) gets the event on a later try, about a second after the first;
 - an expired hold is `booking.expired`; a webhook asking for one type gets only that type;
 - the receiver is down while a booking is paid, the box office is killed with kill -9 and started again, the
-  receiver comes back: the event still arrives; the delivery log shows the failed attempts and the success.
+  receiver comes back: the event still arrives; the delivery log shows the failed attempts and the success;
+- the booking that takes a show's last seat sends `show.sold_out` with `{show}` (nothing available), once;
+- an admin deactivating a show with a hold and a paid booking: a subscriber sees both end live (release, cancel),
+  each is a `booking.cancelled` event, the paid one refunded.
 
     python3 tests/webhooks/webhook_test.py path/to/boxoffice
 
@@ -25,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, book_seats, call, free_port  # noqa: E402
+from crash_test import LiveSocket, Server, book_seats, call, free_port  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -102,6 +105,86 @@ def book(port, token, show, seats, pay=True):
     return book_seats(port, token, show, seats, pay=pay)[0]
 
 
+def tiny_show(port, admin, seats=3):
+    """A show on a new screen of `seats` seats in one row, of a demo movie in one of its cities; returns its id."""
+    status, movies = call("GET", port, "/api/admin/movies?limit=200", token=admin)
+    movie = next(m for m in movies["items"] if m["isActive"] and m["cityIds"])
+    layout = {"rows": ["A"], "columns": seats, "aisles": [], "blocked": [],
+              "categories": [{"name": "Standard", "price": 15000, "rows": ["A"]}]}
+    status, theatre = call("POST", port, "/api/admin/theatres", {
+        "name": f"Tiny Hall {time.time_ns()}", "cityId": movie["cityIds"][0], "address": "1 Small Street", "amenities": [],
+        "screens": [{"screenNumber": 1, "name": "Box", "layout": layout}]}, token=admin)
+    assert status == 201, (status, theatre)
+    starts = time.strftime("%Y-%m-%dT%H:00:00Z", time.gmtime(time.time() + 3 * 86400))
+    status, show = call("POST", port, "/api/admin/shows", {"movieId": movie["id"], "theatreId": theatre["id"], "screenNumber": 1,
+                                                           "startsAt": starts, "language": movie["languages"][0], "format": "2D"}, token=admin)
+    assert status == 201, (status, show)
+    return show["id"]
+
+
+def register(port, name):
+    status, body = call("POST", port, "/api/auth/register",
+                        {"name": name, "email": f"{name.lower().replace(' ', '-')}-{time.time_ns()}@example.com", "password": "password-123"})
+    assert status == 201, (status, body)
+    return body["token"]
+
+
+def sold_out_and_deactivation(port, admin, base, receiver):
+    status, hook = call("POST", port, "/api/admin/webhooks", {"url": f"{base}/shows", "events": ["show.sold_out", "booking.cancelled"]}, token=admin)
+    assert status == 201, (status, hook)
+
+    def events():
+        return [e for e in (verified(r, hook["secret"]) for r in receiver.accepted("/shows")) if e]
+
+    # Two buyers take the three seats: the second booking sells the show out.
+    show = tiny_show(port, admin)
+    book(port, register(port, "First Buyer"), show, ["A1", "A2"])
+    time.sleep(1.0)
+    check("no show.sold_out while a seat is left", not any(e["type"] == "show.sold_out" for e in events()), f"{[e['type'] for e in events()]}")
+    book(port, register(port, "Last Buyer"), show, ["A3"])
+    receiver.wait("/shows", lambda got: any((verified(r, hook["secret"]) or {}).get("type") == "show.sold_out" for r in got), 10)
+    sold = [e for e in events() if e["type"] == "show.sold_out"]
+    data = sold[0]["data"] if sold else {}
+    check("the booking that takes the last seat sends show.sold_out with {show}",
+          len(sold) == 1 and data.get("show", {}).get("id") == show and data["show"].get("availability", {}).get("available") == 0
+          and data["show"]["availability"].get("booked") == 3, f"{sold}")
+
+    # A hold and a paid booking on another show; an admin deactivates it while a subscriber watches.
+    show = tiny_show(port, admin, seats=6)
+    buyer = register(port, "Refunded Buyer")
+    paid = book(port, buyer, show, ["A1", "A2"])
+    holder = register(port, "Released Holder")
+    held = book(port, holder, show, ["A5"], pay=False)
+    live = LiveSocket(port)
+    try:
+        live.send({"op": "subscribe", "show": show})
+        snapshot = live.receive(5)
+        status, closed = call("PATCH", port, f"/api/admin/shows/{show}", {"isActive": False}, token=admin)
+        check("deactivating a show with bookings answers 200 with every seat free",
+              status == 200 and closed.get("availability", {}).get("available") == 6, f"{status} {closed}")
+        deltas = []
+        deadline = time.time() + 5
+        while time.time() < deadline and len(deltas) < 2:
+            message = live.receive(deadline - time.time())
+            if message and message.get("type") == "delta":
+                deltas.append(message)
+        causes = sorted(d["cause"] for d in deltas)
+        freed = sorted(c["seat"] for d in deltas for c in d["changes"] if c["status"] == "available")
+        check("a subscriber sees the hold released and the booking cancelled, live, in version order",
+              snapshot and snapshot.get("type") == "snapshot" and causes == ["cancel", "release"] and freed == ["A1", "A2", "A5"]
+              and [d["version"] for d in deltas] == [snapshot["version"] + 1, snapshot["version"] + 2], f"{snapshot} {deltas}")
+    finally:
+        live.close()
+    receiver.wait("/shows", lambda got: {paid, held} <= {(verified(r, hook["secret"]) or {}).get("data", {}).get("id") for r in got}, 10)
+    cancelled = {e["data"]["id"]: e["data"] for e in events() if e["type"] == "booking.cancelled"}
+    check("each ended booking is a booking.cancelled event; the paid one refunded, the hold never charged",
+          cancelled.get(paid, {}).get("paymentStatus") == "refunded" and cancelled.get(held, {}).get("bookingStatus") == "cancelled"
+          and cancelled.get(held, {}).get("paymentStatus") == "pending", f"{ {k: (v['bookingStatus'], v['paymentStatus']) for k, v in cancelled.items()} }")
+    status, refunded = call("GET", port, f"/api/bookings/{paid}", token=buyer)
+    check("the buyer's booking reads cancelled and refunded", refunded.get("bookingStatus") == "cancelled" and refunded.get("paymentStatus") == "refunded",
+          f"{refunded}")
+
+
 def main():
     folder = tempfile.mkdtemp(prefix="boxoffice-webhooks-")
     receiver = Receiver(free_port()).start()
@@ -168,6 +251,7 @@ def main():
         receiver = Receiver(receiver.port).start()
         arrived = receiver.wait("/all", lambda got: any((verified(r, everything["secret"]) or {}).get("data", {}).get("id") == late for r in got), 40)
         check("after the receiver was down and the server was killed and restarted, the event arrives", arrived, "not in 40 s")
+        sold_out_and_deactivation(port, admin, base, receiver)
     except Exception as error:  # a broken harness is a failure, not a crash of the run
         check("the webhook test ran to the end", False, repr(error))
     finally:

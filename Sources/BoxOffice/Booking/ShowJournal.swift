@@ -42,11 +42,12 @@ struct ShowJournal: SeatJournal {
         case .expired(let holds):
             entry = JournalEntry(.seatChange(change, .released(holds.map(\.booking), as: .expired)))
             entry.events = holds.flatMap { events(.bookingExpired, $0.booking, at: change.at, paid: false) }
-        case .booked(let hold, let charge):
+        case .booked(let hold, let charge, let soldOut):
             let note = note as? BookNote
             let answer = note.flatMap { note in note.answer?.answer(for: note.payment.completed(by: charge, at: change.at)) }
             entry = JournalEntry(.seatChange(change, .booked(hold.booking, charge, ticketCode: TicketCode.random())), answer: answer)
             entry.events = events(.bookingConfirmed, hold.booking, at: change.at, paid: true)
+            if soldOut { entry.events += events(.showSoldOut, hold.booking, at: change.at, paid: true) }
             recipe = note?.answer
         case .cancelled(let booking, _):
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))

@@ -53,6 +53,13 @@ public struct CatalogService: Sendable {
         }
     }
 
+    /// A show with its durable counts and no seats, as lists give it (a webhook's `show.sold_out`).
+    public func showSummary(id: String) async throws -> ShowView {
+        let show = try await show(id: id)
+        let counts = try await counts.availability(showIds: [id])[id] ?? SeatCounts(available: show.totalSeats, total: show.totalSeats)
+        return ShowView(show: show, counts: counts, seats: nil)
+    }
+
     /// A show by id, active or not, so a client holding an old id still learns what became of it.
     public func show(id: String) async throws -> Show {
         guard Identifier.looksValid(id), let show = try await catalog.show(id: id) else { throw BoxOfficeError.notFound("show", id: id) }

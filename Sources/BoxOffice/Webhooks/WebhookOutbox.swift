@@ -10,12 +10,18 @@ public protocol WebhookSender: Sendable {
     func post(url: String, body: Data, eventId: String, secret: String, at: Date) async throws -> Int
 }
 
-/// What a webhook receives: `{id, type, createdAt, data}`, `data` the booking as it is when the event is sent.
-struct WebhookPayload: Encodable {
+/// What a webhook receives: `{id, type, createdAt, data}`, `data` the booking as it is when the event is sent, or
+/// `{show}` for `show.sold_out`.
+struct WebhookPayload<Data: Encodable>: Encodable {
     var id: String
     var type: String
     var createdAt: Date
-    var data: Booking
+    var data: Data
+}
+
+/// `show.sold_out`'s data.
+struct SoldOutShow: Encodable {
+    var show: ShowView
 }
 
 /// Delivers the outbox's webhook channels: each webhook on its own, in order (its oldest undelivered event first,
@@ -25,6 +31,8 @@ struct WebhookPayload: Encodable {
 public struct WebhookOutbox: Sendable {
     let outbox: any OutboxStore
     let bookings: any BookingStore
+    /// The show of a `show.sold_out` event.
+    let catalog: CatalogService
     let store: any WebhookStore
     let directory: WebhookDirectory
     let sender: any WebhookSender
@@ -39,11 +47,12 @@ public struct WebhookOutbox: Sendable {
     static let directoryRefresh: Duration = .seconds(5)
 
     public init(
-        outbox: any OutboxStore, bookings: any BookingStore, store: any WebhookStore, directory: WebhookDirectory, sender: any WebhookSender,
-        clock: any EngineClock = SystemClock(), logger: Logger
+        outbox: any OutboxStore, bookings: any BookingStore, catalog: CatalogService, store: any WebhookStore, directory: WebhookDirectory,
+        sender: any WebhookSender, clock: any EngineClock = SystemClock(), logger: Logger
     ) {
         self.outbox = outbox
         self.bookings = bookings
+        self.catalog = catalog
         self.store = store
         self.directory = directory
         self.sender = sender
@@ -101,9 +110,7 @@ public struct WebhookOutbox: Sendable {
                 try await outbox.abandon(eventId: delivery.eventId, channel: delivery.channel, reason: "its booking is gone", at: now)
                 return true
             }
-            let encoder = JSONEncoder()
-            encoder.dateEncodingStrategy = .iso8601
-            let body = try encoder.encode(WebhookPayload(id: delivery.eventId, type: delivery.kind.rawValue, createdAt: delivery.createdAt, data: booking))
+            let body = try await payload(of: delivery, booking: booking)
             var status: Int?
             var failure: String?
             do {
@@ -129,6 +136,21 @@ public struct WebhookOutbox: Sendable {
             // The store failed: the lease runs out and the delivery is tried again.
             logger.warning("webhook delivery could not be recorded", metadata: ["webhook": "\(webhook.id)", "error": "\(StorageFailure.reason(error))"])
             return false
+        }
+    }
+}
+
+extension WebhookOutbox {
+    /// The JSON body of `delivery`: the booking, or for `show.sold_out` the show it sold out, as they are now.
+    func payload(of delivery: OutboxDelivery, booking: Booking) async throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        switch delivery.kind {
+        case .showSoldOut:
+            let show = try await catalog.showSummary(id: booking.showId)
+            return try encoder.encode(WebhookPayload(id: delivery.eventId, type: delivery.kind.rawValue, createdAt: delivery.createdAt, data: SoldOutShow(show: show)))
+        case .bookingConfirmed, .bookingCancelled, .bookingExpired:
+            return try encoder.encode(WebhookPayload(id: delivery.eventId, type: delivery.kind.rawValue, createdAt: delivery.createdAt, data: booking))
         }
     }
 }

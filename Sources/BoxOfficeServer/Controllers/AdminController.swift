@@ -1,11 +1,13 @@
 import BoxOffice
 import BoxOfficeStore
 import Hummingbird
+import Logging
 
 /// `/api/admin`: catalog edits. The group is guarded by `RequireRoleMiddleware.admin` (401 without a token, 403 for anyone else).
 struct AdminController {
     let catalog: CatalogService
     let bookings: BookingService
+    let idempotency: IdempotentRequests
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.post("cities", use: createCity)
@@ -53,9 +55,8 @@ struct AdminController {
         return try await catalog.shows(filter, page: request.pageRequest())
     }
 
-    @Sendable func createCity(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<City> {
-        let input = try await request.decodeJSON(CityInput.self, context: context)
-        return EditedResponse(status: .created, response: try await catalog.createCity(input))
+    @Sendable func createCity(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await idempotency.create(CityInput.self, request, context: context) { [catalog] input in try await catalog.createCity(input) }
     }
 
     @Sendable func updateCity(_ request: Request, context: AppRequestContext) async throws -> City {
@@ -63,9 +64,8 @@ struct AdminController {
         return try await catalog.updateCity(id: id, request.decodeJSON(CityPatch.self, context: context))
     }
 
-    @Sendable func createMovie(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Movie> {
-        let input = try await request.decodeJSON(MovieInput.self, context: context)
-        return EditedResponse(status: .created, response: try await catalog.createMovie(input))
+    @Sendable func createMovie(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await idempotency.create(MovieInput.self, request, context: context) { [catalog] input in try await catalog.createMovie(input) }
     }
 
     @Sendable func updateMovie(_ request: Request, context: AppRequestContext) async throws -> Movie {
@@ -73,9 +73,8 @@ struct AdminController {
         return try await catalog.updateMovie(id: id, request.decodeJSON(MoviePatch.self, context: context))
     }
 
-    @Sendable func createTheatre(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TheatreDetail> {
-        let input = try await request.decodeJSON(TheatreInput.self, context: context)
-        return EditedResponse(status: .created, response: try await catalog.createTheatre(input))
+    @Sendable func createTheatre(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await idempotency.create(TheatreInput.self, request, context: context) { [catalog] input in try await catalog.createTheatre(input) }
     }
 
     @Sendable func updateTheatre(_ request: Request, context: AppRequestContext) async throws -> TheatreDetail {
@@ -83,13 +82,19 @@ struct AdminController {
         return try await catalog.updateTheatre(id: id, request.decodeJSON(TheatrePatch.self, context: context))
     }
 
-    @Sendable func createShow(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ShowView> {
-        let input = try await request.decodeJSON(ShowInput.self, context: context)
-        return EditedResponse(status: .created, response: try await catalog.createShow(input))
+    @Sendable func createShow(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await idempotency.create(ShowInput.self, request, context: context) { [catalog] input in try await catalog.createShow(input) }
     }
 
+    /// `PATCH /api/admin/shows/:id`. Deactivating releases the show's holds and cancels and refunds its confirmed
+    /// bookings (`BookingService.closeShow`) before it answers, with the show's counts after that.
     @Sendable func updateShow(_ request: Request, context: AppRequestContext) async throws -> ShowView {
         let id = try context.id(of: "show")
-        return try await catalog.updateShow(id: id, request.decodeJSON(ShowPatch.self, context: context))
+        let updated = try await catalog.updateShow(id: id, request.decodeJSON(ShowPatch.self, context: context))
+        guard !updated.show.isActive else { return updated }
+        let closed = try await bookings.closeShow(id)
+        guard closed.released + closed.refunded > 0 else { return updated }
+        context.logger.info("deactivated show closed", metadata: ["show": "\(id)", "released": "\(closed.released)", "refunded": "\(closed.refunded)"])
+        return try await catalog.showDetail(id: id)
     }
 }

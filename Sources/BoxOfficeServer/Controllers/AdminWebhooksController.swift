@@ -5,6 +5,7 @@ import Hummingbird
 /// `/api/admin/webhooks`: register (the answer shows the secret, once), list, stop, and read the delivery log.
 struct AdminWebhooksController {
     let webhooks: WebhookService
+    let idempotency: IdempotentRequests
 
     func addRoutes(to admin: RouterGroup<AppRequestContext>) {
         admin.post("webhooks", use: create)
@@ -13,9 +14,9 @@ struct AdminWebhooksController {
         admin.get("webhooks/:id/deliveries", use: deliveries)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<WebhookView> {
-        let input = try await request.decodeJSON(WebhookInput.self, context: context)
-        return EditedResponse(status: .created, response: try await webhooks.register(input))
+    /// `POST /api/admin/webhooks` → 201 with the secret (a retry with the same `Idempotency-Key` answers the same one).
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await idempotency.create(WebhookInput.self, request, context: context) { [webhooks] input in try await webhooks.register(input) }
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<WebhookView> {

@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Start-up work that needs the journal running: void payments a stop interrupted, restore every show with live
-/// holds (expiring those whose time passed while the server was down), then report ready. On shutdown, stops the
+/// holds (expiring those whose time passed while the server was down), finish closing deactivated shows, then report
+/// ready. On shutdown, stops the
 /// show actors' timers.
 struct RecoveryService: Service {
     let bookings: BookingService
@@ -14,7 +15,9 @@ struct RecoveryService: Service {
     func run() async throws {
         let interrupted = try await payments.voidInterrupted()
         let shows = try await bookings.recover()
-        logger.info("recovered", metadata: ["showsWithHolds": "\(shows)", "interruptedPayments": "\(interrupted)"])
+        let closed = try await bookings.closeDeactivatedShows()
+        logger.info(
+            "recovered", metadata: ["showsWithHolds": "\(shows)", "interruptedPayments": "\(interrupted)", "deactivatedShowsClosed": "\(closed)"])
         readiness.markReady()
         try? await gracefulShutdown()
         await bookings.shutdown()

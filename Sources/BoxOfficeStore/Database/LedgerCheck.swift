@@ -3,7 +3,8 @@ import GRDB
 /// The money rules a database must keep at every moment, crashes included, checked with plain SQL:
 /// every confirmed booking is paid by exactly one completed payment, the one its `paymentId` names; every refunded
 /// booking names a refunded payment; no completed payment exists without the confirmed booking it paid for; no
-/// booking's seats are held or booked while the booking says otherwise. `boxoffice check` and the crash tests run it.
+/// booking's seats are held or booked while the booking says otherwise; each show's sales (`showSales`, which the
+/// report reads) add up to its bookings. `boxoffice check` and the crash tests run it.
 public enum LedgerCheck {
     /// One rule and the SQL that lists what breaks it (one id per row).
     struct Rule {
@@ -46,6 +47,24 @@ public enum LedgerCheck {
             sql: """
                 SELECT b.id FROM bookings b WHERE b.bookingStatus = 'confirmed'
                   AND NOT EXISTS (SELECT 1 FROM bookingSeats s WHERE s.bookingId = b.id AND s.state = 'booked')
+                """),
+        Rule(
+            name: "show whose sales (showSales) do not add up to its bookings",
+            sql: """
+                SELECT x.showId FROM showSales x LEFT JOIN (
+                    SELECT showId,
+                           SUM(CASE WHEN bookingStatus = 'confirmed' THEN totalAmount ELSE 0 END) AS revenue,
+                           SUM(CASE WHEN bookingStatus = 'confirmed' THEN 1 ELSE 0 END) AS bookings,
+                           SUM(CASE WHEN paymentStatus = 'refunded' THEN totalAmount ELSE 0 END) AS refunds,
+                           SUM(CASE WHEN paymentStatus = 'refunded' THEN 1 ELSE 0 END) AS refunded
+                    FROM bookings GROUP BY showId
+                ) b ON b.showId = x.showId
+                WHERE x.revenue <> COALESCE(b.revenue, 0) OR x.bookings <> COALESCE(b.bookings, 0) OR x.refunds <> COALESCE(b.refunds, 0)
+                   OR x.refundedBookings <> COALESCE(b.refunded, 0)
+                   OR x.tickets <> (SELECT COUNT(*) FROM bookingSeats s WHERE s.showId = x.showId AND s.state = 'booked')
+                UNION
+                SELECT DISTINCT showId FROM bookings
+                WHERE (bookingStatus = 'confirmed' OR paymentStatus = 'refunded') AND showId NOT IN (SELECT showId FROM showSales)
                 """),
     ]
 

@@ -298,6 +298,30 @@ enum Migrations {
         migrator.registerMigration("v10-hold-start", foreignKeyChecks: .immediate) { db in
             try db.alter(table: "bookings") { table in table.add(column: "holdStartedAt", .datetime) }
         }
+        // Each show's sales, kept by the journal in the same transaction as every booking and refund, so the sales
+        // report reads one row per show instead of every booking. Filled from the bookings already there.
+        migrator.registerMigration("v11-show-sales", foreignKeyChecks: .immediate) { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE showSales (
+                        showId TEXT PRIMARY KEY NOT NULL,
+                        revenue INTEGER NOT NULL DEFAULT 0,
+                        tickets INTEGER NOT NULL DEFAULT 0,
+                        bookings INTEGER NOT NULL DEFAULT 0,
+                        refunds INTEGER NOT NULL DEFAULT 0,
+                        refundedBookings INTEGER NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO showSales (showId, revenue, tickets, bookings, refunds, refundedBookings)
+                    SELECT showId,
+                           SUM(CASE WHEN bookingStatus = 'confirmed' THEN totalAmount ELSE 0 END),
+                           SUM(CASE WHEN bookingStatus = 'confirmed' THEN (SELECT COUNT(*) FROM bookingSeats s WHERE s.bookingId = bookings.id AND s.state = 'booked') ELSE 0 END),
+                           SUM(bookingStatus = 'confirmed'),
+                           SUM(CASE WHEN paymentStatus = 'refunded' THEN totalAmount ELSE 0 END),
+                           SUM(paymentStatus = 'refunded')
+                    FROM bookings WHERE (bookingStatus = 'confirmed' OR paymentStatus = 'refunded') GROUP BY showId;
+                    CREATE INDEX shows_date ON shows (showDate);
+                    """)
+        }
         return migrator
     }
 }

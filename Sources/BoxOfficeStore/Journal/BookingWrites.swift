@@ -70,6 +70,14 @@ enum BookingWrites {
             [charge.payment, ticketCode, at, bookingId], in: db)
         guard db.changesCount == 1 else { throw BookingWriteError.notPending(bookingId) }
         try run("UPDATE bookingSeats SET state = 'booked' WHERE bookingId = ?", [bookingId], in: db)
+        // The show's sales move with it.
+        try run(
+            """
+            INSERT INTO showSales (showId, revenue, tickets, bookings)
+            SELECT showId, totalAmount, json_array_length(seats), 1 FROM bookings WHERE id = ? AND true
+            ON CONFLICT (showId) DO UPDATE SET revenue = revenue + excluded.revenue, tickets = tickets + excluded.tickets, bookings = bookings + 1
+            """,
+            [bookingId], in: db)
     }
 
     /// A confirmed booking is cancelled before its show: the payment that paid for it is refunded, and its seats freed.
@@ -88,6 +96,13 @@ enum BookingWrites {
             [at, bookingId], in: db)
         guard db.changesCount == 1 else { throw BookingWriteError.notConfirmed(bookingId) }
         try run("DELETE FROM bookingSeats WHERE bookingId = ?", [bookingId], in: db)
+        try run(
+            """
+            UPDATE showSales SET revenue = revenue - b.totalAmount, tickets = tickets - json_array_length(b.seats), bookings = bookings - 1,
+                refunds = refunds + b.totalAmount, refundedBookings = refundedBookings + 1
+            FROM (SELECT showId, totalAmount, seats FROM bookings WHERE id = ?) AS b WHERE showSales.showId = b.showId
+            """,
+            [bookingId], in: db)
     }
 
     static func end(_ bookingId: String, as status: BookingStatus, at: Date, in db: Database) throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Something that happened which people or systems outside are told about — by email, or (later) by webhook. Written
+/// Something that happened which people or systems outside are told about — by email, or by webhook. Written
 /// in the same transaction as the change that caused it (`JournalEntry.events`), with one delivery per channel, so it
 /// is never lost and never sent for a change that did not happen; delivered at least once by `OutboxDispatcher`.
 public struct OutboxEvent: Sendable, Equatable {
@@ -8,6 +8,8 @@ public struct OutboxEvent: Sendable, Equatable {
         case bookingConfirmed = "booking.confirmed"
         case bookingCancelled = "booking.cancelled"
         case bookingExpired = "booking.expired"
+        /// The booking that sold the show out (`bookingId`) booked its last seat; the event's data is the show.
+        case showSoldOut = "show.sold_out"
     }
 
     /// `evt_…`: time-ordered, so events of one channel are delivered oldest first.

@@ -97,6 +97,17 @@ public struct PostgresBookingStore: BookingStore {
         return shows
     }
 
+    public func inactiveShowsWithLiveBookings(startingAfter time: Date) async throws -> [String] {
+        var shows: [String] = []
+        for try await show in try await connections.query(
+            """
+            SELECT DISTINCT b.showId FROM bookings b JOIN shows s ON s.id = b.showId
+            WHERE NOT s.isActive AND (b.bookingStatus = 'pending' OR (b.bookingStatus = 'confirmed' AND s.startsAt > \(time)))
+            """, logger: logger
+        ).decode(String.self) { shows.append(show) }
+        return shows
+    }
+
     public func showsWithHolds(overdueBy time: Date) async throws -> [String] {
         var shows: [String] = []
         for try await show in try await connections.query(
@@ -105,55 +116,26 @@ public struct PostgresBookingStore: BookingStore {
         return shows
     }
 
-    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`), as `SQLiteBookingStore` makes it.
+    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`): the grouped read of `showSales` that
+    /// `SQLiteBookingStore` makes (sums cast back to bigint: PostgreSQL sums bigints as numeric).
     public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
-        // Tickets are the seats of confirmed bookings: the length of each booking's seats array.
-        var totals = SalesReport.Totals(revenue: 0, tickets: 0, bookings: 0)
-        for try await (revenue, tickets, bookings) in try await connections.query(
+        var groups: [SalesGroup] = []
+        for try await (date, movieId, title, theatreId, name, seats, revenue, tickets, bookings, refunds, refundedBookings) in try await connections.query(
             """
-            SELECT COALESCE(SUM(totalAmount), 0)::bigint, COALESCE(SUM(json_array_length(seats::json)), 0)::bigint, COUNT(*)
-            FROM bookings WHERE bookingStatus = 'confirmed' AND showDate BETWEEN \(from) AND \(to)
+            SELECT s.showDate, s.movieId, m.title, s.theatreId, t.name,
+                   COALESCE(SUM(s.totalSeats) FILTER (WHERE s.isActive), 0)::bigint, COALESCE(SUM(x.revenue), 0)::bigint,
+                   COALESCE(SUM(x.tickets), 0)::bigint, COALESCE(SUM(x.bookings), 0)::bigint, COALESCE(SUM(x.refunds), 0)::bigint,
+                   COALESCE(SUM(x.refundedBookings), 0)::bigint
+            FROM shows s JOIN movies m ON m.id = s.movieId JOIN theatres t ON t.id = s.theatreId LEFT JOIN showSales x ON x.showId = s.id
+            WHERE s.showDate BETWEEN \(from) AND \(to)
+            GROUP BY s.showDate, s.movieId, m.title, s.theatreId, t.name
             """, logger: logger
-        ).decode((Int, Int, Int).self) { totals = SalesReport.Totals(revenue: revenue, tickets: tickets, bookings: bookings) }
-        var byDay: [SalesReport.Day] = []
-        for try await (date, revenue, tickets) in try await connections.query(
-            """
-            SELECT showDate, SUM(totalAmount)::bigint, SUM(json_array_length(seats::json))::bigint
-            FROM bookings WHERE bookingStatus = 'confirmed' AND showDate BETWEEN \(from) AND \(to) GROUP BY showDate ORDER BY showDate
-            """, logger: logger
-        ).decode((String, Int, Int).self) { byDay.append(SalesReport.Day(date: date, revenue: revenue, tickets: tickets)) }
-        var byMovie: [SalesReport.MovieLine] = []
-        for try await (movieId, title, revenue, tickets) in try await connections.query(
-            """
-            SELECT b.movieId, m.title, SUM(b.totalAmount)::bigint AS revenue, SUM(json_array_length(b.seats::json))::bigint
-            FROM bookings b JOIN movies m ON m.id = b.movieId
-            WHERE b.bookingStatus = 'confirmed' AND b.showDate BETWEEN \(from) AND \(to)
-            GROUP BY b.movieId, m.title ORDER BY revenue DESC, m.title
-            """, logger: logger
-        ).decode((String, String, Int, Int).self) {
-            byMovie.append(SalesReport.MovieLine(movieId: movieId, title: title, revenue: revenue, tickets: tickets))
+        ).decode((String, String, String, String, String, Int, Int, Int, Int, Int, Int).self) {
+            groups.append(
+                SalesGroup(
+                    date: date, movieId: movieId, title: title, theatreId: theatreId, theatreName: name, seats: seats, revenue: revenue,
+                    tickets: tickets, bookings: bookings, refunds: refunds, refundedBookings: refundedBookings))
         }
-        var seatsOffered = [String: Int]()
-        for try await (theatre, seats) in try await connections.query(
-            """
-            SELECT theatreId, SUM(totalSeats)::bigint FROM shows WHERE isActive AND showDate BETWEEN \(from) AND \(to) GROUP BY theatreId
-            """, logger: logger
-        ).decode((String, Int).self) { seatsOffered[theatre] = seats }
-        var byTheatre: [SalesReport.TheatreLine] = []
-        for try await (theatreId, name, revenue, tickets) in try await connections.query(
-            """
-            SELECT b.theatreId, t.name, SUM(b.totalAmount)::bigint AS revenue, SUM(json_array_length(b.seats::json))::bigint
-            FROM bookings b JOIN theatres t ON t.id = b.theatreId
-            WHERE b.bookingStatus = 'confirmed' AND b.showDate BETWEEN \(from) AND \(to)
-            GROUP BY b.theatreId, t.name ORDER BY revenue DESC, t.name
-            """, logger: logger
-        ).decode((String, String, Int, Int).self) {
-            let seats = seatsOffered[theatreId] ?? 0
-            byTheatre.append(
-                SalesReport.TheatreLine(
-                    theatreId: theatreId, name: name, revenue: revenue, tickets: tickets,
-                    occupancy: seats > 0 ? min(1, Double(tickets) / Double(seats)) : 0))
-        }
-        return SalesReport(from: from, to: to, currency: currency, totals: totals, byDay: byDay, byMovie: byMovie, byTheatre: byTheatre)
+        return SalesReport(from: from, to: to, currency: currency, groups: groups)
     }
 }

@@ -186,16 +186,24 @@ public struct PostgresCatalogStore: CatalogStore {
         try await transaction(uniqueField: "id") { connection in try await insertShow(show, on: connection) }
     }
 
+    /// The show, and its bookings' copies of its movie, local date and time, in one transaction.
     public func update(_ show: Show) async throws {
-        try await write(
-            uniqueField: "id",
-            """
-            UPDATE shows SET movieId = \(show.movieId), theatreId = \(show.theatreId), screenNumber = \(show.screenNumber), cityId = \(show.cityId),
-                startsAt = \(show.startsAt), endsAt = \(show.endsAt), showDate = \(show.showDate), showTime = \(show.showTime),
-                language = \(show.language), format = \(show.format), isActive = \(show.isActive), layout = \(try Self.json(show.layout)),
-                totalSeats = \(show.totalSeats), updatedAt = \(show.updatedAt)
-            WHERE id = \(show.id)
-            """)
+        let layout = try Self.json(show.layout)
+        try await transaction(uniqueField: "id") { connection in
+            try await run(
+                """
+                UPDATE shows SET movieId = \(show.movieId), theatreId = \(show.theatreId), screenNumber = \(show.screenNumber), cityId = \(show.cityId),
+                    startsAt = \(show.startsAt), endsAt = \(show.endsAt), showDate = \(show.showDate), showTime = \(show.showTime),
+                    language = \(show.language), format = \(show.format), isActive = \(show.isActive), layout = \(layout),
+                    totalSeats = \(show.totalSeats), updatedAt = \(show.updatedAt)
+                WHERE id = \(show.id)
+                """, on: connection)
+            try await run(
+                """
+                UPDATE bookings SET movieId = \(show.movieId), showDate = \(show.showDate), showTime = \(show.showTime)
+                WHERE showId = \(show.id) AND (movieId, showDate, showTime) IS DISTINCT FROM (\(show.movieId), \(show.showDate), \(show.showTime))
+                """, on: connection)
+        }
     }
 
     public func overlappingShow(theatreId: String, screenNumber: Int, from: Date, to: Date, excluding: String) async throws -> Show? {

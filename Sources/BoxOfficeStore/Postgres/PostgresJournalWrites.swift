@@ -159,7 +159,17 @@ struct PostgresJournalWrites {
             WHERE id = \(bookingId) AND bookingStatus = 'pending' RETURNING id
             """)
         guard confirmed == 1 else { throw BookingWriteError.notPending(bookingId) }
-        try await run("UPDATE bookingSeats SET state = 'booked' WHERE bookingId = \(bookingId)")
+        // The show's sales move with it, in the same statement as its seats.
+        try await run(
+            """
+            WITH sale AS (
+                INSERT INTO showSales AS s (showId, revenue, tickets, bookings)
+                SELECT showId, totalAmount, json_array_length(seats::json), 1 FROM bookings WHERE id = \(bookingId)
+                ON CONFLICT (showId) DO UPDATE SET revenue = s.revenue + EXCLUDED.revenue, tickets = s.tickets + EXCLUDED.tickets,
+                    bookings = s.bookings + 1
+            )
+            UPDATE bookingSeats SET state = 'booked' WHERE bookingId = \(bookingId)
+            """)
     }
 
     /// A confirmed booking is cancelled: the payment that paid for it is refunded, and its seats freed.
@@ -177,7 +187,15 @@ struct PostgresJournalWrites {
             WHERE id = \(bookingId) AND bookingStatus = 'confirmed' RETURNING id
             """)
         guard cancelled == 1 else { throw BookingWriteError.notConfirmed(bookingId) }
-        try await run("DELETE FROM bookingSeats WHERE bookingId = \(bookingId)")
+        try await run(
+            """
+            WITH refund AS (
+                UPDATE showSales s SET revenue = s.revenue - b.totalAmount, tickets = s.tickets - json_array_length(b.seats::json),
+                    bookings = s.bookings - 1, refunds = s.refunds + b.totalAmount, refundedBookings = s.refundedBookings + 1
+                FROM bookings b WHERE b.id = \(bookingId) AND s.showId = b.showId
+            )
+            DELETE FROM bookingSeats WHERE bookingId = \(bookingId)
+            """)
     }
 
     // MARK: Payments

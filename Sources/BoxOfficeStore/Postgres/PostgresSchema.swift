@@ -345,5 +345,32 @@ enum PostgresSchema {
             ]),
         // Honest holds: when a chain of holds started (a replacing lock keeps it), the cap of its extensions.
         PostgresMigration(name: "v14-hold-start", statements: ["ALTER TABLE bookings ADD COLUMN holdStartedAt timestamptz"]),
+        // Each show's sales, kept by the journal with every booking and refund (the sales report reads one row per show),
+        // filled from the bookings already there.
+        PostgresMigration(
+            name: "v15-show-sales",
+            statements: [
+                """
+                CREATE TABLE showSales (
+                    showId text PRIMARY KEY,
+                    revenue bigint NOT NULL DEFAULT 0,
+                    tickets bigint NOT NULL DEFAULT 0,
+                    bookings bigint NOT NULL DEFAULT 0,
+                    refunds bigint NOT NULL DEFAULT 0,
+                    refundedBookings bigint NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                INSERT INTO showSales (showId, revenue, tickets, bookings, refunds, refundedBookings)
+                SELECT showId,
+                       SUM(CASE WHEN bookingStatus = 'confirmed' THEN totalAmount ELSE 0 END),
+                       SUM(CASE WHEN bookingStatus = 'confirmed' THEN (SELECT COUNT(*) FROM bookingSeats s WHERE s.bookingId = bookings.id AND s.state = 'booked') ELSE 0 END),
+                       COUNT(*) FILTER (WHERE bookingStatus = 'confirmed'),
+                       SUM(CASE WHEN paymentStatus = 'refunded' THEN totalAmount ELSE 0 END),
+                       COUNT(*) FILTER (WHERE paymentStatus = 'refunded')
+                FROM bookings WHERE (bookingStatus = 'confirmed' OR paymentStatus = 'refunded') GROUP BY showId
+                """,
+                "CREATE INDEX shows_date ON shows (showDate)",
+            ]),
     ]
 }

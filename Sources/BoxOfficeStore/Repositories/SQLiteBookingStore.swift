@@ -85,6 +85,18 @@ public struct SQLiteBookingStore: BookingStore {
         }
     }
 
+    public func inactiveShowsWithLiveBookings(startingAfter time: Date) async throws -> [String] {
+        try await database.pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT b.showId FROM bookings b JOIN shows s ON s.id = b.showId
+                    WHERE NOT s.isActive AND (b.bookingStatus = 'pending' OR (b.bookingStatus = 'confirmed' AND s.startsAt > ?))
+                    """,
+                arguments: [time])
+        }
+    }
+
     public func showsWithHolds(overdueBy time: Date) async throws -> [String] {
         try await database.pool.read { db in
             try String.fetchAll(

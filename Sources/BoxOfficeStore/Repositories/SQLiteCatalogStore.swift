@@ -156,8 +156,14 @@ public struct SQLiteCatalogStore: CatalogStore {
         try await database.pool.write { db in try StoreError.mapping(uniqueField: "id") { try show.insert(db) } }
     }
 
+    /// The show, and its bookings' copies of its movie, local date and time, together.
     public func update(_ show: Show) async throws {
-        try await database.pool.write { db in try show.update(db) }
+        try await database.pool.write { db in
+            try show.update(db)
+            try db.execute(
+                sql: "UPDATE bookings SET movieId = ?, showDate = ?, showTime = ? WHERE showId = ? AND (movieId, showDate, showTime) != (?, ?, ?)",
+                arguments: [show.movieId, show.showDate, show.showTime, show.id, show.movieId, show.showDate, show.showTime])
+        }
     }
 
     public func overlappingShow(theatreId: String, screenNumber: Int, from: Date, to: Date, excluding: String) async throws -> Show? {

@@ -1,18 +1,25 @@
 import Foundation
 import GRDB
 
-/// Revenue, tickets and occupancy of confirmed bookings for shows whose local date is in `[from, to]`.
+/// Revenue, tickets and occupancy of the shows whose local date is in `[from, to]`, in API.md's shape. Revenue is what
+/// confirmed bookings paid, net of refunds (a refunded booking is no longer confirmed); `refunds` is what was paid back.
+/// Occupancy is tickets over the seats of the active shows an item covers, 0 to 1.
 public struct SalesReport: Codable, Sendable, Equatable {
     public struct Totals: Codable, Sendable, Equatable {
         public var revenue: Int
         public var tickets: Int
         public var bookings: Int
+        /// Money paid back for cancelled bookings (minor units), and how many bookings that was.
+        public var refunds: Int
+        public var refundedBookings: Int
+        public var occupancy: Double
     }
 
     public struct Day: Codable, Sendable, Equatable {
         public var date: String
         public var revenue: Int
         public var tickets: Int
+        public var occupancy: Double
     }
 
     public struct MovieLine: Codable, Sendable, Equatable {
@@ -20,6 +27,7 @@ public struct SalesReport: Codable, Sendable, Equatable {
         public var title: String
         public var revenue: Int
         public var tickets: Int
+        public var occupancy: Double
     }
 
     public struct TheatreLine: Codable, Sendable, Equatable {
@@ -27,7 +35,6 @@ public struct SalesReport: Codable, Sendable, Equatable {
         public var name: String
         public var revenue: Int
         public var tickets: Int
-        /// Tickets sold over seats offered by the theatre's active shows in the period, 0 to 1.
         public var occupancy: Double
     }
 
@@ -35,57 +42,113 @@ public struct SalesReport: Codable, Sendable, Equatable {
     public var to: String
     public var currency: String
     public var totals: Totals
+    /// Date order.
     public var byDay: [Day]
+    /// Highest revenue first.
     public var byMovie: [MovieLine]
+    /// Highest revenue first.
     public var byTheatre: [TheatreLine]
 }
 
-extension SQLiteBookingStore {
-    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`), in a handful of grouped queries.
-    public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
-        try await database.pool.read { db in
-            // Tickets are the seats of confirmed bookings; `json_array_length` counts them without unpacking.
-            let confirmed = "FROM bookings b WHERE b.bookingStatus = 'confirmed' AND b.showDate BETWEEN ? AND ?"
-            let arguments: StatementArguments = [from, to]
-            let totalsRow = try Row.fetchOne(
-                db, sql: "SELECT COALESCE(SUM(b.totalAmount), 0) AS revenue, COALESCE(SUM(json_array_length(b.seats)), 0) AS tickets, COUNT(*) AS bookings \(confirmed)",
-                arguments: arguments)
-            let totals = SalesReport.Totals(revenue: totalsRow?["revenue"] ?? 0, tickets: totalsRow?["tickets"] ?? 0, bookings: totalsRow?["bookings"] ?? 0)
-            let byDay = try Row.fetchAll(
-                db, sql: "SELECT b.showDate AS date, SUM(b.totalAmount) AS revenue, SUM(json_array_length(b.seats)) AS tickets \(confirmed) GROUP BY b.showDate ORDER BY b.showDate",
-                arguments: arguments
-            ).map { SalesReport.Day(date: $0["date"], revenue: $0["revenue"], tickets: $0["tickets"]) }
-            let byMovie = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT b.movieId AS movieId, m.title AS title, SUM(b.totalAmount) AS revenue, SUM(json_array_length(b.seats)) AS tickets
-                    \(confirmed.replacingOccurrences(of: "FROM bookings b", with: "FROM bookings b JOIN movies m ON m.id = b.movieId"))
-                    GROUP BY b.movieId ORDER BY revenue DESC, title
-                    """,
-                arguments: arguments
-            ).map { SalesReport.MovieLine(movieId: $0["movieId"], title: $0["title"], revenue: $0["revenue"], tickets: $0["tickets"]) }
-            let offered = try Row.fetchAll(
-                db, sql: "SELECT theatreId, SUM(totalSeats) AS seats FROM shows WHERE isActive AND showDate BETWEEN ? AND ? GROUP BY theatreId",
-                arguments: arguments)
-            var seatsOffered = [String: Int]()
-            for row in offered { seatsOffered[row["theatreId"]] = row["seats"] }
-            let byTheatre = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT b.theatreId AS theatreId, t.name AS name, SUM(b.totalAmount) AS revenue, SUM(json_array_length(b.seats)) AS tickets
-                    \(confirmed.replacingOccurrences(of: "FROM bookings b", with: "FROM bookings b JOIN theatres t ON t.id = b.theatreId"))
-                    GROUP BY b.theatreId ORDER BY revenue DESC, name
-                    """,
-                arguments: arguments
-            ).map { row -> SalesReport.TheatreLine in
-                let theatreId: String = row["theatreId"]
-                let tickets: Int = row["tickets"]
-                let seats = seatsOffered[theatreId] ?? 0
-                return SalesReport.TheatreLine(
-                    theatreId: theatreId, name: row["name"], revenue: row["revenue"], tickets: tickets,
-                    occupancy: seats > 0 ? min(1, Double(tickets) / Double(seats)) : 0)
+/// The sales of the shows of one date, movie and theatre (what a store reads; the report is folded from these).
+public struct SalesGroup: Sendable, Equatable {
+    public var date: String
+    public var movieId: String
+    public var title: String
+    public var theatreId: String
+    public var theatreName: String
+    /// Seats of the group's active shows.
+    public var seats: Int
+    public var revenue: Int
+    public var tickets: Int
+    public var bookings: Int
+    public var refunds: Int
+    public var refundedBookings: Int
+
+    public init(
+        date: String, movieId: String, title: String, theatreId: String, theatreName: String, seats: Int, revenue: Int, tickets: Int, bookings: Int,
+        refunds: Int, refundedBookings: Int
+    ) {
+        self.date = date
+        self.movieId = movieId
+        self.title = title
+        self.theatreId = theatreId
+        self.theatreName = theatreName
+        self.seats = seats
+        self.revenue = revenue
+        self.tickets = tickets
+        self.bookings = bookings
+        self.refunds = refunds
+        self.refundedBookings = refundedBookings
+    }
+
+    /// Nothing on sale and nothing sold: not reported.
+    var isEmpty: Bool { seats == 0 && bookings == 0 && refundedBookings == 0 && tickets == 0 }
+}
+
+extension SalesReport {
+    /// The report folded from each date, movie and theatre's sales: both stores read the groups (one grouped query over
+    /// `showSales`, kept by the journal) and share this fold.
+    public init(from: String, to: String, currency: String, groups: [SalesGroup]) {
+        struct Sum {
+            var revenue = 0, tickets = 0, seats = 0
+            mutating func add(_ group: SalesGroup) {
+                revenue += group.revenue
+                tickets += group.tickets
+                seats += group.seats
             }
-            return SalesReport(from: from, to: to, currency: currency, totals: totals, byDay: byDay, byMovie: byMovie, byTheatre: byTheatre)
+            var occupancy: Double { seats > 0 ? min(1, Double(tickets) / Double(seats)) : 0 }
         }
+        var totals = Totals(revenue: 0, tickets: 0, bookings: 0, refunds: 0, refundedBookings: 0, occupancy: 0)
+        var total = Sum()
+        var days: [String: Sum] = [:]
+        var movies: [String: (title: String, sum: Sum)] = [:]
+        var theatres: [String: (name: String, sum: Sum)] = [:]
+        for group in groups where !group.isEmpty {
+            total.add(group)
+            totals.bookings += group.bookings
+            totals.refunds += group.refunds
+            totals.refundedBookings += group.refundedBookings
+            days[group.date, default: Sum()].add(group)
+            movies[group.movieId, default: (group.title, Sum())].sum.add(group)
+            theatres[group.theatreId, default: (group.theatreName, Sum())].sum.add(group)
+        }
+        totals.revenue = total.revenue
+        totals.tickets = total.tickets
+        totals.occupancy = total.occupancy
+        self.init(
+            from: from, to: to, currency: currency, totals: totals,
+            byDay: days.sorted { $0.key < $1.key }.map { Day(date: $0.key, revenue: $0.value.revenue, tickets: $0.value.tickets, occupancy: $0.value.occupancy) },
+            byMovie: movies.map { MovieLine(movieId: $0.key, title: $0.value.title, revenue: $0.value.sum.revenue, tickets: $0.value.sum.tickets, occupancy: $0.value.sum.occupancy) }
+                .sorted { ($1.revenue, $0.title, $0.movieId) < ($0.revenue, $1.title, $1.movieId) },
+            byTheatre: theatres.map { TheatreLine(theatreId: $0.key, name: $0.value.name, revenue: $0.value.sum.revenue, tickets: $0.value.sum.tickets, occupancy: $0.value.sum.occupancy) }
+                .sorted { ($1.revenue, $0.name, $0.theatreId) < ($0.revenue, $1.name, $1.theatreId) })
+    }
+}
+
+extension SQLiteBookingStore {
+    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`): one grouped read of `showSales`.
+    public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
+        let groups = try await database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.showDate, s.movieId, m.title, s.theatreId, t.name,
+                           COALESCE(SUM(CASE WHEN s.isActive THEN s.totalSeats ELSE 0 END), 0), COALESCE(SUM(x.revenue), 0),
+                           COALESCE(SUM(x.tickets), 0), COALESCE(SUM(x.bookings), 0), COALESCE(SUM(x.refunds), 0),
+                           COALESCE(SUM(x.refundedBookings), 0)
+                    FROM shows s JOIN movies m ON m.id = s.movieId JOIN theatres t ON t.id = s.theatreId
+                    LEFT JOIN showSales x ON x.showId = s.id
+                    WHERE s.showDate BETWEEN ? AND ?
+                    GROUP BY s.showDate, s.movieId, s.theatreId
+                    """,
+                arguments: [from, to]
+            ).map { row in
+                SalesGroup(
+                    date: row[0], movieId: row[1], title: row[2], theatreId: row[3], theatreName: row[4], seats: row[5], revenue: row[6],
+                    tickets: row[7], bookings: row[8], refunds: row[9], refundedBookings: row[10])
+            }
+        }
+        return SalesReport(from: from, to: to, currency: currency, groups: groups)
     }
 }

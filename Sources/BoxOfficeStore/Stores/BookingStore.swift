@@ -19,6 +19,8 @@ public protocol BookingStore: Sendable {
     func showsWithLiveHolds() async throws -> [String]
     /// Shows with pending bookings whose hold ran out by `time`.
     func showsWithHolds(overdueBy time: Date) async throws -> [String]
+    /// Deactivated shows that still have pending bookings, or confirmed ones while the show starts after `time`.
+    func inactiveShowsWithLiveBookings(startingAfter time: Date) async throws -> [String]
     /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`).
     func salesReport(from: String, to: String, currency: String) async throws -> SalesReport
 }

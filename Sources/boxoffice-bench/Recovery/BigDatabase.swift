@@ -67,6 +67,7 @@ struct BigDatabase {
                     updatedAt) VALUES (?, ?, ?, ?, 'INR', 'upi', 'completed', ?, ?, ?, ?)
                     """)
             let insertChange = try db.makeStatement(sql: "INSERT INTO seatChanges (showId, version, cause, seats, at) VALUES (?, ?, ?, ?, ?)")
+            let insertSales = try db.makeStatement(sql: "INSERT INTO showSales (showId, revenue, tickets, bookings) VALUES (?, ?, ?, ?)")
             let day = DateFormatter()
             day.locale = Locale(identifier: "en_US_POSIX")
             day.timeZone = TimeZone(identifier: "UTC")
@@ -93,6 +94,8 @@ struct BigDatabase {
                 let booked = min(remaining, perShow)
                 remaining -= booked
                 var offset = 0
+                var revenue = 0
+                var showBookings = 0
                 while offset < booked {
                     let seats = template.seats[offset..<min(offset + 10, booked)]
                     offset += seats.count
@@ -113,7 +116,11 @@ struct BigDatabase {
                     try insertChange.execute(arguments: [showId, version, "book", ShowTemplate.changeJSON(seats, "booked"), now])
                     summary.bookings += 1
                     summary.bookedSeats += seats.count
+                    revenue += amount
+                    showBookings += 1
                 }
+                // Each show's sales, as the journal keeps them.
+                if showBookings > 0 { try insertSales.execute(arguments: [showId, revenue, booked, showBookings]) }
                 // Pending holds on the first shows: two seats from the free tail, live or overdue.
                 if showIndex < holdShows {
                     let live = showIndex < liveHolds

@@ -127,6 +127,12 @@ struct PostgresBigDatabase {
             SELECT paymentId, id, userId, totalAmount, 'INR', 'upi', 'completed', 'txn_' || paymentId, \(now), \(now), \(now)
             FROM bookings WHERE id LIKE \(booking + "%") AND paymentId IS NOT NULL
             """,
+            // Each show's sales, as the journal keeps them.
+            """
+            INSERT INTO showSales (showId, revenue, tickets, bookings)
+            SELECT showId, SUM(totalAmount), SUM(json_array_length(seats::json)), COUNT(*)
+            FROM bookings WHERE id LIKE \(booking + "%") AND bookingStatus = 'confirmed' GROUP BY showId
+            """,
             // Per booking, version 2k+1 locked its seats and 2k+2 booked them.
             """
             INSERT INTO seatChanges (showId, version, cause, seats, at)

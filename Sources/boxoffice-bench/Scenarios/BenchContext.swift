@@ -62,6 +62,11 @@ struct BenchSizes: Sendable {
     // the outbox's cost: (c) without and with email, alternating; how long the outbox may take to deliver after a run
     var outboxRounds = 2
     var mailDrain: Duration = .seconds(120)
+    // the sales report: days of a 10-theatre chain's history, and requests timed
+    var reportDays = 365
+    var reportRequests = 30
+    // the webhooks' cost: (b) and (c) without and with three webhooks on a slow receiver, alternating
+    var webhookRounds = 2
 
     static let quick = BenchSizes()
 
@@ -77,6 +82,9 @@ struct BenchSizes: Sendable {
         sizes.doorDuration = .seconds(1)
         sizes.outboxRounds = 1
         sizes.mailDrain = .seconds(20)
+        sizes.reportDays = 7
+        sizes.reportRequests = 3
+        sizes.webhookRounds = 1
         return sizes
     }()
 }

@@ -52,12 +52,14 @@ struct ReplayedShow {
                 holds[hold.booking] = nil
                 for seat in hold.seats { expected[seat] = .available }
             }
-        case .booked(let hold, _):
+        case .booked(let hold, _, let soldOut):
             if change.cause != .book { problems.append("cause \(change.cause) for a booking") }
             holds[hold.booking] = nil
             pins[hold.booking] = nil
             booked[hold.booking] = hold.seats
             for seat in hold.seats { expected[seat] = .booked }
+            let everySeatBooked = statuses.values.allSatisfy { $0 == .booked }
+            if soldOut != everySeatBooked { problems.append("v\(change.version) says soldOut \(soldOut), every seat booked: \(everySeatBooked)") }
         case .cancelled(let booking, let cancelled):
             if change.cause != .cancel { problems.append("cause \(change.cause) for a cancel") }
             booked[booking] = nil
