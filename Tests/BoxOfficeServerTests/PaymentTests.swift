@@ -164,7 +164,12 @@ struct SalesReportTests {
             #expect(after["totals"]?["refunds"]?.int == 40000 && after["totals"]?["refundedBookings"]?.int == 1)
             #expect(after["byTheatre"]?[0]?["occupancy"]?.double == 0, "the theatre still had a show on sale: \(after)")
             #expect(try await api.get("/api/admin/reports/sales", token: user.token).status == 403)
-            #expect(try await api.get("/api/admin/reports/sales?from=2026-02-30", token: fixture.adminToken).status == 400)
+            let malformed = try await api.get("/api/admin/reports/sales?from=2026-02-30", token: fixture.adminToken)
+            #expect(malformed.status == 400 && malformed.json["error"]?["details"]?["field"]?.string == "from", "\(malformed.text)")
+            let reversed = try await api.get("/api/admin/reports/sales?from=2026-03-02&to=2026-03-01", token: fixture.adminToken)
+            #expect(reversed.status == 400 && reversed.json["error"]?["details"]?["field"]?.string == "from", "\(reversed.text)")
+            let badTo = try await api.get("/api/admin/reports/sales?to=tomorrow", token: fixture.adminToken)
+            #expect(badTo.status == 400 && badTo.json["error"]?["details"]?["field"]?.string == "to", "\(badTo.text)")
         }
     }
 }

@@ -7,6 +7,7 @@ import { h, replace, $, $$, say } from './dom.js';
 import { money, localDate, clockTime, countdown } from './format.js';
 import { renderSeatMap, enableSeatKeyboard, categoriesByRow, seatLabel, strandedSeats } from './layout.js';
 import { LiveFeed } from './live.js';
+import { wheelchairBlockSizes, companionCoverage } from './accessible.js';
 
 const MAX_SEATS = 10;
 const POLL_AFTER_MS = 4000;
@@ -315,10 +316,17 @@ async function bestAvailable(event) {
         say(message, 'Log in to hold seats.', 'info');
         return;
     }
+    const before = Number($('[name="accessible"]').value) || 0;
+    const accessible = drawAccessibleChoice();
+    if (accessible !== before) {
+        // The count or category changed without telling the form (a script): say so rather than ask for something else.
+        say(message, `${$('#accessible-hint').textContent} Check the wheelchair spaces and press the button again.`, 'warn');
+        return;
+    }
     const count = Number($('[name="count"]').value) || 1;
     const category = $('[name="category"]').value;
-    const body = { showId: state.showId, count, ...(category ? { category } : {}) };
-    await requestLock(body, { expect: [], message, best: { count, category } });
+    const body = { showId: state.showId, count, ...(category ? { category } : {}), ...(accessible > 0 ? { accessible } : {}) };
+    await requestLock(body, { expect: [], message, best: { count, category, accessible } });
 }
 
 /** Holds the seats of `alternative` (offered after a refusal) in one click. */
@@ -358,7 +366,7 @@ async function requestLock(body, { expect, message, best = null }) {
         // A new lock replaces the old hold: its seats that are not in the new one are free again.
         for (const seat of before) if (!state.mine.has(seat) && state.status.get(seat) === 'held') state.status.set(seat, 'available');
         state.selection.clear();
-        say(message, best ? `Held ${sortSeats(state.mine).join(', ')} for you.` : '', 'success');
+        say(message, best ? `Held ${heldWords(sortSeats(state.mine))} for you.` : '', 'success');
         say($('#pay-message'), '');
         afterOwnChange();
         $('#card').focus();
@@ -383,7 +391,17 @@ async function requestLock(body, { expect, message, best = null }) {
     }
 }
 
+/** "J2 (wheelchair space), J3 (companion seat), J4": seat names, with the kind of each one that is not standard. */
+function heldWords(seats) {
+    const words = { wheelchair: 'wheelchair space', companion: 'companion seat' };
+    return seats.map((seat) => {
+        const kind = state.seats.get(seat)?.kind ?? state.buttons.get(seat)?.dataset.kind;
+        return words[kind] ? `${seat} (${words[kind]})` : seat;
+    }).join(', ');
+}
+
 function lockProblem(error, best) {
+    if (error.code === 'seats_not_together' && best?.accessible > 0) return accessibleProblem(error, best);
     if (error.code === 'seats_not_together') {
         const largest = Number(error.details?.largestBlock ?? 0);
         const where = best?.category ? ` in ${best.category}` : '';
@@ -398,6 +416,27 @@ function lockProblem(error, best) {
         return `${explain(error)} Or take one of the blocks below.`;
     }
     return explain(error);
+}
+
+/** A 409 `seats_not_together` for a request with wheelchair spaces, in words that fit it. */
+function accessibleProblem(error, { count, category, accessible }) {
+    const largest = Number(error.details?.largestBlock ?? 0);
+    const where = category ? ` in ${category}` : '';
+    const spaces = accessible === 1 ? 'a wheelchair space' : `${accessible} wheelchair spaces`;
+    const seats = (n) => `${n} ${n === 1 ? 'seat' : 'seats'}`;
+    const fewest = wheelchairBlockSizes(state.show.layout, category).get(accessible);
+    if (fewest && fewest > count) {
+        // No block of this hall could hold them in so few seats: companion seats count among the seats.
+        return `Sorry — ${spaces} here ${accessible === 1 ? 'comes' : 'come'} with the companion seat beside ${accessible === 1 ? 'it' : 'each'}, and companion seats count among the seats: ask for at least ${seats(fewest)}.`;
+    }
+    if (largest > count) {
+        // The free blocks with wheelchair spaces are all bigger than asked (their companion seats come with them).
+        return `Sorry — no ${accessible === 1 ? 'wheelchair space' : `${accessible} wheelchair spaces`} with ${seats(count)} together ${accessible === 1 ? 'is' : 'are'} free${where} right now: the free ones come with companion seats, which count among the seats. Ask for ${seats(largest)}, or choose seats on the map.`;
+    }
+    if (!largest) {
+        return `Sorry — no ${accessible === 1 ? 'wheelchair space' : `${accessible} wheelchair spaces side by side`} with ${seats(count)} together ${accessible === 1 ? 'is' : 'are'} free${where} right now. Choose seats on the map, or ask with fewer wheelchair spaces${category ? ' or in any category' : ''}.`;
+    }
+    return `Sorry — no ${accessible === 1 ? 'wheelchair space' : `${accessible} wheelchair spaces`} with ${seats(count)} together ${accessible === 1 ? 'is' : 'are'} free${where} right now. The most together with ${spaces} is ${seats(largest)}: ask for ${largest} or fewer, or choose seats on the map.`;
 }
 
 /** Makes `booking` (pending, this show) the page's hold. */
@@ -624,6 +663,54 @@ function setUpBestAvailable(layout) {
     const category = $('[name="category"]');
     replace(category, h('option', { value: '', text: 'Any category' }),
         (layout.categories || []).map((c) => h('option', { value: c.name, text: `${c.name} · ${money(c.price, state.currency)}` })));
+    count.addEventListener('change', drawAccessibleChoice);
+    category.addEventListener('change', drawAccessibleChoice);
+    drawAccessibleChoice();
+}
+
+/**
+ * The wheelchair-space choice of best available: "None" and each number of spaces that some block of the chosen
+ * count (and category) could hold in this hall, with the companion seats counted in the count
+ * (docs/SEATING.md, "Blocks"); the hint under it says why there is no more. Keeps the chosen number when it is
+ * still offered, else falls back to the largest that is. Returns the number now chosen.
+ */
+function drawAccessibleChoice() {
+    const layout = state.show.layout;
+    const select = $('[name="accessible"]');
+    const hint = $('#accessible-hint');
+    const count = Number($('[name="count"]').value) || 1;
+    const category = $('[name="category"]').value;
+    const wanted = Number(select.value) || 0;
+    const sizes = wheelchairBlockSizes(layout, category);
+    const offered = Array.from(sizes.keys()).filter((n) => sizes.get(n) <= count).sort((a, b) => a - b);
+    const chosen = wanted === 0 ? 0 : (offered.includes(wanted) ? wanted : (offered.filter((n) => n < wanted).pop() ?? 0));
+    const options = [h('option', { value: '0', text: 'None' }),
+        offered.map((n) => h('option', { value: String(n), text: n === 1 ? '1 wheelchair space' : `${n} wheelchair spaces` }))];
+    const now = Array.from(select.options, (o) => o.value).join(',');
+    if (now !== ['0', ...offered.map(String)].join(',')) replace(select, options);
+    select.value = String(chosen);
+
+    const anyInHall = (layout.wheelchair || []).length > 0;
+    select.disabled = !anyInHall;
+    let text;
+    if (!anyInHall) {
+        text = 'This hall has no wheelchair spaces.';
+    } else if (!sizes.size) {
+        const elsewhere = (layout.categories || []).map((c) => c.name).filter((name) => wheelchairBlockSizes(layout, name).size);
+        text = `No wheelchair spaces in ${category}${elsewhere.length ? ` — they are in ${elsewhere.join(', ')}` : ''}.`;
+    } else if (!offered.length) {
+        const fewest = Math.min(...sizes.values());
+        text = `A wheelchair space here comes with the companion seat beside it: choose ${fewest} or more seats to ask for one.`;
+    } else {
+        text = {
+            all: 'Each comes with the companion seat beside it; both count in “How many seats?”.',
+            some: 'Each comes with the companion seat beside it where there is one; both count in “How many seats?”.',
+            none: 'Each counts as one of the seats.',
+        }[companionCoverage(layout, category)];
+    }
+    if (wanted > chosen) text = `Changed to ${chosen ? chosen : 'none'}. ${text}`;
+    if (hint.textContent !== text) hint.textContent = text;
+    return chosen;
 }
 
 const ZOOMS = ['1', '2', '3', '4', '5'];

@@ -12,6 +12,7 @@ import urllib.request
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from harness import Rest, ShowPool, User, check, parse_time, set_viewport, wait_until
 
@@ -840,6 +841,127 @@ def test_wheelchair_seats_have_a_kind_a_symbol_and_words(ctx):
     assert_clean(b)
 
 
+
+def record_locks(browser):
+    """Keeps the body of every lock-seats request the page sends in window.__locks."""
+    browser.js("""
+        window.__locks = [];
+        const real = window.fetch.bind(window);
+        window.fetch = (url, options = {}) => {
+            if (String(url).includes('/lock-seats')) window.__locks.push(JSON.parse(options.body));
+            return real(url, options);
+        };""")
+
+
+def choose(browser, name, value):
+    """Picks an option of the best-available form the way a person does (the select's change event fires)."""
+    Select(browser.driver.find_element("css selector", f'#best-form [name="{name}"]')).select_by_value(str(value))
+
+
+def offered(browser):
+    return browser.js("return Array.from(document.querySelectorAll('[name=\"accessible\"] option')).map(o => o.value)")
+
+
+def test_wheelchair_spaces_by_best_available(ctx):
+    """Best available asked for 2 seats with 1 wheelchair space holds exactly a wheelchair space and the companion
+    seat beside it, and the server's booking has those seats. The choice is a labelled select bounded by the count
+    and the category, saying why; asking for more seats together than fit is explained in wheelchair words; a hall
+    without wheelchair spaces (at 375 px) does not offer the choice and says so."""
+    # A demo hall with wheelchair spaces and short row segments (not the premiere hall), else one of our own.
+    show = next((s for s in ctx.pool.shows if s["id"] not in ctx.pool.used and s["layout"].get("wheelchair") and s["layout"].get("companion")
+                 and s["layout"]["columns"] <= 24), None)
+    if show:
+        ctx.pool.used.add(show["id"])
+    else:
+        show = custom_show(ctx, {"rows": ["A", "B", "C"], "columns": 8, "aisles": [4], "blocked": [], "wheelchair": ["C1", "C8"], "companion": ["C2", "C7"],
+                                 "categories": [{"name": "Silver", "price": 10000, "rows": ["A", "B"]}, {"name": "Gold", "price": 20000, "rows": ["C"]}]},
+                           "Access Best Hall")
+        ctx.note("no demo show with wheelchair spaces: made one")
+    detail = ctx.rest.show(show["id"])
+    layout = detail["layout"]
+    kind_of = {s["seatNumber"]: s["kind"] for s in detail["seats"]}
+    row_of = {s["seatNumber"]: s["row"] for s in detail["seats"]}
+    category_of_row = {row: c["name"] for c in layout["categories"] for row in c["rows"]}
+    with_spaces = {category_of_row[row_of[seat]] for seat in layout["wheelchair"]}
+    without = [c["name"] for c in layout["categories"] if c["name"] not in with_spaces]
+
+    user = ctx.rest.register("Wheels First")
+    b = ctx.browser()
+    b.sign_in_as(user)
+    open_picker(ctx, b, show["id"])
+    wait_live(b)
+    field = b.js("const s = document.querySelector('#best-form [name=\"accessible\"]'); const l = s && document.querySelector(`label[for=\"${s.id}\"]`);"
+                 " return s && {tag: s.tagName, label: l ? l.textContent : null, disabled: s.disabled,"
+                 " hint: (document.getElementById(s.getAttribute('aria-describedby')) || {}).textContent}")
+    check(field and field["tag"] == "SELECT" and field["label"] == "Wheelchair spaces" and not field["disabled"],
+          f"a labelled, usable wheelchair-space select in the best-available form: {field}")
+    check("companion seat" in (field["hint"] or ""), f"the hint says a companion seat comes with it: {field['hint']!r}")
+    choose(b, "count", 2)
+    check(offered(b) == ["0", "1"], f"with 2 seats: none or 1 wheelchair space (one per row segment here): {offered(b)}")
+    choose(b, "accessible", 1)
+    # Bounded by the count: every space here has a companion seat, so 1 seat cannot hold one.
+    choose(b, "count", 1)
+    check(offered(b) == ["0"] and b.js("return document.querySelector('[name=\"accessible\"]').value") == "0", f"1 seat: no wheelchair space ({offered(b)})")
+    hint = b.text("#accessible-hint")
+    check("Changed to none" in hint and "choose 2 or more seats" in hint, f"the hint says why: {hint!r}")
+    # Bounded by the category: one without wheelchair spaces offers none and says where they are.
+    if without:
+        choose(b, "count", 2)
+        choose(b, "category", without[0])
+        check(offered(b) == ["0"], f"{without[0]} has no wheelchair spaces: {offered(b)}")
+        hint = b.text("#accessible-hint")
+        check(f"No wheelchair spaces in {without[0]}" in hint and all(c in hint for c in with_spaces), f"the hint names where they are: {hint!r}")
+        choose(b, "category", "")
+
+    record_locks(b)
+    choose(b, "count", 2)
+    choose(b, "accessible", 1)
+    b.click('[data-action="best"]')
+    got = wait_until(lambda: len(mine(b)) == 2 and mine(b), 5, message="two seats held as mine")
+    kinds = b.js("return arguments[0].map(s => document.querySelector(`[data-seat=\"${s}\"]`).dataset.kind || 'standard')", got)
+    check(sorted(kinds) == ["companion", "wheelchair"], f"one wheelchair space and one companion seat: {dict(zip(got, kinds))}")
+    check(side_by_side(detail, got), f"the companion seat is beside the wheelchair space: {got}")
+    check(b.js("return window.__locks") == [{"showId": show["id"], "count": 2, "accessible": 1}], f"sent accessible: 1: {b.js('return window.__locks')}")
+    message = b.text("#best-message")
+    check("(wheelchair space)" in message and "(companion seat)" in message, f"the page says which is which: {message!r}")
+    check(b.visible("#hold-panel"), "the hold panel")
+    booking = ctx.rest.call("GET", "/api/bookings", token=user.token)["items"][0]
+    held = sorted(s["seatNumber"] for s in booking["seats"])
+    check(booking["bookingStatus"] == "pending" and held == sorted(got), f"the server holds the same seats: {held} / {got}")
+    check(sorted(kind_of[s] for s in held) == ["companion", "wheelchair"], f"the server's kinds: {[(s, kind_of[s]) for s in held]}")
+    ctx.note(f"2 seats with 1 wheelchair space: {', '.join(f'{s} ({kind_of[s]})' for s in held)}")
+
+    # More seats together than any row segment with a wheelchair space has: the refusal in wheelchair words.
+    choose(b, "count", 10)
+    choose(b, "accessible", 1)
+    b.click('[data-action="best"]')
+    wait_until(lambda: b.js("return document.querySelector('#best-message').dataset.kind") == "error", 5, message="the refusal")
+    message = b.text("#best-message")
+    check(re.search(r"no wheelchair space with 10 seats together is free", message) and re.search(r"most together with a wheelchair space is \d+ seats", message),
+          f"explained for a wheelchair request: {message!r}")
+    check(sorted(mine(b)) == sorted(got), "the hold is kept")
+    ctx.screenshot(b, "seat-picker-wheelchair.png")
+    assert_clean(b, allow=("status of 409",))
+
+    # A hall without wheelchair spaces, on a phone: no choice offered, and the page says why; best available sends none.
+    plain = custom_show(ctx, {"rows": ["A", "B"], "columns": 6, "aisles": [3], "blocked": [],
+                              "categories": [{"name": "Gold", "price": 10000, "rows": ["A", "B"]}]}, "Plain Hall")
+    p = ctx.browser()
+    set_viewport(p, 375, 740)
+    p.sign_in_as(ctx.rest.register("No Spaces Here"))
+    open_picker(ctx, p, plain["id"])
+    state = p.js("const s = document.querySelector('[name=\"accessible\"]'); return {disabled: s.disabled, values: Array.from(s.options, o => o.value)}")
+    check(state["disabled"] and state["values"] == ["0"], f"no wheelchair space offered: {state}")
+    check("no wheelchair spaces" in p.text("#accessible-hint") and p.visible("#accessible-hint"), f"and it says so: {p.text('#accessible-hint')!r}")
+    check(p.js("return document.documentElement.scrollWidth - window.innerWidth") <= 1, "the form fits 375 px")
+    record_locks(p)
+    p.click('[data-action="best"]')
+    wait_until(lambda: len(mine(p)) == 2, 5, message="two seats held")
+    check(p.js("return window.__locks") == [{"showId": plain["id"], "count": 2}], f"no accessible sent: {p.js('return window.__locks')}")
+    p.js("document.getElementById('best-panel').scrollIntoView()")
+    ctx.screenshot(p, "seat-picker-no-wheelchair-375.png")
+    assert_clean(p)
+
 def test_extend_appears_in_the_last_minute_and_stops_at_the_cap(ctx):
     """LIVE (a server with 20-second holds, so the whole hold is its last minute): the extend button is offered, each
     press moves the countdown's end by the hold time, and at the cap (3 × the hold) the page says it cannot extend."""
@@ -963,6 +1085,7 @@ TESTS = [
     test_best_available_in_two_browsers_at_once_gives_disjoint_seats,
     test_conflict_offers_alternatives_and_one_click_locks,
     test_wheelchair_seats_have_a_kind_a_symbol_and_words,
+    test_wheelchair_spaces_by_best_available,
     test_extend_appears_in_the_last_minute_and_stops_at_the_cap,
     test_big_hall_renders_and_pans_on_a_phone,
     test_single_seat_gap_warns_before_holding,

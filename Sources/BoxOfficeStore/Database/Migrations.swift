@@ -299,7 +299,8 @@ enum Migrations {
             try db.alter(table: "bookings") { table in table.add(column: "holdStartedAt", .datetime) }
         }
         // Each show's sales, kept by the journal in the same transaction as every booking and refund, so the sales
-        // report reads one row per show instead of every booking. Filled from the bookings already there.
+        // report reads one row per show instead of every booking (its shows from a covering index, in the order it
+        // groups them). Filled from the bookings already there.
         migrator.registerMigration("v11-show-sales", foreignKeyChecks: .immediate) { db in
             try db.execute(
                 sql: """
@@ -319,8 +320,15 @@ enum Migrations {
                            SUM(CASE WHEN paymentStatus = 'refunded' THEN totalAmount ELSE 0 END),
                            SUM(paymentStatus = 'refunded')
                     FROM bookings WHERE (bookingStatus = 'confirmed' OR paymentStatus = 'refunded') GROUP BY showId;
-                    CREATE INDEX shows_date ON shows (showDate);
+                    CREATE INDEX shows_report ON shows (showDate, theatreId, movieId, isActive, totalSeats, id);
                     """)
+        }
+        // A channel's next delivery by an index seek, not a scan of its backlog: deliveries are inserted in the order of
+        // their events (each right after its event, in the journal's one writer), so their rowid is that order, and
+        // this partial index holds each channel's undelivered rows in it. The webhook loop's head of line and the
+        // email loop's due rows were found by sorting every undelivered row of the channel, in the write lock.
+        migrator.registerMigration("v12-outbox-order", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: "CREATE INDEX outboxDeliveries_pending ON outboxDeliveries (channel) WHERE deliveredAt IS NULL")
         }
         return migrator
     }

@@ -19,10 +19,10 @@ struct PostgresJournalWrites {
                 """
                 WITH event AS (
                     INSERT INTO outbox (id, kind, bookingId, createdAt)
-                    VALUES (\(event.id), \(event.kind.rawValue), \(event.bookingId), \(event.createdAt)) RETURNING id
+                    VALUES (\(event.id), \(event.kind.rawValue), \(event.bookingId), \(event.createdAt)) RETURNING id, seq
                 )
-                INSERT INTO outboxDeliveries (eventId, channel, attempts, nextAttemptAt)
-                SELECT event.id, channel, 0, \(event.createdAt) FROM event, unnest(\(event.channels)::text[]) AS channel
+                INSERT INTO outboxDeliveries (eventId, channel, attempts, nextAttemptAt, seq)
+                SELECT event.id, channel, 0, \(event.createdAt), event.seq FROM event, unnest(\(event.channels)::text[]) AS channel
                 """)
         }
     }

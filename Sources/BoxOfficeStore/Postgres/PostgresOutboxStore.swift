@@ -19,9 +19,9 @@ public struct PostgresOutboxStore: OutboxStore {
             let rows = try await connection.query(
                 """
                 WITH due AS (
-                    SELECT d.eventId FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
+                    SELECT d.eventId FROM outboxDeliveries d
                     WHERE d.channel = \(channel) AND d.deliveredAt IS NULL AND d.nextAttemptAt <= \(now)
-                    ORDER BY d.nextAttemptAt, o.seq LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
+                    ORDER BY d.nextAttemptAt, d.seq LIMIT \(limit) FOR UPDATE OF d SKIP LOCKED
                 )
                 UPDATE outboxDeliveries d SET nextAttemptAt = \(leasedUntil) FROM due, outbox o
                 WHERE d.eventId = due.eventId AND d.channel = \(channel) AND o.id = d.eventId
@@ -37,6 +37,8 @@ public struct PostgresOutboxStore: OutboxStore {
         }
     }
 
+    /// The channel's oldest undelivered event (its delivery's `seq`, copied from the event's), by the index
+    /// `outboxDeliveries_pending`: a seek, not a sort of the channel's backlog.
     public func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery? {
         let leasedUntil = now.addingTimeInterval(lease)
         return try await connections.withConnection { [logger] connection in
@@ -44,8 +46,8 @@ public struct PostgresOutboxStore: OutboxStore {
             let rows = try await connection.query(
                 """
                 WITH head AS (
-                    SELECT d.eventId, d.nextAttemptAt FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
-                    WHERE d.channel = \(channel) AND d.deliveredAt IS NULL ORDER BY o.seq LIMIT 1 FOR UPDATE OF d
+                    SELECT d.eventId, d.nextAttemptAt FROM outboxDeliveries d
+                    WHERE d.channel = \(channel) AND d.deliveredAt IS NULL ORDER BY d.seq LIMIT 1 FOR UPDATE OF d
                 )
                 UPDATE outboxDeliveries d SET nextAttemptAt = \(leasedUntil) FROM head, outbox o
                 WHERE d.eventId = head.eventId AND d.channel = \(channel) AND head.nextAttemptAt <= \(now) AND o.id = d.eventId

@@ -370,7 +370,18 @@ enum PostgresSchema {
                        COUNT(*) FILTER (WHERE paymentStatus = 'refunded')
                 FROM bookings WHERE (bookingStatus = 'confirmed' OR paymentStatus = 'refunded') GROUP BY showId
                 """,
-                "CREATE INDEX shows_date ON shows (showDate)",
+                "CREATE INDEX shows_report ON shows (showDate, theatreId, movieId) INCLUDE (isActive, totalSeats, id)",
+            ]),
+        // A channel's next delivery by an index seek, not a sort of its backlog: each delivery carries its event's seq.
+        PostgresMigration(
+            name: "v16-outbox-order",
+            statements: [
+                "ALTER TABLE outboxDeliveries ADD COLUMN seq bigint",
+                "UPDATE outboxDeliveries d SET seq = o.seq FROM outbox o WHERE o.id = d.eventId",
+                "ALTER TABLE outboxDeliveries ALTER COLUMN seq SET NOT NULL",
+                "CREATE INDEX outboxDeliveries_pending ON outboxDeliveries (channel, seq) WHERE deliveredAt IS NULL",
+                "CREATE INDEX outboxDeliveries_due_order ON outboxDeliveries (channel, nextAttemptAt, seq) WHERE deliveredAt IS NULL",
+                "DROP INDEX outboxDeliveries_due",
             ]),
     ]
 }

@@ -10,6 +10,8 @@ public struct SQLiteOutboxStore: OutboxStore {
         self.database = database
     }
 
+    /// Oldest due first, by the index `outboxDeliveries_due` (channel, nextAttemptAt, then rowid: event order), so a
+    /// backlog is not sorted on every claim.
     public func claimDue(channel: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [OutboxDelivery] {
         // Polled often: look before taking the file's one write lock (the journal's writer needs it).
         guard try await anythingDue(channel: channel, now: now) else { return [] }
@@ -19,7 +21,7 @@ public struct SQLiteOutboxStore: OutboxStore {
                 sql: """
                     SELECT d.eventId, o.kind, o.bookingId, o.createdAt, d.attempts FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
                     WHERE d.channel = ? AND d.deliveredAt IS NULL AND d.nextAttemptAt <= ?
-                    ORDER BY d.nextAttemptAt, o.rowid LIMIT ?
+                    ORDER BY d.nextAttemptAt, d.rowid LIMIT ?
                     """,
                 arguments: [channel, StorageDate.databaseValue(now), limit])
             var claimed: [OutboxDelivery] = []
@@ -35,6 +37,7 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    /// The channel's oldest undelivered event (rowid order: event order), by the index `outboxDeliveries_pending`.
     public func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery? {
         guard try await anythingDue(channel: channel, now: now) else { return nil }
         return try await database.pool.write { db in
@@ -42,8 +45,8 @@ public struct SQLiteOutboxStore: OutboxStore {
                 db,
                 sql: """
                     SELECT d.eventId, o.kind, o.bookingId, o.createdAt, d.attempts, d.nextAttemptAt <= ? AS due
-                    FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
-                    WHERE d.channel = ? AND d.deliveredAt IS NULL ORDER BY o.rowid LIMIT 1
+                    FROM outboxDeliveries d INDEXED BY outboxDeliveries_pending JOIN outbox o ON o.id = d.eventId
+                    WHERE d.channel = ? AND d.deliveredAt IS NULL ORDER BY d.rowid LIMIT 1
                     """,
                 arguments: [StorageDate.databaseValue(now), channel]),
                 row["due"] as Bool, let kind = OutboxEvent.Kind(rawValue: row["kind"])

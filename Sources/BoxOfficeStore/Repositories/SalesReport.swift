@@ -127,27 +127,37 @@ extension SalesReport {
 }
 
 extension SQLiteBookingStore {
-    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`): one grouped read of `showSales`.
+    /// The sales report over show dates `from`...`to` (inclusive, `YYYY-MM-DD`): one pass over the shows' covering index
+    /// (`shows_report`, already in the order it groups), each show's `showSales` row beside it; titles and names after.
     public func salesReport(from: String, to: String, currency: String) async throws -> SalesReport {
-        let groups = try await database.pool.read { db in
-            try Row.fetchAll(
+        let groups = try await database.pool.read { db -> [SalesGroup] in
+            var groups: [SalesGroup] = []
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT s.showDate, s.movieId, m.title, s.theatreId, t.name,
-                           COALESCE(SUM(CASE WHEN s.isActive THEN s.totalSeats ELSE 0 END), 0), COALESCE(SUM(x.revenue), 0),
-                           COALESCE(SUM(x.tickets), 0), COALESCE(SUM(x.bookings), 0), COALESCE(SUM(x.refunds), 0),
-                           COALESCE(SUM(x.refundedBookings), 0)
-                    FROM shows s JOIN movies m ON m.id = s.movieId JOIN theatres t ON t.id = s.theatreId
-                    LEFT JOIN showSales x ON x.showId = s.id
+                    SELECT s.showDate, s.movieId, s.theatreId, SUM(CASE WHEN s.isActive THEN s.totalSeats ELSE 0 END),
+                           COALESCE(SUM(x.revenue), 0), COALESCE(SUM(x.tickets), 0), COALESCE(SUM(x.bookings), 0),
+                           COALESCE(SUM(x.refunds), 0), COALESCE(SUM(x.refundedBookings), 0)
+                    FROM shows s LEFT JOIN showSales x ON x.showId = s.id
                     WHERE s.showDate BETWEEN ? AND ?
-                    GROUP BY s.showDate, s.movieId, s.theatreId
+                    GROUP BY s.showDate, s.theatreId, s.movieId
                     """,
-                arguments: [from, to]
-            ).map { row in
-                SalesGroup(
-                    date: row[0], movieId: row[1], title: row[2], theatreId: row[3], theatreName: row[4], seats: row[5], revenue: row[6],
-                    tickets: row[7], bookings: row[8], refunds: row[9], refundedBookings: row[10])
+                arguments: [from, to])
+            while let row = try rows.next() {
+                groups.append(
+                    SalesGroup(
+                        date: row[0], movieId: row[1], title: "", theatreId: row[2], theatreName: "", seats: row[3], revenue: row[4], tickets: row[5],
+                        bookings: row[6], refunds: row[7], refundedBookings: row[8]))
             }
+            let titles = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT id, title FROM movies").map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
+            let names = try Dictionary(
+                Row.fetchAll(db, sql: "SELECT id, name FROM theatres").map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { first, _ in first })
+            for index in groups.indices {
+                groups[index].title = titles[groups[index].movieId] ?? ""
+                groups[index].theatreName = names[groups[index].theatreId] ?? ""
+            }
+            return groups
         }
         return SalesReport(from: from, to: to, currency: currency, groups: groups)
     }

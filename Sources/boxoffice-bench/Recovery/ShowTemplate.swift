@@ -21,8 +21,13 @@ struct ShowTemplate: Sendable {
     var layout: String
     var seats: [Seat]
 
-    /// The same SQL on both stores: the show of the largest screen.
-    static let query = "SELECT movieId, theatreId, screenNumber, cityId, language, format, layout FROM shows ORDER BY totalSeats DESC LIMIT 1"
+    /// The same SQL on both stores: the show of the largest usual screen. The demo's 1,080-seat premiere hall (added for
+    /// issue #14) is left out, so the recovery rows keep comparing with the runs before it: a million seats on shows of the
+    /// 14 × 24 large-format hall, as they always were.
+    static let query = """
+        SELECT movieId, theatreId, screenNumber, cityId, language, format, layout FROM shows WHERE totalSeats < 1000
+        ORDER BY totalSeats DESC LIMIT 1
+        """
     static let noShow = BenchError("the database has no show to copy (start the server with --demo first)")
 
     init(movieId: String, theatreId: String, screenNumber: Int, cityId: String, language: String, format: String, layout: String) throws {
