@@ -5,6 +5,7 @@
   theatre, screen, seats, amount, ticket code and the ticket link in the plain text and the HTML; a cancellation sends
   a cancellation email;
 - a mail server that refuses a recipient for a while (450): the email is retried and arrives;
+- emails due together go over one connection, and one refused there does not stop the others;
 - the mail server is down while a booking is paid (the payment is not slowed), the box office is killed with kill -9
   and started again, then the mail server comes back: the email still arrives.
 
@@ -48,6 +49,7 @@ class Inbox:
         self.messages = []
         self.lock = threading.Lock()
         self.refuse = {}  # address -> how many more times to answer 450
+        self.connection_of = []  # (recipients, the client's address and port): which connection each message came over
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -61,6 +63,7 @@ class Inbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
+            self.connection_of.append((list(envelope.rcpt_tos), session.peer))
         return "250 Message accepted"
 
     def to(self, address):
@@ -142,6 +145,24 @@ def main():
         book(port, token, show["id"], free[2:4])
         got = inbox.wait(refused, 1, 15)
         check("a recipient refused twice (450) gets the email on a later try", len(got) == 1, f"{len(got)} emails")
+
+        # Emails due together go over one connection; one the server refuses there does not stop the others.
+        smtp.stop()
+        burst = [user(port, f"batch{index}") for index in range(6)]
+        for index, (_, burst_token) in enumerate(burst):
+            book(port, burst_token, show["id"], free[6 + 2 * index:8 + 2 * index])
+        time.sleep(2.5)
+        with inbox.lock:
+            inbox.refuse[burst[2][0]] = 1
+        smtp = start_smtp(inbox, smtp_port)
+        arrived = [inbox.wait(address, 1, 20) for address, _ in burst]
+        time.sleep(1.0)
+        counts = [len(inbox.to(address)) for address, _ in burst]
+        check("six emails due together all arrive, each once, the refused one (450) on a later try", counts == [1] * 6, f"{counts}")
+        with inbox.lock:
+            connections = {peer for recipients, peer in inbox.connection_of if any(address in recipients for address, _ in burst)}
+        check(f"... over fewer connections than emails ({len(connections)} for 6): a batch shares one, RSET after the refusal",
+              all(arrived) and len(connections) < 6, f"{len(connections)} connections")
 
         # The mail server is down while a booking is paid; the box office is killed and started again.
         smtp.stop()

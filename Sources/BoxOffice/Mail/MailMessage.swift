@@ -21,4 +21,23 @@ public struct MailMessage: Sendable, Equatable {
 public protocol Mailer: Sendable {
     /// Returns once the server accepted the message; throws if it did not (the outbox tries again later).
     func send(_ message: MailMessage) async throws
+    /// Sends several, in order, each accepted or refused on its own (`SMTPMailer`: one connection for all of them);
+    /// one result per message, nil when the server accepted it.
+    func send(_ messages: [MailMessage]) async -> [(any Error)?]
+}
+
+extension Mailer {
+    /// One at a time, for a mailer with nothing to share between messages.
+    public func send(_ messages: [MailMessage]) async -> [(any Error)?] {
+        var results: [(any Error)?] = []
+        for message in messages {
+            do {
+                try await send(message)
+                results.append(nil)
+            } catch {
+                results.append(error)
+            }
+        }
+        return results
+    }
 }

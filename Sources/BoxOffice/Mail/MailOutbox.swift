@@ -4,8 +4,8 @@ import Logging
 import SeatEngine
 
 /// Delivers the outbox's email channel: claims due deliveries, writes each email from the rows as they are now, sends
-/// it, and marks it delivered — or failed, to be tried again after a growing delay (1 s, 2 s, 4 s … at most 10 min),
-/// for as long as it takes. A slow or absent mail server never slows a booking: it only delays this loop.
+/// them (a batch over one connection), and marks them delivered — or each failed one to be tried again after a growing
+/// delay (1 s, 2 s, 4 s … at most 10 min), for as long as it takes. A slow or absent mail server never slows a booking: it only delays this loop.
 public struct MailOutbox: Sendable {
     let outbox: any OutboxStore
     let bookings: any BookingStore
@@ -44,7 +44,8 @@ public struct MailOutbox: Sendable {
         }
     }
 
-    /// Sends what is due now; returns how many deliveries it attempted.
+    /// Sends what is due now, up to `limit` over one SMTP connection; returns how many deliveries it attempted.
+    /// Those the server accepted are marked delivered together, in one write; each refused one is tried again later.
     @discardableResult
     public func deliverDue(limit: Int = 20) async -> Int {
         let due: [OutboxDelivery]
@@ -54,39 +55,71 @@ public struct MailOutbox: Sendable {
             logger.warning("could not read the outbox; trying again", metadata: ["error": "\(StorageFailure.reason(error))"])
             return 0
         }
+        guard !due.isEmpty else { return 0 }
+        var done: [String] = []
+        var sending: [(delivery: OutboxDelivery, message: MailMessage)] = []
+        var facts = FactsCache()
         for delivery in due {
-            await deliver(delivery)
+            do {
+                if let message = try await message(for: delivery, cache: &facts) {
+                    sending.append((delivery, message))
+                } else {
+                    // Nothing to write from (the rows are gone): delivered as nothing, so it does not come back for ever.
+                    logger.warning("an email's booking is gone; not sent", metadata: ["event": "\(delivery.eventId)"])
+                    done.append(delivery.eventId)
+                }
+            } catch {
+                await failed(delivery, error)
+            }
+        }
+        let results = await mailer.send(sending.map(\.message))
+        for ((delivery, _), error) in zip(sending, results) {
+            if let error {
+                await failed(delivery, error)
+            } else {
+                done.append(delivery.eventId)
+                logger.info("email sent", metadata: ["event": "\(delivery.eventId)", "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts + 1)"])
+            }
+        }
+        if !done.isEmpty {
+            do {
+                try await outbox.markDelivered(eventIds: done, channel: OutboxChannel.email, at: clock.now)
+            } catch {
+                // Sent but not marked: their leases run out and they are sent again (at least once, never lost).
+                logger.warning("sent emails could not be marked delivered", metadata: ["count": "\(done.count)", "error": "\(StorageFailure.reason(error))"])
+            }
         }
         return due.count
     }
 
-    private func deliver(_ delivery: OutboxDelivery) async {
-        do {
-            guard let message = try await message(for: delivery) else {
-                // Nothing to write from (the rows are gone): delivered as nothing, so it does not come back for ever.
-                logger.warning("an email's booking is gone; not sent", metadata: ["event": "\(delivery.eventId)"])
-                try await outbox.markDelivered(eventId: delivery.eventId, channel: delivery.channel, at: clock.now)
-                return
-            }
-            try await mailer.send(message)
-            try await outbox.markDelivered(eventId: delivery.eventId, channel: delivery.channel, at: clock.now)
-            logger.info("email sent", metadata: ["event": "\(delivery.eventId)", "kind": "\(delivery.kind.rawValue)", "attempt": "\(delivery.attempts + 1)"])
-        } catch {
-            let delay = OutboxDelivery.retryDelay(afterAttempts: delivery.attempts + 1)
-            logger.warning(
-                "email not sent; trying again", metadata: ["event": "\(delivery.eventId)", "error": "\(error)", "retryInSeconds": "\(Int(delay))"])
-            try? await outbox.markFailed(
-                eventId: delivery.eventId, channel: delivery.channel, error: "\(error)", retryAt: clock.now.addingTimeInterval(delay))
-        }
+    private func failed(_ delivery: OutboxDelivery, _ error: any Error) async {
+        let delay = OutboxDelivery.retryDelay(afterAttempts: delivery.attempts + 1)
+        logger.warning(
+            "email not sent; trying again", metadata: ["event": "\(delivery.eventId)", "error": "\(error)", "retryInSeconds": "\(Int(delay))"])
+        try? await outbox.markFailed(
+            eventId: delivery.eventId, channel: delivery.channel, error: "\(error)", retryAt: clock.now.addingTimeInterval(delay))
+    }
+
+    /// The movies and theatres one batch of emails has read (a batch often names the same ones).
+    struct FactsCache {
+        var movies: [String: Movie?] = [:]
+        var theatres: [String: TheatreDetail?] = [:]
     }
 
     /// The email for a delivery, written from the rows as they are; nil when the booking or its user is gone.
     func message(for delivery: OutboxDelivery) async throws -> MailMessage? {
+        var cache = FactsCache()
+        return try await message(for: delivery, cache: &cache)
+    }
+
+    private func message(for delivery: OutboxDelivery, cache: inout FactsCache) async throws -> MailMessage? {
         guard let booking = try await bookings.booking(id: delivery.bookingId), let user = try await accounts.user(id: booking.userId) else {
             return nil
         }
-        let movie = try await catalog.movie(id: booking.movieId)
-        let theatre = try await catalog.theatre(id: booking.theatreId)
+        if cache.movies[booking.movieId] == nil { cache.movies[booking.movieId] = .some(try await catalog.movie(id: booking.movieId)) }
+        if cache.theatres[booking.theatreId] == nil { cache.theatres[booking.theatreId] = .some(try await catalog.theatre(id: booking.theatreId)) }
+        let movie = cache.movies[booking.movieId] ?? nil
+        let theatre = cache.theatres[booking.theatreId] ?? nil
         let show = try await catalog.show(id: booking.showId)
         let facts = MailComposer.Facts(
             booking: booking, email: user.email, name: user.name, movieTitle: movie?.title ?? "your film",

@@ -4,10 +4,12 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import NIOSSL
+import Synchronization
 
-/// Sends email over SMTP (RFC 5321) with SwiftNIO: one connection per message — EHLO, STARTTLS when the server
-/// offers it (`smtp://`; `smtps://` is TLS from the first byte), AUTH PLAIN when the URL names a user (only over TLS),
-/// MAIL FROM, RCPT TO, DATA, QUIT. Any reply other than the expected one fails the send; the outbox tries again.
+/// Sends email over SMTP (RFC 5321) with SwiftNIO: one connection per batch — EHLO, STARTTLS when the server offers it
+/// (`smtp://`; `smtps://` is TLS from the first byte), AUTH PLAIN when the URL names a user (only over TLS), then for
+/// each message MAIL FROM, RCPT TO, DATA (RSET after a refused one), and QUIT. A reply other than the expected one to a
+/// message's commands fails that message (the outbox tries it again); one before them fails the whole batch.
 struct SMTPMailer: Mailer {
     let url: SMTPURL
     /// The name this host gives in EHLO.
@@ -30,18 +32,32 @@ struct SMTPMailer: Mailer {
     }
 
     func send(_ message: MailMessage) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await converse(message) }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw SMTPError("no answer within \(timeout)")
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
+        if let error = await send([message]).first ?? nil { throw error }
     }
 
-    private func converse(_ message: MailMessage) async throws {
+    /// The messages over one connection, in order: each gets its own MAIL, RCPT and DATA, and a refused one is followed
+    /// by RSET so the next starts clean. A connection that breaks, or the whole conversation running past `timeout`,
+    /// fails every message the server had not yet accepted.
+    func send(_ messages: [MailMessage]) async -> [(any Error)?] {
+        guard !messages.isEmpty else { return [] }
+        let outcomes = Outcomes(count: messages.count)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await converse(messages, outcomes: outcomes) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw SMTPError("no answer within \(timeout)")
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        } catch {
+            outcomes.failRemaining(error)
+        }
+        return outcomes.results
+    }
+
+    private func converse(_ messages: [MailMessage], outcomes: Outcomes) async throws {
         let context = try tlsContext.get()
         let host = url.host
         let implicitTLS = url.implicitTLS
@@ -78,14 +94,41 @@ struct SMTPMailer: Mailer {
                 try await session.command("AUTH PLAIN \(token)", expect: 235, redacted: "AUTH PLAIN ***")
             }
             _ = extensions
-            try await session.command("MAIL FROM:<\(MIMEMessage.address(message.from))>", expect: 250)
-            try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
-            try await session.command("DATA", expect: 354)
-            let text = MIMEMessage.render(message, date: Date(), messageID: "\(UUID().uuidString.lowercased())@\(heloName)")
-            try await session.write(MIMEMessage.dataSection(text))
-            try await session.expect(250)
+            for (index, message) in messages.enumerated() {
+                do {
+                    try await session.command("MAIL FROM:<\(MIMEMessage.address(message.from))>", expect: 250)
+                    try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
+                    try await session.command("DATA", expect: 354)
+                    let text = MIMEMessage.render(message, date: Date(), messageID: "\(UUID().uuidString.lowercased())@\(heloName)")
+                    try await session.write(MIMEMessage.dataSection(text))
+                    try await session.expect(250)
+                    outcomes.set(index, nil)
+                } catch let refusal as SMTPError where refusal.refused {
+                    // This message was refused; the conversation goes on with the next one.
+                    outcomes.set(index, refusal)
+                    try await session.command("RSET", expect: 250)
+                }
+            }
             _ = try? await session.command("QUIT", expect: 221)
         }
+    }
+
+    /// Each message's outcome as the conversation learns it (the timeout may end it part-way).
+    final class Outcomes: Sendable {
+        private let state: Mutex<[(any Error)??]>
+
+        init(count: Int) { state = Mutex(Array(repeating: nil, count: count)) }
+
+        func set(_ index: Int, _ error: (any Error)?) { state.withLock { $0[index] = .some(error) } }
+
+        /// Every message without an outcome failed with `error`.
+        func failRemaining(_ error: any Error) {
+            state.withLock { outcomes in
+                for index in outcomes.indices where outcomes[index] == nil { outcomes[index] = .some(error) }
+            }
+        }
+
+        var results: [(any Error)?] { state.withLock { $0.map { $0 ?? SMTPError("not sent") } } }
     }
 
     /// SNI carries host names only, never addresses.
@@ -125,7 +168,7 @@ struct SMTPSession {
             texts.append(String(line.dropFirst(4)))
             if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
                 guard expected.contains(code) else {
-                    throw SMTPError("\(command.map { "\($0.prefix(40)): " } ?? "")\(line.prefix(200))")
+                    throw SMTPError("\(command.map { "\($0.prefix(40)): " } ?? "")\(line.prefix(200))", refused: true)
                 }
                 return texts
             }
@@ -135,5 +178,12 @@ struct SMTPSession {
 
 struct SMTPError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The server answered, with a code other than the one expected (the conversation can go on); else the
+    /// connection failed or made no sense.
+    let refused: Bool
+
+    init(_ description: String, refused: Bool = false) {
+        self.description = description
+        self.refused = refused
+    }
 }

@@ -69,6 +69,14 @@ public struct PostgresOutboxStore: OutboxStore {
             """, logger: logger)
     }
 
+    public func markDelivered(eventIds: [String], channel: String, at: Date) async throws {
+        try await connections.execute(
+            """
+            UPDATE outboxDeliveries SET deliveredAt = \(at), attempts = attempts + 1, lastError = NULL
+            WHERE eventId = ANY(\(eventIds)::text[]) AND channel = \(channel)
+            """, logger: logger)
+    }
+
     public func markDelivered(eventId: String, channel: String, at: Date) async throws {
         try await connections.execute(
             """

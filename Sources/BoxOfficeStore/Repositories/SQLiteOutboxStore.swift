@@ -83,6 +83,14 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func markDelivered(eventIds: [String], channel: String, at: Date) async throws {
+        try await database.pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: "UPDATE outboxDeliveries SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE eventId = ? AND channel = ?")
+            for eventId in eventIds { try statement.execute(arguments: [StorageDate.databaseValue(at), eventId, channel]) }
+        }
+    }
+
     public func markFailed(eventId: String, channel: String, error: String, retryAt: Date) async throws {
         try await database.pool.write { db in
             try db.execute(

@@ -15,6 +15,8 @@ public protocol OutboxStore: Sendable {
     func abandon(eventId: String, channel: String, reason: String, at: Date) async throws
     /// Sent: never again.
     func markDelivered(eventId: String, channel: String, at: Date) async throws
+    /// Several sent, in one write.
+    func markDelivered(eventIds: [String], channel: String, at: Date) async throws
     /// Not sent: tried again at `retryAt`, with the error kept for operators.
     func markFailed(eventId: String, channel: String, error: String, retryAt: Date) async throws
     /// How many deliveries of `channel` are not yet sent (for `/metrics` and tests).
