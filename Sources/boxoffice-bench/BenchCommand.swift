@@ -26,7 +26,7 @@ let allScenarios = ["sqlite", "seating"] + RESTScenarios.keys + [DoorScenario.ke
 let postgresScenarios = ["pg-floor"] + (RESTScenarios.postgresKeys + ["recovery"]).map { BenchStore.postgresPrefix + $0 } + [ClusterScenario.key]
 
 let scenarioTitles: [String: String] = [
-    "sqlite": "SQLite commit floor", "seating": "Engine: best available", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-rate": "(b) locks at target rate",
+    "sqlite": "SQLite commit floor", "seating": "Engine: best available", "healthz": "/healthz", "seatmap": "(a) seat map", "locks": "(b) locks", "locks-best": "(b) locks by best available", "locks-rate": "(b) locks at target rate",
     "flow": "(c) booking flow", "fanout": "(d) fan-out", "kiosk": "(e) kiosk", "wsfloor": "Idle WebSocket floor", "recovery": "(f) recovery",
     "pg-floor": "PostgreSQL commit floor", "pg-seatmap": "(a) seat map, on PostgreSQL", "pg-locks": "(b) locks, on PostgreSQL",
     "pg-flow": "(c) booking flow, on PostgreSQL", "pg-recovery": "(f) recovery, on PostgreSQL",

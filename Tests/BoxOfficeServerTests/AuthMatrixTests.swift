@@ -126,6 +126,41 @@ struct AuthMatrixTests {
         }
     }
 
+    /// Every route under /api/admin (API.md's Admin table).
+    static let adminRoutes: [(String, String)] = [
+        ("POST", "/api/admin/cities"), ("PATCH", "/api/admin/cities/cty_x"), ("GET", "/api/admin/cities"),
+        ("POST", "/api/admin/movies"), ("PATCH", "/api/admin/movies/mov_x"), ("GET", "/api/admin/movies"),
+        ("POST", "/api/admin/theatres"), ("PATCH", "/api/admin/theatres/thr_x"), ("GET", "/api/admin/theatres"),
+        ("POST", "/api/admin/shows"), ("PATCH", "/api/admin/shows/shw_x"), ("GET", "/api/admin/shows"),
+        ("GET", "/api/admin/reports/sales"), ("GET", "/api/admin/users"), ("PATCH", "/api/admin/users/usr_x"),
+        ("POST", "/api/admin/webhooks"), ("GET", "/api/admin/webhooks"), ("DELETE", "/api/admin/webhooks/whk_x"),
+        ("GET", "/api/admin/webhooks/whk_x/deliveries"), ("GET", "/api/admin/bookings"), ("POST", "/api/admin/tickets/scan"),
+    ]
+
+    @Test("every admin route: 401 without a token, 403 for a user; for staff 403 but the door's two (bookings, scan)")
+    func adminRoutesByRole() async throws {
+        try await TestServer.withRouter { api in
+            let admin = try await api.adminToken()
+            let user = try await api.registerUser()
+            let usher = try await api.registerUser(name: "Usher")
+            #expect(try await api.patch("/api/admin/users/\(usher.id)", #"{"role":"staff"}"#, token: admin).status == 200)
+            for (method, path) in Self.adminRoutes {
+                let body: String? = method == "GET" || method == "DELETE" ? nil : "{}"
+                let anonymous = try await api.request(HTTPRequest.Method(method)!, path, body: body)
+                #expect(anonymous.status == 401, "\(method) \(path) anonymous: \(anonymous.status)")
+                let asUser = try await api.request(HTTPRequest.Method(method)!, path, body: body, token: user.token)
+                #expect(asUser.status == 403 && asUser.json.errorCode == "forbidden", "\(method) \(path) as a user: \(asUser.status) \(asUser.text)")
+                let asStaff = try await api.request(HTTPRequest.Method(method)!, path, body: body, token: usher.token)
+                let door = path == "/api/admin/bookings" || path == "/api/admin/tickets/scan"
+                if door {
+                    #expect(asStaff.status != 403 && asStaff.status != 401, "\(method) \(path) is the door's: staff may call it (\(asStaff.status))")
+                } else {
+                    #expect(asStaff.status == 403, "\(method) \(path) as staff: \(asStaff.status) \(asStaff.text)")
+                }
+            }
+        }
+    }
+
     @Test("a deactivated account's token stops working at once, and it cannot log in")
     func deactivated() async throws {
         let options = TestServer.options()

@@ -53,18 +53,27 @@ final class LockUser: VirtualUser {
     let keepsBody = true
     private let users: [LockAssignment]
     private let maxSeats: Int
+    /// Best available (`{showId, count}`) instead of seats chosen at random.
+    private let best: Bool
     private var random: SplitMix
 
-    init(users: [LockAssignment], maxSeats: Int, seed: UInt64) {
+    init(users: [LockAssignment], maxSeats: Int, seed: UInt64, best: Bool = false) {
         self.users = users
         self.maxSeats = maxSeats
+        self.best = best
         self.random = SplitMix(seed: seed)
     }
 
     func begin() -> BenchRequest {
         let user = users[random.below(users.count)]
         let show = user.shows[random.below(user.shows.count)]
-        let seats = randomSeats(of: show, count: 1 + random.below(maxSeats), random: &random)
+        let count = 1 + random.below(maxSeats)
+        if best {
+            return BenchRequest(
+                method: .POST, uri: "/api/bookings/lock-seats", token: user.token,
+                body: ByteBuffer(string: #"{"showId":""# + show.id + #"","count":\#(count)}"#))
+        }
+        let seats = randomSeats(of: show, count: count, random: &random)
         return BenchRequest(method: .POST, uri: "/api/bookings/lock-seats", token: user.token, body: lockBody(show: show.id, seats: seats))
     }
 
@@ -77,6 +86,7 @@ func lockOutcome(status: Int, body: ByteBuffer?) -> Outcome {
     switch status {
     case 201: .ok
     case 409 where body?.contains("seat_unavailable") ?? false: .conflict
+    case 409 where body?.contains("seats_not_together") ?? false: .conflict
     default: .failed("http \(status) \(errorCode(body))")
     }
 }

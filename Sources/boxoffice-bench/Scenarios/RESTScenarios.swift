@@ -3,7 +3,7 @@ import Foundation
 /// The REST scenarios on one server: /healthz (the framework's ceiling), (a) seat maps, (b) durable locks under
 /// contention, at full speed and at the target rate, and (c) the full booking flow.
 enum RESTScenarios {
-    static let keys = ["healthz", "seatmap", "locks", "locks-rate", "flow"]
+    static let keys = ["healthz", "seatmap", "locks", "locks-best", "locks-rate", "flow"]
     /// The ones run again on PostgreSQL: what the store changes. /healthz does not touch it, and the rate run only
     /// measures a queue when the server cannot carry the rate (see docs/BENCHMARKS.md).
     static let postgresKeys = ["seatmap", "locks", "flow"]
@@ -63,7 +63,7 @@ enum RESTScenarios {
             results.append(result)
         }
 
-        if selected.contains("locks") || selected.contains("locks-rate") {
+        if selected.contains("locks") || selected.contains("locks-best") || selected.contains("locks-rate") {
             let lockShows = Array(shows.prefix(sizes.lockShows))
             context.log("rest: registering \(sizes.lockUsers) users")
             let users = try await setup.registerUsers(count: sizes.lockUsers, prefix: "lock-\(UInt32.random(in: 0...UInt32.max))")
@@ -72,11 +72,13 @@ enum RESTScenarios {
             let maxSeats = sizes.maxSeatsPerLock
             let crowd = lockCrowd.crowd
             var okFraction = 0.7
+            var explicitLocks: LoadResult?
             if selected.contains("locks") {
                 context.log("rest: (b) locks, closed loop")
                 let load = try await LoadRunner.run(group: context.loadGroup, port: server.port, plan: plan, serverPid: server.pid) { index in
                     LockUser(users: perConnection[index % perConnection.count], maxSeats: maxSeats, seed: UInt64(index) &+ 101)
                 }
+                explicitLocks = load
                 var result = row("locks", "(b) durable locks, contention, full speed", load, unit: "locks/s")
                 result.throughput = load.okPerSecond
                 result.notes.append(
@@ -85,6 +87,33 @@ enum RESTScenarios {
                         load.answersPerSecond, load.conflictPercent, sizes.lockUsers,
                         lockShows.count, crowd, maxSeats, sizes.connections))
                 if load.answered > 0 { okFraction = max(0.2, Double(load.ok) / Double(load.answered)) }
+                results.append(result)
+            }
+            if selected.contains("locks-best") {
+                // The same crowd asking for best available ({showId, count}) instead of seats at random (issue #14).
+                context.log("rest: (b) locks by best available, closed loop")
+                let load = try await LoadRunner.run(group: context.loadGroup, port: server.port, plan: plan, serverPid: server.pid) { index in
+                    LockUser(users: perConnection[index % perConnection.count], maxSeats: maxSeats, seed: UInt64(index) &+ 101, best: true)
+                }
+                var result = row("locks-best", "(b) durable locks by best available, full speed", load, unit: "locks/s")
+                result.throughput = load.okPerSecond
+                result.notes.append(
+                    String(
+                        format: "%.0f answers/s, %.0f%% 409; the same users and shows as (b), {showId, count: 1–%d}; %d connections, closed loop",
+                        load.answersPerSecond, load.conflictPercent, maxSeats, sizes.connections))
+                if let explicit = explicitLocks, explicit.okPerSecond > 0, explicit.ok > 0, explicit.answered > 0, load.ok > 0, load.answered > 0,
+                    let explicitCPU = explicit.usage?.cpuSeconds, let bestCPU = load.usage?.cpuSeconds
+                {
+                    // A 409 costs no commit: per durable lock is what a lock costs; per answer is given too.
+                    let perLock = (best: bestCPU / Double(load.ok) * 1e6, explicit: explicitCPU / Double(explicit.ok) * 1e6)
+                    let perAnswer = (best: bestCPU / Double(load.answered) * 1e6, explicit: explicitCPU / Double(explicit.answered) * 1e6)
+                    result.notes.append(
+                        String(
+                            format: "beside (b) in this run: durable locks/s **%.0f%%** of explicit locks' (%.0f vs %.0f); server CPU per durable lock **%.0f%%** (%.0f vs %.0f µs), per answer %.0f%% (%.0f vs %.0f µs)",
+                            load.okPerSecond / explicit.okPerSecond * 100, load.okPerSecond, explicit.okPerSecond,
+                            perLock.best / perLock.explicit * 100, perLock.best, perLock.explicit,
+                            perAnswer.best / perAnswer.explicit * 100, perAnswer.best, perAnswer.explicit))
+                }
                 results.append(result)
             }
             if selected.contains("locks-rate") {

@@ -118,10 +118,15 @@ enum WebhookCostScenario {
             for run in without { plainLatency.add(run[keyPath: load].latency) }
             for run in with { hookedLatency.add(run[keyPath: load].latency) }
             let ratio = plain > 0 ? String(format: "%.1f%%", hooked / plain * 100) : "–"
+            func cpuPerOK(_ runs: [Run]) -> String {
+                let ok = runs.map { $0[keyPath: load].ok }.reduce(0, +)
+                let cpu = runs.compactMap { $0[keyPath: load].usage?.cpuSeconds }.reduce(0, +)
+                return ok > 0 && cpu > 0 ? String(format: "%.0f µs", cpu / Double(ok) * 1e6) : "–"
+            }
             result.notes.append(
                 "\(label): with webhooks \(Format.rate(hooked, label.hasPrefix("(b)") ? "locks/s" : "bookings/s")) (p99 \(Format.millis(hookedLatency.millis(at: 99))) ms) "
                     + "vs without \(Format.rate(plain, label.hasPrefix("(b)") ? "locks/s" : "bookings/s")) (p99 \(Format.millis(plainLatency.millis(at: 99))) ms): **\(ratio)**; "
-                    + "each round \(roundRatios(runs, load))")
+                    + "each round \(roundRatios(runs, load)); server CPU per success \(cpuPerOK(with)) with, \(cpuPerOK(without)) without")
         }
         result.notes.append(
             "\(with.map(\.events).reduce(0, +)) webhook deliveries written in the runs with webhooks (three per event), \(receiverAnswers) answered by the 500 ms receiver meanwhile")
