@@ -12,6 +12,8 @@ struct AppParts {
     let stores: Stores
     let accounts: AccountService
     let catalog: CatalogService
+    /// The show cache the services read through, for other nodes' edits to drop entries from.
+    let catalogStore: CachingCatalogStore
     let bookings: BookingService
     let payments: PaymentService
     let idempotency: IdempotentRequests
@@ -75,7 +77,7 @@ public func buildApplication(
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
             Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
-        ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, hub: parts.hub, logger: logger)] } ?? [])
+        ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, shows: parts.catalogStore, hub: parts.hub, logger: logger)] } ?? [])
             + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []) + [WebhookOutboxService(outbox: parts.webhookOutbox)],
         logger: logger)
     return app
@@ -117,7 +119,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
         logger.info("admin account ensured", metadata: ["email": "\(email)"])
     }
     return AppParts(
-        stores: stores, accounts: accounts, catalog: catalog, bookings: bookings, payments: payments,
+        stores: stores, accounts: accounts, catalog: catalog, catalogStore: catalogStore, bookings: bookings, payments: payments,
         idempotency: IdempotentRequests(answers: stores.idempotency, journal: stores.journal), limits: RateLimits(enabled: options.rateLimits),
         tokens: tokens, readiness: Readiness(), registry: registry, openAPI: try OpenAPIDocument.load(), hub: hub,
         door: DoorService(bookings: stores.bookings, accounts: stores.accounts, journal: stores.journal),

@@ -33,6 +33,7 @@ BIN = next((a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") a
 crash_test.BIN = BIN
 POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else os.environ.get("BOXOFFICE_TEST_POSTGRES_URL")
 USERS = 18
+ADMIN = ("admin@cluster.test", "admin-password-123")
 results = []
 
 
@@ -85,7 +86,54 @@ def live_across_nodes(nodes, tokens, show, seats):
 def node(url, workdir, index, hold_seconds=60):
     # No BOXOFFICE_JWT_SECRET: the first node stores one in the database and every node uses it.
     return Server(url, free_port(), log=os.path.join(workdir, f"node{index}.log"), args=("--hold-seconds", str(hold_seconds)),
-                  env={"BOXOFFICE_JWT_SECRET": "", "BOXOFFICE_LOG_LEVEL": "warning"})
+                  env={"BOXOFFICE_JWT_SECRET": "", "BOXOFFICE_LOG_LEVEL": "warning",
+                       "BOXOFFICE_ADMIN_EMAIL": ADMIN[0], "BOXOFFICE_ADMIN_PASSWORD": ADMIN[1]})
+
+
+def eventually(probe, timeout=1.0):
+    """Polls `probe` until it is truthy or `timeout` seconds pass; returns (its last value, seconds taken)."""
+    started = time.time()
+    while True:
+        value = probe()
+        if value or time.time() - started >= timeout:
+            return value, time.time() - started
+        time.sleep(0.02)
+
+
+def admin_edits_across_nodes(nodes, tokens, show):
+    """An admin's edit on node 0 — a show's new time, then its deactivation — holds on the other nodes within a second,
+    though they had the show cached: a lock there takes the new time, then is refused; a hold taken there is released."""
+    status, login = call("POST", nodes[0].port, "/api/auth/login", {"email": ADMIN[0], "password": ADMIN[1]})
+    admin = login["token"]
+    status, detail = call("GET", nodes[1].port, f"/api/shows/{show}")
+    free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
+    call("GET", nodes[2].port, f"/api/shows/{show}")
+    status, held = call("POST", nodes[1].port, "/api/bookings/lock-seats", {"showId": show, "seats": free[:1]}, token=tokens[1])
+    assert status == 201, (status, held)
+    later = time.strftime("%Y-%m-%dT%H:%M:00Z", time.gmtime(time.time() + 30 * 86400))
+    status, edited = call("PATCH", nodes[0].port, f"/api/admin/shows/{show}", {"startsAt": later}, token=admin)
+    check("an admin on node 0 moves a show", status == 200 and edited["startsAt"] == later, f"{status} {edited}")
+
+    def lock_on_node1():
+        status, booking = call("POST", nodes[1].port, "/api/bookings/lock-seats", {"showId": show, "seats": free[1:2]}, token=tokens[2])
+        return status == 201 and booking["showTime"] == edited["showTime"] and booking["showDate"] == edited["showDate"]
+    moved, took = eventually(lock_on_node1)
+    check(f"... a lock on node 1, which had the show cached, takes the new date and time ({took * 1000:.0f} ms)", moved, "old time after 1 s")
+    status, mine = call("GET", nodes[2].port, f"/api/bookings/{held['id']}", token=tokens[1])
+    check("... and the hold taken before moves with it", mine.get("showTime") == edited["showTime"], f"{mine.get('showTime')} vs {edited['showTime']}")
+
+    status, closed = call("PATCH", nodes[0].port, f"/api/admin/shows/{show}", {"isActive": False}, token=admin)
+    check("the admin on node 0 deactivates it: every seat free again", status == 200 and closed["availability"]["held"] == 0, f"{status} {closed}")
+
+    def refused_on_node1():
+        status, body = call("POST", nodes[1].port, "/api/bookings/lock-seats", {"showId": show, "seats": free[2:3]}, token=tokens[3])
+        return status == 409 and body["error"]["code"] == "show_closed"
+    refused, took = eventually(refused_on_node1)
+    check(f"... node 1 refuses locks on it (409 show_closed) within a second ({took * 1000:.0f} ms)", refused, "still selling after 1 s")
+    shown, took = eventually(lambda: call("GET", nodes[2].port, f"/api/shows/{show}")[1].get("isActive") is False)
+    check(f"... node 2 shows it inactive ({took * 1000:.0f} ms)", shown, "still active after 1 s")
+    status, mine = call("GET", nodes[2].port, f"/api/bookings/{held['id']}", token=tokens[1])
+    check("... the hold taken on node 1 was released", mine.get("bookingStatus") == "cancelled", f"{mine.get('bookingStatus')}")
 
 
 def start_all(servers):
@@ -230,6 +278,8 @@ def main():
         quiet = [s["id"] for s in page["items"] if s["id"] not in shows and s["availability"]["total"] >= 10][0]
         status, detail = call("GET", nodes[0].port, f"/api/shows/{quiet}")
         live_across_nodes(nodes, tokens, quiet, [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"])
+        edited = [s["id"] for s in page["items"] if s["id"] not in shows and s["id"] != quiet and s["availability"]["total"] >= 10][0]
+        admin_edits_across_nodes(nodes, tokens, edited)
 
         load = Load(nodes, tokens, shows, seats)
         load.start()

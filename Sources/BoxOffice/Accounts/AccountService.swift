@@ -82,7 +82,13 @@ public struct AccountService: Sendable {
         let user = UserRecord(
             id: Identifier.make("usr", at: now), name: name, email: email, passwordHash: try await hasher.hash(password), phone: nil,
             role: .admin, createdAt: now, updatedAt: now)
-        try await users.insert(user)
+        do {
+            try await users.insert(user)
+        } catch StoreError.duplicate {
+            // Another node starting at the same moment made the account first (docs/CLUSTER.md: start-up of several
+            // nodes at once is safe): ensure it as it is now.
+            return try await ensureAdmin(email: email, password: password, name: name)
+        }
         return user
     }
 

@@ -6,11 +6,13 @@ import ServiceLifecycle
 /// With several nodes on one database (docs/CLUSTER.md), until the service group shuts down:
 /// - hears each seat change any node commits, so this node's copy of that show is loaded again on its next use, and
 ///   the sockets here that follow the show get it from the journal;
+/// - hears each edit of a show by any node's admin, and drops the cached show (its next read is the row as edited);
 /// - once a second, expires the holds still pending a second after they ran out: holds taken on a node that is gone,
 ///   or whose copy of the show is out of date (a stale copy keeps no timers). Every node sweeps; one wins each show.
 struct OtherNodesService: Service {
     let listener: any SeatChangeListener
     let bookings: BookingService
+    let shows: CachingCatalogStore
     let hub: SubscriptionHub
     let logger: Logger
 
@@ -22,7 +24,10 @@ struct OtherNodesService: Service {
                         if await bookings.committedElsewhere(show: show, version: version) {
                             await hub.committedElsewhere(show: show, version: version)
                         }
+                    } onShowEdit: { show in
+                        await shows.forget(showId: show)
                     } onGap: {
+                        await shows.forgetAllShows()
                         await bookings.mayHaveMissedChanges()
                         await hub.mayHaveMissedChanges()
                     }

@@ -383,5 +383,20 @@ enum PostgresSchema {
                 "CREATE INDEX outboxDeliveries_due_order ON outboxDeliveries (channel, nextAttemptAt, seq) WHERE deliveredAt IS NULL",
                 "DROP INDEX outboxDeliveries_due",
             ]),
+        // Every node hears of an admin's edit of a show (its time, its movie, deactivation) when it commits, on the seat
+        // changes' channel as "edit <show>", and drops its cached copy: without it, another node kept selling a show
+        // that had been deactivated, and wrote bookings with its old time.
+        PostgresMigration(
+            name: "v17-show-edit-notices",
+            statements: [
+                """
+                CREATE FUNCTION shows_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('boxoffice_seat_changes', 'edit ' || NEW.id);
+                    RETURN NULL;
+                END $$
+                """,
+                "CREATE TRIGGER shows_notify AFTER UPDATE ON shows FOR EACH ROW EXECUTE FUNCTION shows_notify()",
+            ]),
     ]
 }

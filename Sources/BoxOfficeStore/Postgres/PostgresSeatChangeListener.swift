@@ -1,8 +1,9 @@
 import Logging
 import PostgresNIO
 
-/// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger), on a connection
-/// of its own outside the pool; reconnects when that connection is lost. Notices are wake-ups, not the data: the
+/// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger: "<show> <version>"),
+/// and every edit of a show's row (`shows_notify`: "edit <show>"), on one channel and a connection of its own outside
+/// the pool; reconnects when that connection is lost. Notices are wake-ups, not the data: the
 /// seat-changes table is the truth, and after a reconnection every copy is treated as out of date (`onGap`).
 struct PostgresSeatChangeListener: SeatChangeListener {
     static let channel = "boxoffice_seat_changes"
@@ -10,7 +11,10 @@ struct PostgresSeatChangeListener: SeatChangeListener {
     let database: PostgresDatabase
     let logger: Logger
 
-    func run(onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void, onGap: @escaping @Sendable () async -> Void) async {
+    func run(
+        onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void, onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
+        onGap: @escaping @Sendable () async -> Void
+    ) async {
         var failures = 0
         var listenedBefore = false
         while !Task.isCancelled {
@@ -23,8 +27,12 @@ struct PostgresSeatChangeListener: SeatChangeListener {
                         listenedBefore = true
                         for try await notice in notices {
                             let parts = notice.payload.split(separator: " ")
-                            guard parts.count == 2, let version = Int64(parts[1]) else { continue }
-                            await onChange(String(parts[0]), version)
+                            guard parts.count == 2 else { continue }
+                            if parts[0] == "edit" {
+                                await onShowEdit(String(parts[1]))
+                            } else if let version = Int64(parts[1]) {
+                                await onChange(String(parts[0]), version)
+                            }
                         }
                     }
                 }

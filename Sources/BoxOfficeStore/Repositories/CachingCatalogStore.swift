@@ -14,6 +14,16 @@ public struct CachingCatalogStore: CatalogStore {
 
     // MARK: Shows (cached)
 
+    /// Another node changed the show's row: the next read goes to the database.
+    public func forget(showId: String) async {
+        await cache.invalidate(showId)
+    }
+
+    /// Another node may have changed any show unheard (the notices' connection was lost).
+    public func forgetAllShows() async {
+        await cache.invalidateAll()
+    }
+
     public func loadedShow(id: String) async throws -> LoadedShow? {
         let (cached, generation) = await cache.lookup(id)
         if let cached { return cached }

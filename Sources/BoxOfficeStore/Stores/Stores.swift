@@ -49,11 +49,14 @@ public protocol SigningSecretStore: Sendable {
     func signingSecret() async throws -> String
 }
 
-/// Tells a node of the seat changes committed by any node, as they commit.
+/// Tells a node of the seat changes committed by any node, as they commit, and of the shows an admin edited.
 public protocol SeatChangeListener: Sendable {
-    /// Calls `onChange` with each committed change's show and version until the task is cancelled, and `onGap` each
-    /// time it starts listening again after losing its connection (notices sent meanwhile are lost).
-    func run(onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void, onGap: @escaping @Sendable () async -> Void) async
+    /// Calls `onChange` with each committed change's show and version, and `onShowEdit` with each show whose row was
+    /// updated, until the task is cancelled; `onGap` each time it starts listening again after losing its connection
+    /// (notices sent meanwhile are lost).
+    func run(
+        onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void, onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
+        onGap: @escaping @Sendable () async -> Void) async
 }
 
 /// Whether the database answers, for `/readyz`, and how its connection pool fares, for `/metrics`.

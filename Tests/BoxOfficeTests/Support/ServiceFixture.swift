@@ -97,6 +97,8 @@ private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .
             group.addTask {
                 await listener.run { show, version in
                     await bookings.committedElsewhere(show: show, version: version)
+                } onShowEdit: { _ in
+                    // The fixture's services read the catalog without a cache.
                 } onGap: {
                     await bookings.mayHaveMissedChanges()
                 }
