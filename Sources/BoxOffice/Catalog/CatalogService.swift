@@ -49,15 +49,20 @@ public struct CatalogService: Sendable {
         let byShow = try await counts.availability(showIds: shows.items.map(\.id))
         return shows.map { show in
             // Shows are never deleted, so each is counted; the fallback (unsold, version 0) only keeps the page whole.
-            ShowView(show: show, counts: byShow[show.id] ?? SeatCounts(available: show.totalSeats, total: show.totalSeats), seats: nil)
+            ShowView(show: show, counts: byShow[show.id] ?? Self.unsold(show), seats: nil)
         }
     }
 
     /// A show with its durable counts and no seats, as lists give it (a webhook's `show.sold_out`).
     public func showSummary(id: String) async throws -> ShowView {
         let show = try await show(id: id)
-        let counts = try await counts.availability(showIds: [id])[id] ?? SeatCounts(available: show.totalSeats, total: show.totalSeats)
+        let counts = try await counts.availability(showIds: [id])[id] ?? Self.unsold(show)
         return ShowView(show: show, counts: counts, seats: nil)
+    }
+
+    /// The counts of a show nothing was ever held or sold for (version 0).
+    static func unsold(_ show: Show) -> SeatCounts {
+        SeatCounts(available: show.totalSeats, total: show.totalSeats)
     }
 
     /// A show by id, active or not, so a client holding an old id still learns what became of it.

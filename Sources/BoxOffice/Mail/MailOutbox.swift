@@ -107,11 +107,6 @@ public struct MailOutbox: Sendable {
     }
 
     /// The email for a delivery, written from the rows as they are; nil when the booking or its user is gone.
-    func message(for delivery: OutboxDelivery) async throws -> MailMessage? {
-        var cache = FactsCache()
-        return try await message(for: delivery, cache: &cache)
-    }
-
     private func message(for delivery: OutboxDelivery, cache: inout FactsCache) async throws -> MailMessage? {
         guard let booking = try await bookings.booking(id: delivery.bookingId), let user = try await accounts.user(id: booking.userId) else {
             return nil

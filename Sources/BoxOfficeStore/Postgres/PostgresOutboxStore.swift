@@ -77,14 +77,6 @@ public struct PostgresOutboxStore: OutboxStore {
             """, logger: logger)
     }
 
-    public func markDelivered(eventId: String, channel: String, at: Date) async throws {
-        try await connections.execute(
-            """
-            UPDATE outboxDeliveries SET deliveredAt = \(at), attempts = attempts + 1, lastError = NULL
-            WHERE eventId = \(eventId) AND channel = \(channel)
-            """, logger: logger)
-    }
-
     public func markFailed(eventId: String, channel: String, error: String, retryAt: Date) async throws {
         try await connections.execute(
             """

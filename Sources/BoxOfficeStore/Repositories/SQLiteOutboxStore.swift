@@ -75,14 +75,6 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    public func markDelivered(eventId: String, channel: String, at: Date) async throws {
-        try await database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE outboxDeliveries SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE eventId = ? AND channel = ?",
-                arguments: [StorageDate.databaseValue(at), eventId, channel])
-        }
-    }
-
     public func markDelivered(eventIds: [String], channel: String, at: Date) async throws {
         try await database.pool.write { db in
             let statement = try db.cachedStatement(

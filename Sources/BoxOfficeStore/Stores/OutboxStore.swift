@@ -13,12 +13,17 @@ public protocol OutboxStore: Sendable {
     func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery?
     /// Gives a delivery up (`reason` kept in `lastError`): it counts as done, and the channel moves on.
     func abandon(eventId: String, channel: String, reason: String, at: Date) async throws
-    /// Sent: never again.
-    func markDelivered(eventId: String, channel: String, at: Date) async throws
-    /// Several sent, in one write.
+    /// Sent (each of them, in one write): never again.
     func markDelivered(eventIds: [String], channel: String, at: Date) async throws
     /// Not sent: tried again at `retryAt`, with the error kept for operators.
     func markFailed(eventId: String, channel: String, error: String, retryAt: Date) async throws
     /// How many deliveries of `channel` are not yet sent (for `/metrics` and tests).
     func undelivered(channel: String) async throws -> Int
+}
+
+extension OutboxStore {
+    /// One sent: never again.
+    public func markDelivered(eventId: String, channel: String, at: Date) async throws {
+        try await markDelivered(eventIds: [eventId], channel: channel, at: at)
+    }
 }

@@ -20,17 +20,8 @@ struct BigDatabase {
 
     func generate(path: String) throws -> Summary {
         let started = Date()
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = OFF")
-            try db.execute(sql: "PRAGMA cache_size = -262144")
-        }
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        // One big transaction through a WAL would write every page twice (WAL, then checkpoint): write it in
-        // rollback mode (no server is running), then hand the file back in WAL mode.
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
         var summary = Summary()
-        try queue.write { db in
+        try BulkWrite.into(path) { db in
             let template = try Self.template(db)
             let now = Date()
             var ids = IdentifierMaker(seed: UInt64(now.timeIntervalSince1970 * 1000))
@@ -140,8 +131,6 @@ struct BigDatabase {
                 }
             }
         }
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-        try queue.close()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

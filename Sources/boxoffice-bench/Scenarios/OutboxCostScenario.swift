@@ -34,7 +34,7 @@ enum OutboxCostScenario {
         defer { Task { await sink.stop() } }
         var runs = [Run]()
         for round in 0..<max(1, context.sizes.outboxRounds) {
-            for mail in round % 2 == 0 ? [false, true] : [true, false] {
+            for mail in AlternatingRuns.order(round) {
                 runs.append(try await flow(context, round: round, smtpPort: mail ? sink.port : nil, sink: sink))
             }
         }
@@ -127,7 +127,7 @@ enum OutboxCostScenario {
         let ratio = withoutRate > 0 ? String(format: "%.1f%%", withRate / withoutRate * 100) : "–"
         result.notes.append(
             "with email \(Format.rate(withRate, "bookings/s")) vs without \(Format.rate(withoutRate, "bookings/s")) "
-                + "(p99 without \(Format.millis(plainLatency.millis(at: 99))) ms): **\(ratio)**; each round's ratio \(roundRatios(runs))")
+                + "(p99 without \(Format.millis(plainLatency.millis(at: 99))) ms): **\(ratio)**; each round's ratio \(AlternatingRuns.roundRatios(runs, isWith: \.mail, rate: \.load.okPerSecond))")
         if let with = cpuPerBooking(mail), let without = cpuPerBooking(plain) {
             result.notes.append(String(format: "server CPU per booking in the window %.0f µs with, %.0f µs without (%.0f%%)", with, without, with / without * 100))
         }
@@ -169,19 +169,5 @@ enum OutboxCostScenario {
             }
         }
         return result
-    }
-
-    /// Each round's with/without ratio, in percent.
-    private static func roundRatios(_ runs: [Run]) -> String {
-        var ratios = [String]()
-        var index = 0
-        while index + 1 < runs.count {
-            let pair = runs[index...(index + 1)]
-            if let with = pair.first(where: \.mail), let without = pair.first(where: { !$0.mail }), without.load.okPerSecond > 0 {
-                ratios.append(String(format: "%.0f%%", with.load.okPerSecond / without.load.okPerSecond * 100))
-            }
-            index += 2
-        }
-        return ratios.joined(separator: ", ")
     }
 }

@@ -27,7 +27,7 @@ enum WebhookCostScenario {
         var runs = [Run]()
         do {
             for round in 0..<max(1, context.sizes.webhookRounds) {
-                for webhooks in round % 2 == 0 ? [false, true] : [true, false] {
+                for webhooks in AlternatingRuns.order(round) {
                     runs.append(try await measure(context, round: round, receiver: webhooks ? receiver : nil))
                 }
             }
@@ -126,7 +126,7 @@ enum WebhookCostScenario {
             result.notes.append(
                 "\(label): with webhooks \(Format.rate(hooked, label.hasPrefix("(b)") ? "locks/s" : "bookings/s")) (p99 \(Format.millis(hookedLatency.millis(at: 99))) ms) "
                     + "vs without \(Format.rate(plain, label.hasPrefix("(b)") ? "locks/s" : "bookings/s")) (p99 \(Format.millis(plainLatency.millis(at: 99))) ms): **\(ratio)**; "
-                    + "each round \(roundRatios(runs, load)); server CPU per success \(cpuPerOK(with)) with, \(cpuPerOK(without)) without")
+                    + "each round \(AlternatingRuns.roundRatios(runs, isWith: \.webhooks, rate: { $0[keyPath: load].okPerSecond })); server CPU per success \(cpuPerOK(with)) with, \(cpuPerOK(without)) without")
         }
         result.notes.append(
             "\(with.map(\.events).reduce(0, +)) webhook deliveries written in the runs with webhooks (three per event), \(receiverAnswers) answered by the 500 ms receiver meanwhile")
@@ -143,14 +143,5 @@ enum WebhookCostScenario {
             }
         }
         return result
-    }
-
-    /// Each round's with/without ratio, in percent.
-    private static func roundRatios(_ runs: [Run], _ load: KeyPath<Run, LoadResult>) -> String {
-        stride(from: 0, to: runs.count - 1, by: 2).compactMap { index -> String? in
-            let pair = runs[index...(index + 1)]
-            guard let with = pair.first(where: \.webhooks), let without = pair.first(where: { !$0.webhooks }), without[keyPath: load].okPerSecond > 0 else { return nil }
-            return String(format: "%.0f%%", with[keyPath: load].okPerSecond / without[keyPath: load].okPerSecond * 100)
-        }.joined(separator: ", ")
     }
 }

@@ -32,15 +32,8 @@ struct SalesHistory {
 
     func generate(path: String) throws -> Summary {
         let started = Date()
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = OFF")
-            try db.execute(sql: "PRAGMA cache_size = -262144")
-        }
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
         var summary = Summary()
-        try queue.write { db in
+        try BulkWrite.into(path) { db in
             guard let city = try String.fetchOne(db, sql: "SELECT id FROM cities ORDER BY id LIMIT 1") else { throw BenchError("no city (start with --demo)") }
             let movies = try Row.fetchAll(db, sql: "SELECT id, languages FROM movies ORDER BY id").map { row -> (id: String, language: String) in
                 let languages = (try? JSONSerialization.jsonObject(with: Data((row["languages"] as String).utf8))) as? [String]
@@ -159,8 +152,6 @@ struct SalesHistory {
                 }
             }
         }
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-        try queue.close()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -9,9 +9,9 @@ import Synchronization
 final class SMTPSink: Sendable {
     let port: Int
     private let channel: any Channel
-    private let counter: MessageCounter
+    private let counter: EventCounter
 
-    private init(channel: any Channel, port: Int, counter: MessageCounter) {
+    private init(channel: any Channel, port: Int, counter: EventCounter) {
         self.channel = channel
         self.port = port
         self.counter = counter
@@ -22,30 +22,17 @@ final class SMTPSink: Sendable {
 
     /// Listens on 127.0.0.1, on a port of the kernel's choosing.
     static func start(group: any EventLoopGroup) async throws -> SMTPSink {
-        let counter = MessageCounter()
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(SMTPSinkHandler(onMessage: counter.add))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        guard let port = channel.localAddress?.port else { throw BenchError("the SMTP sink has no port") }
+        let counter = EventCounter()
+        let (channel, port) = try await LoopbackListener.bind(group: group, what: "the SMTP sink") { channel in
+            try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+            try channel.pipeline.syncOperations.addHandler(SMTPSinkHandler(onMessage: counter.add))
+        }
         return SMTPSink(channel: channel, port: port, counter: counter)
     }
 
     func stop() async {
         try? await channel.close()
     }
-}
-
-private final class MessageCounter: Sendable {
-    let value = Mutex(0)
-    @Sendable func add() { value.withLock { $0 += 1 } }
 }
 
 /// One SMTP connection of the sink, on its event loop.

@@ -8,9 +8,9 @@ import Synchronization
 final class SlowReceiver: Sendable {
     let port: Int
     private let channel: any Channel
-    private let counter: RequestCounter
+    private let counter: EventCounter
 
-    private init(channel: any Channel, port: Int, counter: RequestCounter) {
+    private init(channel: any Channel, port: Int, counter: EventCounter) {
         self.channel = channel
         self.port = port
         self.counter = counter
@@ -20,29 +20,17 @@ final class SlowReceiver: Sendable {
     var requests: Int { counter.value.withLock { $0 } }
 
     static func start(group: any EventLoopGroup, delay: TimeAmount) async throws -> SlowReceiver {
-        let counter = RequestCounter()
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .serverChannelOption(.backlog, value: 256)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(SlowAnswerHandler(delay: delay, onAnswer: counter.add))
-                }
-            }
-            .bind(host: "127.0.0.1", port: 0).get()
-        guard let port = channel.localAddress?.port else { throw BenchError("the webhook receiver has no port") }
+        let counter = EventCounter()
+        let (channel, port) = try await LoopbackListener.bind(group: group, what: "the webhook receiver") { channel in
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.addHandler(SlowAnswerHandler(delay: delay, onAnswer: counter.add))
+        }
         return SlowReceiver(channel: channel, port: port, counter: counter)
     }
 
     func stop() async {
         try? await channel.close()
     }
-}
-
-private final class RequestCounter: Sendable {
-    let value = Mutex(0)
-    @Sendable func add() { value.withLock { $0 += 1 } }
 }
 
 /// Answers each request, once its body has arrived, after `delay`; keeps the connection open for the next.
