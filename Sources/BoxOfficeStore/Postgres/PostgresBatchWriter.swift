@@ -12,8 +12,10 @@ extension GroupCommitJournal {
     }
 }
 
-/// One batch in one PostgreSQL transaction, each entry in a savepoint (an error aborts a PostgreSQL transaction
-/// until it is rolled back to the savepoint, so a failing entry still fails alone).
+/// One batch in one PostgreSQL transaction. Almost every batch is written in a few statements: its runs of locks and
+/// releases set-based (`PostgresLockGroup`), the other entries one by one. If a statement fails, the transaction is void
+/// (PostgreSQL aborts it): it is rolled back and the batch written again with each entry in a savepoint, so a failing
+/// entry fails alone.
 ///
 /// If the connection breaks after `COMMIT` was sent, or the server ends the session in answer to it, the commit may
 /// still have happened. Each transaction therefore first inserts a marker row (`journalCommits`) and learns its own
@@ -153,8 +155,9 @@ struct PostgresBatchWriter: BatchWriter {
         for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
     }
 
-    /// Writes the batch's entries. With `savepoints`, each in its own, so a failing entry fails alone; without, the
-    /// first failing entry throws `EntryFailed` (the transaction is then void).
+    /// Writes the batch's entries. With `savepoints`, each in its own, so a failing entry fails alone; without, runs of
+    /// locks and releases are written set-based (`PostgresLockGroup`) and the first failing statement throws
+    /// `EntryFailed` (the transaction is then void).
     private func apply(
         _ batch: [JournalEntry], knownVersions: [String: Int64], on connection: PostgresConnection, savepoints: Bool
     ) async throws -> BatchOutcome {
@@ -165,39 +168,64 @@ struct PostgresBatchWriter: BatchWriter {
         // A copy whose change failed in this batch: its later changes here build on that one and fail too, even if
         // another node has made their predecessor's version durable meanwhile.
         var failedWriters = Set<UUID>()
+        var run = PostgresLockGroup()
         for entry in batch {
-            let result: (any Error)?
+            var result: (any Error)?
             if let writer = entry.lineage?.writer, failedWriters.contains(writer), let show = entry.show, let version = entry.version {
                 result = JournalError.predecessorMissing(show: show, version: version)
+            } else if let refusal = try await versionRefusal(entry, with: writes, versions: &versions) {
+                result = refusal
+            } else if !savepoints && PostgresLockGroup.holds(entry) {
+                if !run.add(entry) {
+                    try await write(&run, with: writes)
+                    _ = run.add(entry)
+                }
+                if let show = entry.show { versions[show] = entry.version }
             } else {
+                if !savepoints { try await write(&run, with: writes) }
                 result = try await write(entry, with: writes, versions: &versions, savepoints: savepoints)
             }
             if result != nil, let writer = entry.lineage?.writer { failedWriters.insert(writer) }
             results.append(result)
         }
+        try await write(&run, with: writes)
         return BatchOutcome(results: results, versions: versions)
     }
 
-    /// Writes one entry; returns why it failed, or nil. `versions` follows each show's durable version.
+    /// Why a seat change cannot follow its show's durable version (nil: it can, or it is no seat change). `versions`
+    /// follows each show's durable version.
+    private func versionRefusal(
+        _ entry: JournalEntry, with writes: PostgresJournalWrites, versions: inout [String: Int64]
+    ) async throws -> (any Error)? {
+        guard let show = entry.show, let version = entry.version else { return nil }
+        var durable: Int64
+        if let known = versions[show], known + 1 == version {
+            durable = known
+        } else {
+            // Not known, or not what the cache expects: another node may have written the show. Ask.
+            durable = try await writes.lastVersion(of: show)
+        }
+        guard version == durable + 1 else {
+            versions[show] = durable
+            // At or below the durable version: another writer got there first, the actor is out of date.
+            return version <= durable ? StaleShow() : JournalError.predecessorMissing(show: show, version: version)
+        }
+        return nil
+    }
+
+    /// Writes a run of locks and releases (without savepoints: a refusal voids the transaction).
+    private func write(_ run: inout PostgresLockGroup, with writes: PostgresJournalWrites) async throws {
+        do {
+            try await run.write(with: writes)
+        } catch where !PostgresFailure.isUnavailable(error) {
+            throw EntryFailed()
+        }
+    }
+
+    /// Writes one entry, whose version `versionRefusal` accepted; returns why it failed, or nil.
     private func write(
         _ entry: JournalEntry, with writes: PostgresJournalWrites, versions: inout [String: Int64], savepoints: Bool
     ) async throws -> (any Error)? {
-        var last: Int64?
-        if let show = entry.show, let version = entry.version {
-            var durable: Int64
-            if let known = versions[show], known + 1 == version {
-                durable = known
-            } else {
-                // Not known, or not what the cache expects: another node may have written the show. Ask.
-                durable = try await writes.lastVersion(of: show)
-            }
-            last = durable
-            guard version == durable + 1 else {
-                versions[show] = durable
-                // At or below the durable version: another writer got there first, the actor is out of date.
-                return version <= durable ? StaleShow() : JournalError.predecessorMissing(show: show, version: version)
-            }
-        }
         guard savepoints else {
             do {
                 try await writes.apply(entry)
@@ -225,7 +253,7 @@ struct PostgresBatchWriter: BatchWriter {
                 versions[show] = nil
                 return StaleShow()
             }
-            if let show = entry.show, let last { versions[show] = last }
+            if let show = entry.show, let version = entry.version { versions[show] = version - 1 }
             return error
         }
     }
