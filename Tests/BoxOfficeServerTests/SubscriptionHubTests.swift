@@ -161,6 +161,31 @@ struct SubscriptionHubTests {
         #expect(frames.last?.contains(#""version":4"#) == true)
     }
 
+    @Test("another node's change carried by its notice is applied as heard; one that does not follow is read from the journal")
+    func changeCarriedByNotice() async throws {
+        let source = FakeSeats()
+        let (hub, _) = Self.hub(source)
+        let id = await hub.connect(abort: {})
+        _ = await Self.subscribe(hub, id)
+        await hub.apply(Self.change(1))
+        _ = await hub.take(id)
+        // Version 2 is not in the journal the hub could read: only the notice's copy can deliver it.
+        await hub.committedElsewhere(show: "shw_A", version: 2, change: Self.change(2))
+        let carried = try #require(await hub.take(id))
+        guard case .frame(let delta)? = carried.first, carried.count == 1 else { Issue.record("expected one delta, got \(carried)"); return }
+        #expect(Self.text(delta).contains(#""version":2"#))
+        // Version 5 after 2: 3 and 4 were missed (a notice lost), so the journal is read and all three arrive in order.
+        await source.record([Self.change(3), Self.change(4), Self.change(5)])
+        await hub.committedElsewhere(show: "shw_A", version: 5, change: Self.change(5))
+        let read = try #require(await hub.take(id))
+        let versions = read.compactMap { item -> String? in
+            guard case .frame(let frame) = item else { return nil }
+            return Self.text(frame).contains(#""version":3"#) ? "3" : Self.text(frame).contains(#""version":4"#) ? "4"
+                : Self.text(frame).contains(#""version":5"#) ? "5" : "?"
+        }
+        #expect(versions == ["3", "4", "5"])
+    }
+
     @Test("an unknown show resolves to an unknown_show error and no subscription")
     func unknownShow() async throws {
         let (hub, _) = Self.hub(FakeSeats())

@@ -7,9 +7,10 @@ import SeatEngine
 
 extension SubscriptionHub {
     /// `version` of `show` was committed by another node: if sockets here follow the show and have not had that
-    /// version, the changes after the last one known here are read from the journal (usually one row) and applied in
-    /// version order (more than a ring's worth missing sends a snapshot instead, as for any gap).
-    func committedElsewhere(show: String, version: Int64) async {
+    /// version, it is applied — as the notice carried it (`change`) when it follows the last one known here, else
+    /// the changes after that one are read from the journal (usually one row) and applied in version order (more than
+    /// a ring's worth missing sends a snapshot instead, as for any gap).
+    func committedElsewhere(show: String, version: Int64, change: SeatChange? = nil) async {
         guard let feed = shows[show] else { return }
         if let last = feed.ring.last, last >= version { return }
         guard !(feed.subscribers.isEmpty && feed.watchers.isEmpty) else {
@@ -17,6 +18,10 @@ extension SubscriptionHub {
             // resume here with a `since` the ring still covers would replay up to its end and miss this change. Drop
             // the feed, as the idle sweep would; a resume then refills the ring from the journal.
             shows[show] = nil
+            return
+        }
+        if let change, let last = feed.ring.last, change.version == last + 1 {
+            apply(change)
             return
         }
         let changes: [SeatChange]

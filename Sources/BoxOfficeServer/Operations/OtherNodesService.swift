@@ -20,9 +20,9 @@ struct OtherNodesService: Service {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask {
-                    await listener.run { show, version in
+                    await listener.run { show, version, change in
                         if await bookings.committedElsewhere(show: show, version: version) {
-                            await hub.committedElsewhere(show: show, version: version)
+                            await hub.committedElsewhere(show: show, version: version, change: change)
                         }
                     } onShowEdit: { show in
                         await shows.forget(showId: show)

@@ -398,5 +398,25 @@ enum PostgresSchema {
                 """,
                 "CREATE TRIGGER shows_notify AFTER UPDATE ON shows FOR EACH ROW EXECUTE FUNCTION shows_notify()",
             ]),
+        // A seat change's notice carries the change ("<show> <version> <cause> <at, µs since 1970> <seats JSON>"), so a
+        // node whose sockets follow the show applies it as heard, instead of reading it back from the table — at 1,000
+        // changes a second that read, one at a time in the listener, was what held cross-node delivery back. A change
+        // too large for a notice's 8,000 bytes is announced as before ("<show> <version>") and read.
+        PostgresMigration(
+            name: "v18-seat-change-notices-carry-the-change",
+            statements: [
+                """
+                CREATE OR REPLACE FUNCTION seatChanges_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF octet_length(NEW.seats) + octet_length(NEW.showId) + octet_length(NEW.cause) <= 7800 THEN
+                        PERFORM pg_notify('boxoffice_seat_changes', NEW.showId || ' ' || NEW.version || ' ' || NEW.cause || ' '
+                            || (extract(epoch FROM NEW.at) * 1000000)::bigint || ' ' || NEW.seats);
+                    ELSE
+                        PERFORM pg_notify('boxoffice_seat_changes', NEW.showId || ' ' || NEW.version);
+                    END IF;
+                    RETURN NULL;
+                END $$
+                """,
+            ]),
     ]
 }

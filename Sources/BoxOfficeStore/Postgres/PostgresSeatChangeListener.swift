@@ -1,10 +1,14 @@
+import Foundation
 import Logging
 import PostgresNIO
+import SeatEngine
 
-/// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger: "<show> <version>"),
-/// and every edit of a show's row (`shows_notify`: "edit <show>"), on one channel and a connection of its own outside
-/// the pool; reconnects when that connection is lost. Notices are wake-ups, not the data: the
-/// seat-changes table is the truth, and after a reconnection every copy is treated as out of date (`onGap`).
+/// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger: "<show> <version>
+/// <cause> <at> <seats>", or "<show> <version>" for a change too large for a notice), and every edit of a show's row
+/// (`shows_notify`: "edit <show>"), on one channel and a connection of its own outside the pool; reconnects when that
+/// connection is lost. PostgreSQL delivers notices in commit order, but the seat-changes table stays the truth: a
+/// notice that does not follow what a node has is read from it, and after a reconnection every copy is treated as
+/// out of date (`onGap`).
 struct PostgresSeatChangeListener: SeatChangeListener {
     static let channel = "boxoffice_seat_changes"
 
@@ -12,7 +16,8 @@ struct PostgresSeatChangeListener: SeatChangeListener {
     let logger: Logger
 
     func run(
-        onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void, onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
+        onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: SeatChange?) async -> Void,
+        onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
         onGap: @escaping @Sendable () async -> Void
     ) async {
         var failures = 0
@@ -26,12 +31,10 @@ struct PostgresSeatChangeListener: SeatChangeListener {
                         if listenedBefore { await onGap() }
                         listenedBefore = true
                         for try await notice in notices {
-                            let parts = notice.payload.split(separator: " ")
-                            guard parts.count == 2 else { continue }
-                            if parts[0] == "edit" {
-                                await onShowEdit(String(parts[1]))
-                            } else if let version = Int64(parts[1]) {
-                                await onChange(String(parts[0]), version)
+                            switch Notice(notice.payload) {
+                            case .change(let show, let version, let change): await onChange(show, version, change)
+                            case .showEdit(let show): await onShowEdit(show)
+                            case nil: continue
                             }
                         }
                     }
@@ -43,5 +46,32 @@ struct PostgresSeatChangeListener: SeatChangeListener {
             }
             try? await Task.sleep(for: .milliseconds(min(2000, 100 * failures)))
         }
+    }
+}
+
+/// One notice on the seat-changes channel, parsed.
+enum Notice: Equatable {
+    /// A committed seat change; `change` is nil when the notice did not carry it (or it could not be read).
+    case change(show: String, version: Int64, change: SeatChange?)
+    case showEdit(String)
+
+    init?(_ payload: String) {
+        // The seats' JSON is last and may hold spaces (in seat names); the fields before it hold none.
+        let parts = payload.split(separator: " ", maxSplits: 4)
+        guard parts.count >= 2 else { return nil }
+        if parts[0] == "edit", parts.count == 2 {
+            self = .showEdit(String(parts[1]))
+            return
+        }
+        guard let version = Int64(parts[1]) else { return nil }
+        let show = String(parts[0])
+        guard parts.count == 5, let cause = ChangeCause(rawValue: String(parts[2])), let micros = Int64(parts[3]),
+              let seats = try? JSONDecoder().decode([SeatUpdate].self, from: Data(parts[4].utf8))
+        else {
+            self = .change(show: show, version: version, change: nil)
+            return
+        }
+        let at = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        self = .change(show: show, version: version, change: SeatChange(show: show, version: version, cause: cause, seats: seats, at: at))
     }
 }

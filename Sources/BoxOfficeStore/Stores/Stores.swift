@@ -1,3 +1,4 @@
+import SeatEngine
 import ServiceLifecycle
 
 /// Everything one BoxOffice process keeps, behind the protocols its services use: one value per backend
@@ -51,11 +52,13 @@ public protocol SigningSecretStore: Sendable {
 
 /// Tells a node of the seat changes committed by any node, as they commit, and of the shows an admin edited.
 public protocol SeatChangeListener: Sendable {
-    /// Calls `onChange` with each committed change's show and version, and `onShowEdit` with each show whose row was
-    /// updated, until the task is cancelled; `onGap` each time it starts listening again after losing its connection
-    /// (notices sent meanwhile are lost).
+    /// Calls `onChange` with each committed change's show and version — and the change itself when the notice carried
+    /// it (nil: read it from the journal if needed) — and `onShowEdit` with each show whose row was updated, until the
+    /// task is cancelled; `onGap` each time it starts listening again after losing its connection (notices sent
+    /// meanwhile are lost).
     func run(
-        onChange: @escaping @Sendable (_ show: String, _ version: Int64) async -> Void, onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
+        onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: SeatChange?) async -> Void,
+        onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
         onGap: @escaping @Sendable () async -> Void) async
 }
 

@@ -95,7 +95,7 @@ private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .
             holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, routing: routing, logger: logger)
         if let listener = stores.seatChanges {
             group.addTask {
-                await listener.run { show, version in
+                await listener.run { show, version, _ in
                     await bookings.committedElsewhere(show: show, version: version)
                 } onShowEdit: { _ in
                     // The fixture's services read the catalog without a cache.
