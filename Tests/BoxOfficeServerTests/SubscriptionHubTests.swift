@@ -1,4 +1,5 @@
 import BoxOffice
+import BoxOfficeStore
 import Foundation
 import Logging
 import NIOCore
@@ -170,13 +171,13 @@ struct SubscriptionHubTests {
         await hub.apply(Self.change(1))
         _ = await hub.take(id)
         // Version 2 is not in the journal the hub could read: only the notice's copy can deliver it.
-        await hub.committedElsewhere(show: "shw_A", version: 2, change: Self.change(2))
+        await hub.committedElsewhere(show: "shw_A", version: 2, change: CarriedSeatChange(Self.change(2)))
         let carried = try #require(await hub.take(id))
         guard case .frame(let delta)? = carried.first, carried.count == 1 else { Issue.record("expected one delta, got \(carried)"); return }
         #expect(Self.text(delta).contains(#""version":2"#))
         // Version 5 after 2: 3 and 4 were missed (a notice lost), so the journal is read and all three arrive in order.
         await source.record([Self.change(3), Self.change(4), Self.change(5)])
-        await hub.committedElsewhere(show: "shw_A", version: 5, change: Self.change(5))
+        await hub.committedElsewhere(show: "shw_A", version: 5, change: CarriedSeatChange(Self.change(5)))
         let read = try #require(await hub.take(id))
         let versions = read.compactMap { item -> String? in
             guard case .frame(let frame) = item else { return nil }

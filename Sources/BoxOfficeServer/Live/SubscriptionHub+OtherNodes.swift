@@ -1,5 +1,6 @@
-import Logging
 import BoxOffice
+import BoxOfficeStore
+import Logging
 import SeatEngine
 
 // Changes committed by other nodes on the same database (docs/CLUSTER.md): they reach this node as notices, and the
@@ -10,7 +11,7 @@ extension SubscriptionHub {
     /// version, it is applied — as the notice carried it (`change`) when it follows the last one known here, else
     /// the changes after that one are read from the journal (usually one row) and applied in version order (more than
     /// a ring's worth missing sends a snapshot instead, as for any gap).
-    func committedElsewhere(show: String, version: Int64, change: SeatChange? = nil) async {
+    func committedElsewhere(show: String, version: Int64, change carried: CarriedSeatChange? = nil) async {
         guard let feed = shows[show] else { return }
         if let last = feed.ring.last, last >= version { return }
         guard !(feed.subscribers.isEmpty && feed.watchers.isEmpty) else {
@@ -20,7 +21,7 @@ extension SubscriptionHub {
             shows[show] = nil
             return
         }
-        if let change, let last = feed.ring.last, change.version == last + 1 {
+        if let carried, let last = feed.ring.last, carried.version == last + 1, let change = carried.change() {
             apply(change)
             return
         }

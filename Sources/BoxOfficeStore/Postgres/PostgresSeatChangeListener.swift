@@ -16,7 +16,7 @@ struct PostgresSeatChangeListener: SeatChangeListener {
     let logger: Logger
 
     func run(
-        onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: SeatChange?) async -> Void,
+        onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: CarriedSeatChange?) async -> Void,
         onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
         onGap: @escaping @Sendable () async -> Void
     ) async {
@@ -51,8 +51,8 @@ struct PostgresSeatChangeListener: SeatChangeListener {
 
 /// One notice on the seat-changes channel, parsed.
 enum Notice: Equatable {
-    /// A committed seat change; `change` is nil when the notice did not carry it (or it could not be read).
-    case change(show: String, version: Int64, change: SeatChange?)
+    /// A committed seat change; `change` is nil when the notice did not carry it.
+    case change(show: String, version: Int64, change: CarriedSeatChange?)
     case showEdit(String)
 
     init?(_ payload: String) {
@@ -65,13 +65,11 @@ enum Notice: Equatable {
         }
         guard let version = Int64(parts[1]) else { return nil }
         let show = String(parts[0])
-        guard parts.count == 5, let cause = ChangeCause(rawValue: String(parts[2])), let micros = Int64(parts[3]),
-              let seats = try? JSONDecoder().decode([SeatUpdate].self, from: Data(parts[4].utf8))
-        else {
+        guard parts.count == 5, let cause = ChangeCause(rawValue: String(parts[2])), let micros = Int64(parts[3]) else {
             self = .change(show: show, version: version, change: nil)
             return
         }
-        let at = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
-        self = .change(show: show, version: version, change: SeatChange(show: show, version: version, cause: cause, seats: seats, at: at))
+        self = .change(show: show, version: version, change: CarriedSeatChange(
+            show: show, version: version, cause: cause, at: Date(timeIntervalSince1970: Double(micros) / 1_000_000), seats: String(parts[4])))
     }
 }
