@@ -40,10 +40,10 @@ public actor ShowActor {
     let staleFlag = Atomic<Bool>(false)
 
     /// True once another writer (another node) made a version of this show durable that this actor has not seen: it
-    /// must not be used any more; `ShowActors` loads the show again.
+    /// must not be used any more; `ShowDirectory` loads the show again.
     public nonisolated var isStale: Bool { staleFlag.load(ordering: .acquiring) }
 
-    /// Declares this copy out of date (the database has a version it has not seen): `ShowActors` loads it again.
+    /// Declares this copy out of date (the database has a version it has not seen): `ShowDirectory` loads it again.
     public nonisolated func markStale() { staleFlag.store(true, ordering: .releasing) }
 
     /// An actor for `map` (whose current state counts as durable), arming the expiry timer for its holds.

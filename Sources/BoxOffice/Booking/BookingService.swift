@@ -13,7 +13,7 @@ public final class BookingService: Sendable {
     let journal: any Journal
     let clock: any EngineClock
     let hold: Duration
-    let actors: ShowActors
+    let actors: ShowDirectory
     /// Other processes write the same shows (`Stores.sharedWriters`): a refusal from memory is checked against the
     /// database's version first.
     let sharedWriters: Bool
@@ -31,7 +31,7 @@ public final class BookingService: Sendable {
         self.clock = clock
         self.hold = .seconds(holdSeconds)
         self.logger = logger
-        self.actors = ShowActors(clock: clock) { [catalog, bookings, journal, feed, clock, routing] showId in
+        self.actors = ShowDirectory(clock: clock) { [catalog, bookings, journal, feed, clock, routing] showId in
             // The seating plan comes from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let state = try await bookings.seatState(showId: showId)

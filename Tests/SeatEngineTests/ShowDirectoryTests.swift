@@ -17,10 +17,10 @@ actor LoadCounter {
     }
 }
 
-@Suite("ShowActors directory", .timeLimit(.minutes(1)))
-struct ShowActorsTests {
-    func directory(clock: ManualClock, counter: LoadCounter, journal: MemoryJournal) -> ShowActors {
-        ShowActors(clock: clock) { show in
+@Suite("ShowDirectory directory", .timeLimit(.minutes(1)))
+struct ShowDirectoryTests {
+    func directory(clock: ManualClock, counter: LoadCounter, journal: MemoryJournal) -> ShowDirectory {
+        ShowDirectory(clock: clock) { show in
             await counter.count(show)
             // Slow enough that concurrent first requests overlap.
             try await Task.sleep(for: .milliseconds(50))

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// The directory of loaded show actors: loads each show once, on demand, and drops idle ones.
-public actor ShowActors {
+public actor ShowDirectory {
     private enum Entry {
         case loading(Task<ShowActor?, any Error>, token: UInt64)
         case loaded(ShowActor, lastUsed: Date)
