@@ -41,8 +41,7 @@ struct PostgresJournalWrites {
             case .released(let ids, let status):
                 try await recordAndEnd(change, ids, as: status)
             case .booked(let booking, let charge, let ticketCode):
-                try await record(change)
-                try await book(booking, charge: charge, ticketCode: ticketCode, at: change.at)
+                try await book(booking, charge: charge, ticketCode: ticketCode, recording: change)
             case .cancelled(let booking):
                 try await record(change)
                 try await cancelConfirmed(booking, at: change.at)
@@ -143,33 +142,38 @@ struct PostgresJournalWrites {
             """)
     }
 
-    /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats booked.
-    func book(_ bookingId: String, charge: Charge, ticketCode: String, at: Date) async throws {
-        let completed = try await count(
+    /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats are booked and its
+    /// show's sales move — with `change`, in one statement. Each step moves its row only from the state it leaves; when
+    /// the payment or the booking is elsewhere the entry fails, and its savepoint (or the whole batch) undoes the rest.
+    func book(_ bookingId: String, charge: Charge, ticketCode: String, recording change: SeatChange) async throws {
+        let rows = try await connection.query(
             """
-            UPDATE payments SET paymentStatus = 'completed', transactionId = \(charge.transaction), gatewayResponse = 'approved',
-                paidAt = \(at), updatedAt = \(at)
-            WHERE id = \(charge.payment) AND bookingId = \(bookingId) AND paymentStatus = 'processing' RETURNING id
-            """)
-        guard completed == 1 else { throw BookingWriteError.paymentNotProcessing(charge.payment) }
-        let confirmed = try await count(
-            """
-            UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = \(charge.payment),
-                ticketCode = \(ticketCode), updatedAt = \(at)
-            WHERE id = \(bookingId) AND bookingStatus = 'pending' RETURNING id
-            """)
-        guard confirmed == 1 else { throw BookingWriteError.notPending(bookingId) }
-        // The show's sales move with it, in the same statement as its seats.
-        try await run(
-            """
-            WITH sale AS (
+            WITH change AS (
+                INSERT INTO seatChanges (showId, version, cause, seats, at)
+                VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+            ), paid AS (
+                UPDATE payments SET paymentStatus = 'completed', transactionId = \(charge.transaction), gatewayResponse = 'approved',
+                    paidAt = \(change.at), updatedAt = \(change.at)
+                WHERE id = \(charge.payment) AND bookingId = \(bookingId) AND paymentStatus = 'processing' RETURNING id
+            ), confirmed AS (
+                UPDATE bookings SET bookingStatus = 'confirmed', paymentStatus = 'completed', paymentId = \(charge.payment),
+                    ticketCode = \(ticketCode), updatedAt = \(change.at)
+                WHERE id = \(bookingId) AND bookingStatus = 'pending' AND EXISTS (SELECT 1 FROM paid)
+                RETURNING showId, totalAmount, seats
+            ), sale AS (
                 INSERT INTO showSales AS s (showId, revenue, tickets, bookings)
-                SELECT showId, totalAmount, json_array_length(seats::json), 1 FROM bookings WHERE id = \(bookingId)
+                SELECT showId, totalAmount, json_array_length(seats::json), 1 FROM confirmed
                 ON CONFLICT (showId) DO UPDATE SET revenue = s.revenue + EXCLUDED.revenue, tickets = s.tickets + EXCLUDED.tickets,
                     bookings = s.bookings + 1
+            ), booked AS (
+                UPDATE bookingSeats SET state = 'booked' WHERE bookingId = \(bookingId) AND EXISTS (SELECT 1 FROM confirmed)
             )
-            UPDATE bookingSeats SET state = 'booked' WHERE bookingId = \(bookingId)
-            """)
+            SELECT (SELECT COUNT(*) FROM paid), (SELECT COUNT(*) FROM confirmed)
+            """, logger: logger)
+        var paid = 0, confirmed = 0
+        for try await (p, c) in rows.decode((Int, Int).self) { (paid, confirmed) = (p, c) }
+        guard paid == 1 else { throw BookingWriteError.paymentNotProcessing(charge.payment) }
+        guard confirmed == 1 else { throw BookingWriteError.notPending(bookingId) }
     }
 
     /// A confirmed booking is cancelled: the payment that paid for it is refunded, and its seats freed.
@@ -222,20 +226,27 @@ struct PostgresJournalWrites {
             ).decode(String.self) { bookingStatus = status }
             guard bookingStatus == BookingStatus.pending.rawValue else { throw PaymentWriteError.bookingNotPending(payment) }
             let leftoverBefore = at.addingTimeInterval(-Self.chargeLeftoverSeconds)
-            let charging = try await count(
+            // Under the booking's lock, one statement (a snapshot taken after the lock, so it sees what the attempt
+            // that held it committed): refused while another attempt is charging; else this one starts, and the
+            // leftovers are failed.
+            var charging = 0, started = 0
+            for try await (busy, moved) in try await connection.query(
                 """
-                SELECT id FROM payments WHERE bookingId = (SELECT bookingId FROM payments WHERE id = \(payment))
-                  AND paymentStatus = 'processing' AND id <> \(payment) AND updatedAt > \(leftoverBefore)
-                """)
+                WITH charging AS (
+                    SELECT id FROM payments WHERE bookingId = (SELECT bookingId FROM payments WHERE id = \(payment))
+                      AND paymentStatus = 'processing' AND id <> \(payment) AND updatedAt > \(leftoverBefore)
+                ), started AS (
+                    UPDATE payments SET paymentStatus = 'processing', updatedAt = \(at)
+                    WHERE id = \(payment) AND paymentStatus = 'initiated' AND NOT EXISTS (SELECT 1 FROM charging) RETURNING bookingId
+                ), interrupted AS (
+                    UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted', updatedAt = \(at)
+                    WHERE bookingId = (SELECT bookingId FROM started) AND paymentStatus = 'processing' AND id <> \(payment)
+                )
+                SELECT (SELECT COUNT(*) FROM charging), (SELECT COUNT(*) FROM started)
+                """, logger: logger
+            ).decode((Int, Int).self) { (charging, started) = (busy, moved) }
             guard charging == 0 else { throw PaymentWriteError.anotherInProgress(payment) }
-            let started = try await count(
-                "UPDATE payments SET paymentStatus = 'processing', updatedAt = \(at) WHERE id = \(payment) AND paymentStatus = 'initiated' RETURNING id")
             guard started == 1 else { throw PaymentWriteError.notInitiated(payment) }
-            try await run(
-                """
-                UPDATE payments SET paymentStatus = 'failed', failureCode = 'interrupted', updatedAt = \(at)
-                WHERE bookingId = (SELECT bookingId FROM payments WHERE id = \(payment)) AND paymentStatus = 'processing' AND id <> \(payment)
-                """)
         case .refused(let payment, let code, let at):
             let refused = try await count(
                 """
