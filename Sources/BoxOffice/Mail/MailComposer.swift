@@ -32,6 +32,13 @@ public struct MailComposer: Sendable {
             self.theatreAddress = theatreAddress
             self.screenNumber = screenNumber
         }
+
+        /// What a batch's read gave (`BookingStore.mailFacts`), with plain words for a film, theatre or show that is gone.
+        public init(_ facts: BookingMailFacts) {
+            self.init(
+                booking: facts.booking, email: facts.email, name: facts.name, movieTitle: facts.movieTitle ?? "your film",
+                theatreName: facts.theatreName ?? "the theatre", theatreAddress: facts.theatreAddress ?? "", screenNumber: facts.screenNumber ?? 0)
+        }
     }
 
     public func message(_ kind: OutboxEvent.Kind, _ facts: Facts) -> MailMessage {
