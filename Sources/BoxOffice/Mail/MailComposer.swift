@@ -81,10 +81,16 @@ public struct MailComposer: Sendable {
 
     /// Minor units as a decimal amount with the currency's code: `250.00 INR`.
     static func money(_ minor: Int, _ currency: String) -> String {
-        "\(minor / 100).\(String(format: "%02d", minor % 100)) \(currency)"
+        let cents = minor % 100
+        return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
     }
 
+    /// The bytes `escape` replaces.
+    private static let special = Set("&<>\"'".utf8)
+
     static func escape(_ text: String) -> String {
+        // Most text has nothing to escape: give it back as it is.
+        guard text.utf8.contains(where: special.contains) else { return text }
         var out = ""
         for character in text {
             switch character {

@@ -99,8 +99,9 @@ struct SMTPMailer: Mailer {
                     try await session.command("MAIL FROM:<\(MIMEMessage.address(message.from))>", expect: 250)
                     try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
                     try await session.command("DATA", expect: 354)
-                    let text = MIMEMessage.render(message, date: Date(), messageID: "\(UUID().uuidString.lowercased())@\(heloName)")
-                    try await session.write(MIMEMessage.dataSection(text))
+                    var content = ByteBuffer()
+                    MIMEMessage.writeDataSection(message, date: Date(), id: UUID().uuidString.lowercased(), host: heloName, into: &content)
+                    try await session.write(content)
                     try await session.expect(250)
                     outcomes.set(index, nil)
                 } catch let refusal as SMTPError where refusal.refused {
@@ -144,6 +145,10 @@ struct SMTPSession {
 
     mutating func write(_ text: String) async throws {
         try await outbound.write(ByteBuffer(string: text))
+    }
+
+    mutating func write(_ bytes: ByteBuffer) async throws {
+        try await outbound.write(bytes)
     }
 
     /// Sends a command and reads its reply; throws unless the code is one of `expected`. Returns the reply's lines.
