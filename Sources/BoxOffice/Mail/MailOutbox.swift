@@ -18,8 +18,12 @@ public struct MailOutbox: Sendable {
     /// How long a claimed delivery is this dispatcher's before another may send it (longer than any send: `SMTPMailer`
     /// gives a conversation 60 s).
     static let lease: TimeInterval = 75
-    /// How often the outbox is looked at when it had nothing due.
+    /// How often the outbox is looked at once it has caught up (its last batch was not full): an email waits at most
+    /// about this long, and under load the emails due meanwhile go out together, each batch's fixed costs (the claim,
+    /// the read, the connection, the write that marks them) shared by many.
     static let idlePoll: Duration = .milliseconds(500)
+    /// The most one batch claims and sends over one connection.
+    public static let batchLimit = 50
 
     public init(
         outbox: any OutboxStore, bookings: any BookingStore, composer: MailComposer, mailer: any Mailer, clock: any EngineClock = SystemClock(),
@@ -33,11 +37,11 @@ public struct MailOutbox: Sendable {
         self.logger = logger
     }
 
-    /// Works through the outbox until cancelled.
+    /// Works through the outbox until cancelled: batch after batch while they come full, then a pause.
     public func run() async {
         while !Task.isCancelled {
             let sent = await deliverDue()
-            if sent == 0 { try? await Task.sleep(for: Self.idlePoll) }
+            if sent < Self.batchLimit { try? await Task.sleep(for: Self.idlePoll) }
         }
     }
 
@@ -45,7 +49,7 @@ public struct MailOutbox: Sendable {
     /// What the emails say is read in one query (`BookingStore.mailFacts`); those the server accepted are marked
     /// delivered together, in one write; each refused one is tried again later.
     @discardableResult
-    public func deliverDue(limit: Int = 20) async -> Int {
+    public func deliverDue(limit: Int = batchLimit) async -> Int {
         let due: [OutboxDelivery]
         do {
             due = try await outbox.claimDue(channel: OutboxChannel.email, now: clock.now, lease: Self.lease, limit: limit)
