@@ -96,7 +96,7 @@ struct SMTPMailer: Mailer {
             }
             let transfer = SMTPTransfer(messages: messages, host: heloName, outcomes: outcomes)
             if extensions.contains(where: { $0.split(separator: " ").first?.uppercased() == "PIPELINING" }) {
-                try await transfer.pipelined(&session)
+                try await transfer.pipelined(on: channel.channel)
             } else {
                 try await transfer.oneByOne(&session)
             }

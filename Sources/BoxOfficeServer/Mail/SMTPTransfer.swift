@@ -1,6 +1,7 @@
 import BoxOffice
 import Foundation
 import NIOCore
+import NIOExtras
 
 /// The messages of one SMTP conversation, after EHLO (and STARTTLS, AUTH): each gets its own MAIL FROM, RCPT TO and
 /// DATA, and its own outcome in `outcomes` (nil once the server accepted it, the server's refusal if it refused it; a
@@ -31,67 +32,34 @@ struct SMTPTransfer {
         _ = try? await session.command("QUIT", expect: 221)
     }
 
-    /// RFC 2920, for a server that offers PIPELINING: a message's MAIL FROM, RCPT TO and DATA go out in one write, and
-    /// once they are answered (354 to DATA) its content goes out in the same write as the next message's three (or QUIT
-    /// after the last), so a message costs one round trip instead of four. After a refused MAIL, RCPT or DATA, RSET goes
-    /// out in the content's place (an empty content first, should DATA have been accepted all the same). The replies come
-    /// in the order of the commands; each message's outcome is set from its own.
-    func pipelined(_ session: inout SMTPSession) async throws {
-        /// Replies still to read for what went out before a message's three commands.
-        var owed: [Owed] = []
-        var out = ByteBuffer()
-        for (index, message) in messages.enumerated() {
-            out.writeString("MAIL FROM:<\(MIMEMessage.address(message.from))>\r\nRCPT TO:<\(message.to)>\r\nDATA\r\n")
-            try await session.write(out)
-            out = ByteBuffer()
-            try await settle(owed, &session)
-            owed = []
-            let mail = try await session.reply()
-            let recipient = try await session.reply()
-            let data = try await session.reply()
-            if mail.code == 250, recipient.code == 250 || recipient.code == 251, data.code == 354 {
-                write(message, into: &out)
-                owed = [.content(index)]
-                continue
-            }
-            outcomes.set(
-                index,
-                mail.code != 250
-                    ? SMTPError.refusal(mail, after: "MAIL FROM")
-                    : recipient.code != 250 && recipient.code != 251
-                        ? SMTPError.refusal(recipient, after: "RCPT TO:<\(message.to)>") : SMTPError.refusal(data, after: "DATA"))
-            if data.code == 354 {
-                out.writeString(".\r\n")
-                owed.append(.emptyContent)
-            }
-            out.writeString("RSET\r\n")
-            owed.append(.reset)
+    /// RFC 2920, for a server that offers PIPELINING: the contents are written here, on the outbox's task, and
+    /// `SMTPPipelineHandler`, on the channel's event loop, sends them and reads every reply (one round trip a message,
+    /// no hop back here until the batch is done). Cancelled (the conversation's timeout), it closes the connection.
+    func pipelined(on channel: any Channel) async throws {
+        var commands: [ByteBuffer] = []
+        var contents: [ByteBuffer] = []
+        var recipients: [String] = []
+        for message in messages {
+            commands.append(ByteBuffer(string: "MAIL FROM:<\(MIMEMessage.address(message.from))>\r\nRCPT TO:<\(message.to)>\r\nDATA\r\n"))
+            contents.append(content(message))
+            recipients.append("RCPT TO:<\(message.to)>")
         }
-        out.writeString("QUIT\r\n")
-        try await session.write(out)
-        try await settle(owed, &session)
-        _ = try? await session.reply()
-    }
-
-    /// What a reply owed answers.
-    enum Owed {
-        /// Message `index`'s content: 250 when the server took it.
-        case content(Int)
-        /// The empty content sent to close a DATA accepted after a refused MAIL or RCPT: whatever it says.
-        case emptyContent
-        /// RSET: 250, or the conversation cannot go on.
-        case reset
-    }
-
-    /// Reads the replies `owed`, in order, and sets the outcomes they carry.
-    private func settle(_ owed: [Owed], _ session: inout SMTPSession) async throws {
-        for item in owed {
-            let reply = try await session.reply()
-            switch item {
-            case .content(let index): outcomes.set(index, reply.code == 250 ? nil : SMTPError.refusal(reply, after: "DATA"))
-            case .emptyContent: break
-            case .reset: if reply.code != 250 { throw SMTPError.refusal(reply, after: "RSET") }
+        let finished = try await channel.eventLoop.submit { [commands, contents, recipients, outcomes] in
+            let done = channel.eventLoop.makePromise(of: Void.self)
+            do {
+                // Between the line decoder and the NIOAsyncChannel's handler: the replies are its from now on.
+                let lines = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<LineBasedFrameDecoder>.self)
+                let handler = SMTPPipelineHandler(commands: commands, contents: contents, recipients: recipients, outcomes: outcomes, done: done)
+                try channel.pipeline.syncOperations.addHandler(handler, position: .after(lines))
+            } catch {
+                done.fail(error)
             }
+            return done.futureResult
+        }.get()
+        try await withTaskCancellationHandler {
+            try await finished.get()
+        } onCancel: {
+            channel.close(promise: nil)
         }
     }
 
