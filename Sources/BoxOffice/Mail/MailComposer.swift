@@ -85,12 +85,9 @@ public struct MailComposer: Sendable {
         return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
     }
 
-    /// The bytes `escape` replaces.
-    private static let special = Set("&<>\"'".utf8)
-
     static func escape(_ text: String) -> String {
         // Most text has nothing to escape: give it back as it is.
-        guard text.utf8.contains(where: special.contains) else { return text }
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }  // & < > " '
         var out = ""
         for character in text {
             switch character {
