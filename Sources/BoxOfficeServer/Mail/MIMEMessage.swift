@@ -1,4 +1,5 @@
 import BoxOffice
+import BoxOfficeStore
 import Foundation
 import NIOCore
 
@@ -62,27 +63,14 @@ enum MIMEMessage {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `Sat, 05 Dec 2026 10:18:06 +0000`: the date in UTC, with the English names RFC 5322 asks for, worked out by hand
-    /// (the proleptic Gregorian calendar, days from 1970-01-01) rather than by a `DateFormatter` made per email.
+    /// (`CivilDate`) rather than by a `DateFormatter` made per email.
     static func rfc5322(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let (dayNumber, second) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (day, time) = second < 0 ? (dayNumber - 1, second + 86_400) : (dayNumber, second)
-        let (year, month, dayOfMonth) = civil(fromDays: day)
+        let (year, month, dayOfMonth) = CivilDate.civil(daysSince1970: Int64(day))
         let weekday = ((day % 7) + 11) % 7  // 1970-01-01 was a Thursday (4)
         return "\(days[weekday]), \(two(dayOfMonth)) \(months[month - 1]) \(year) \(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60)) +0000"
-    }
-
-    /// Year, month (1–12) and day (1–31) of the day `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func two(_ number: Int) -> String { number < 10 ? "0\(number)" : "\(number)" }
