@@ -129,7 +129,7 @@ func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry,
             logger: logger),
         mail: options.smtp.map { smtp in
             MailOutbox(
-                outbox: stores.outbox, bookings: stores.bookings, accounts: stores.accounts, catalog: catalogStore,
+                outbox: stores.outbox, bookings: stores.bookings,
                 composer: MailComposer(from: options.mailFrom, publicURL: options.publicURL ?? "http://\(options.host):\(options.port)"),
                 mailer: SMTPMailer(url: smtp, caFile: options.smtpCAFile), logger: logger)
         })

@@ -83,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Door: seconds the scans and the flow are measured.") var doorDuration: Double = 10
     @Option(help: "Door: run the flow at this many flows a second (open loop) instead of at full speed.") var doorFlowRate: Double?
     @Option(help: "Outbox: rounds of the booking flow without and with email.") var outboxRounds = 2
+    @Flag(help: "Outbox: the SMTP sink does not offer PIPELINING (the mailer then waits for each reply).") var sinkWithoutPipelining = false
 
     func run() async throws {
         var sizes = BenchSizes.quick
@@ -102,6 +103,7 @@ struct RunCommand: AsyncParsableCommand {
         sizes.scanRate = scanRate
         sizes.doorDuration = .milliseconds(Int(doorDuration * 1000))
         sizes.outboxRounds = outboxRounds
+        sizes.sinkPipelining = !sinkWithoutPipelining
         sizes.doorFlowRate = doorFlowRate
         let cluster = try common.cluster(orEnvironment: false)
         let selected = scenarios?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }

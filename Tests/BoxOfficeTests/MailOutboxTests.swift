@@ -30,7 +30,7 @@ struct MailOutboxTests {
         var logger = Logger(label: "mail-tests")
         logger.logLevel = .critical
         return MailOutbox(
-            outbox: fixture.stores.outbox, bookings: fixture.stores.bookings, accounts: fixture.stores.accounts, catalog: fixture.stores.catalog,
+            outbox: fixture.stores.outbox, bookings: fixture.stores.bookings,
             composer: MailComposer(from: "Cinema <tickets@cinema.example>", publicURL: "https://cinema.example/"), mailer: mailer,
             clock: fixture.clock, logger: logger)
     }

@@ -5,7 +5,9 @@
   theatre, screen, seats, amount, ticket code and the ticket link in the plain text and the HTML; a cancellation sends
   a cancellation email;
 - a mail server that refuses a recipient for a while (450): the email is retried and arrives;
-- emails due together go over one connection, and one refused there does not stop the others;
+- emails due together go over one connection, and one refused there (its recipient, or its content) does not stop the
+  others: with a mail server that offers PIPELINING (RFC 2920), whose commands then come a message at a time in one
+  write, and with one that does not;
 - the mail server is down while a booking is paid (the payment is not slowed), the box office is killed with kill -9
   and started again, then the mail server comes back: the email still arrives.
 
@@ -43,13 +45,32 @@ def check(name, condition, detail=""):
 
 
 class Inbox:
-    """An SMTP server's handler: keeps every accepted message; can refuse chosen recipients for a while."""
+    """An SMTP server's handler: keeps every accepted message; can refuse chosen recipients, or their content, for a
+    while; offers PIPELINING in its EHLO reply while `pipelining` is set (aiosmtpd reads pipelined commands either way,
+    but does not offer it by itself)."""
 
     def __init__(self):
         self.messages = []
         self.lock = threading.Lock()
-        self.refuse = {}  # address -> how many more times to answer 450
+        self.refuse = {}  # address -> how many more times to answer 450 to RCPT
+        self.refuse_content = {}  # address -> how many more times to answer 451 to the content
         self.connection_of = []  # (recipients, the client's address and port): which connection each message came over
+        self.pipelining = False
+        self.mail_with_rest = []  # for each MAIL: whether its RCPT and DATA had come with it (in the server's buffer)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        waiting = bytes(getattr(server._reader, "_buffer", b""))  # what the client sent after MAIL and the server has not read
+        with self.lock:
+            self.mail_with_rest.append(b"RCPT TO:" in waiting and b"DATA" in waiting)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -62,6 +83,10 @@ class Inbox:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
+            if any(self.refuse_content.get(address, 0) > 0 for address in envelope.rcpt_tos):
+                for address in envelope.rcpt_tos:
+                    self.refuse_content[address] = self.refuse_content.get(address, 0) - 1
+                return "451 4.3.0 Try that one again later"
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
             self.connection_of.append((list(envelope.rcpt_tos), session.peer))
         return "250 Message accepted"
@@ -102,6 +127,7 @@ def main():
     folder = tempfile.mkdtemp(prefix="boxoffice-mail-")
     smtp_port = free_port()
     inbox = Inbox()
+    inbox.pipelining = True
     smtp = start_smtp(inbox, smtp_port)
     port = free_port()
     server = Server(os.path.join(folder, "boxoffice.sqlite"), port, log=os.path.join(folder, "server.log"), env={
@@ -146,23 +172,38 @@ def main():
         got = inbox.wait(refused, 1, 15)
         check("a recipient refused twice (450) gets the email on a later try", len(got) == 1, f"{len(got)} emails")
 
-        # Emails due together go over one connection; one the server refuses there does not stop the others.
-        smtp.stop()
-        burst = [user(port, f"batch{index}") for index in range(6)]
-        for index, (_, burst_token) in enumerate(burst):
-            book(port, burst_token, show["id"], free[6 + 2 * index:8 + 2 * index])
-        time.sleep(2.5)
-        with inbox.lock:
-            inbox.refuse[burst[2][0]] = 1
-        smtp = start_smtp(inbox, smtp_port)
-        arrived = [inbox.wait(address, 1, 20) for address, _ in burst]
-        time.sleep(1.0)
-        counts = [len(inbox.to(address)) for address, _ in burst]
-        check("six emails due together all arrive, each once, the refused one (450) on a later try", counts == [1] * 6, f"{counts}")
-        with inbox.lock:
-            connections = {peer for recipients, peer in inbox.connection_of if any(address in recipients for address, _ in burst)}
-        check(f"... over fewer connections than emails ({len(connections)} for 6): a batch shares one, RSET after the refusal",
-              all(arrived) and len(connections) < 6, f"{len(connections)} connections")
+        # Emails due together go over one connection; one the server refuses there (its recipient, or its content)
+        # does not stop the others. Once with PIPELINING offered, once without.
+        for pipelining in (True, False):
+            offered = "offered" if pipelining else "not offered"
+            smtp.stop()
+            inbox.pipelining = pipelining
+            burst = [user(port, f"batch{index}") for index in range(6)]
+            for index, (_, burst_token) in enumerate(burst):
+                seats = free[6 + 12 * pipelining + 2 * index:8 + 12 * pipelining + 2 * index]
+                book(port, burst_token, show["id"], seats)
+            time.sleep(2.5)
+            with inbox.lock:
+                inbox.refuse[burst[2][0]] = 1
+                inbox.refuse_content[burst[4][0]] = 1
+                first_mail = len(inbox.mail_with_rest)
+            smtp = start_smtp(inbox, smtp_port)
+            arrived = [inbox.wait(address, 1, 20) for address, _ in burst]
+            time.sleep(1.0)
+            counts = [len(inbox.to(address)) for address, _ in burst]
+            check(f"PIPELINING {offered}: six emails due together all arrive, each once, the two refused (450 to RCPT, 451 to the content) on a later try",
+                  counts == [1] * 6, f"{counts}")
+            with inbox.lock:
+                connections = {peer for recipients, peer in inbox.connection_of if any(address in recipients for address, _ in burst)}
+                with_rest = inbox.mail_with_rest[first_mail:]
+            check(f"... over fewer connections than emails ({len(connections)} for 6): a batch shares one, RSET after a refusal",
+                  all(arrived) and len(connections) < 6, f"{len(connections)} connections")
+            if pipelining:
+                check("... each MAIL FROM came in one write with its RCPT TO and DATA",
+                      len(with_rest) >= 8 and all(with_rest), f"{with_rest}")
+            else:
+                check("... each MAIL FROM alone, its reply awaited", len(with_rest) >= 8 and not any(with_rest), f"{with_rest}")
+        inbox.pipelining = True
 
         # The mail server is down while a booking is paid; the box office is killed and started again.
         smtp.stop()

@@ -3,7 +3,8 @@
 
 - STARTTLS required by the mail server (`smtp://user:secret@…`, BOXOFFICE_SMTP_CA_FILE = the CA): the confirmation
   arrives, and AUTH PLAIN happened with user/secret inside TLS;
-- implicit TLS (`smtps://user:secret@…`): the same;
+- implicit TLS (`smtps://user:secret@…`): the same; in both, the server offers PIPELINING and the message goes out
+  pipelined inside TLS;
 - the same smtps server without BOXOFFICE_SMTP_CA_FILE (the system's roots only): the certificate is refused, nothing
   is sent, and the delivery stays undelivered and is tried again (the server's log says why).
 
@@ -90,10 +91,12 @@ class Authenticator:
 
 
 class TLSInbox(Inbox):
-    """An inbox that also notes whether each message came in over TLS, and as whom."""
+    """An inbox that also notes whether each message came in over TLS, and as whom; it offers PIPELINING, so the
+    messages go out pipelined inside TLS."""
 
     def __init__(self):
         super().__init__()
+        self.pipelining = True
         self.sessions = []
 
     async def handle_DATA(self, server, session, envelope):
@@ -180,6 +183,8 @@ def main():
             check(f"{name}: AUTH PLAIN as user/secret, accepted, inside TLS", authenticator.attempts == [("PLAIN", "user", True)],
                   f"{authenticator.attempts}")
             check(f"{name}: the message itself went over TLS, authenticated", inbox.sessions == [(True, True)], f"{inbox.sessions}")
+            check(f"{name}: ... pipelined (PIPELINING offered): its MAIL FROM came with its RCPT TO and DATA", inbox.mail_with_rest == [True],
+                  f"{inbox.mail_with_rest}")
             server.kill()
             smtp.stop()
             running = []

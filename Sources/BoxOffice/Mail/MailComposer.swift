@@ -13,41 +13,25 @@ public struct MailComposer: Sendable {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
     }
 
-    /// What a booking's email says: the film, the theatre and screen, the local date and time, seats, amount, code, link.
-    public struct Facts: Sendable {
-        public var booking: Booking
-        public var email: String
-        public var name: String
-        public var movieTitle: String
-        public var theatreName: String
-        public var theatreAddress: String
-        public var screenNumber: Int
-
-        public init(booking: Booking, email: String, name: String, movieTitle: String, theatreName: String, theatreAddress: String, screenNumber: Int) {
-            self.booking = booking
-            self.email = email
-            self.name = name
-            self.movieTitle = movieTitle
-            self.theatreName = theatreName
-            self.theatreAddress = theatreAddress
-            self.screenNumber = screenNumber
-        }
-    }
-
-    public func message(_ kind: OutboxEvent.Kind, _ facts: Facts) -> MailMessage {
+    /// The email of `kind` for a booking (`BookingStore.mailFacts`): the film, the theatre and screen, the local date and
+    /// time, seats, amount, code, link; plain words for a film, theatre or show that is gone.
+    public func message(_ kind: OutboxEvent.Kind, _ facts: BookingMailFacts) -> MailMessage {
         let booking = facts.booking
+        let movieTitle = facts.movieTitle ?? "your film"
+        let theatre = "\(facts.theatreName ?? "the theatre"), \(facts.theatreAddress ?? "")"
+        let screen = "\(facts.screenNumber ?? 0)"
         let when = "\(booking.showDate) \(booking.showTime)"
         let link = "\(publicURL)/ticket.html?booking=\(booking.id)"
         let seats = booking.seats.map(\.seatNumber).joined(separator: ", ")
         let amount = Self.money(booking.totalAmount, booking.currency)
         let confirmed = kind == .bookingConfirmed
-        let subject = confirmed ? "Your tickets: \(facts.movieTitle), \(when)" : "Cancelled: \(facts.movieTitle), \(when)"
+        let subject = confirmed ? "Your tickets: \(movieTitle), \(when)" : "Cancelled: \(movieTitle), \(when)"
         var lines = [
             "Hello \(facts.name),", "",
             confirmed ? "Your booking is confirmed." : "Your booking is cancelled; \(amount) is refunded to your payment method.", "",
-            "Film: \(facts.movieTitle)",
-            "Theatre: \(facts.theatreName), \(facts.theatreAddress)",
-            "Screen: \(facts.screenNumber)",
+            "Film: \(movieTitle)",
+            "Theatre: \(theatre)",
+            "Screen: \(screen)",
             "When: \(when)",
             "Seats: \(seats)",
             "Amount: \(amount)",
@@ -57,7 +41,7 @@ public struct MailComposer: Sendable {
             lines += ["Ticket code: \(booking.ticketCode ?? "-")", "", "Your ticket: \(link)", "Show the code or its QR code at the door."]
         }
         let rows: [(String, String)] = [
-            ("Film", facts.movieTitle), ("Theatre", "\(facts.theatreName), \(facts.theatreAddress)"), ("Screen", "\(facts.screenNumber)"),
+            ("Film", movieTitle), ("Theatre", theatre), ("Screen", screen),
             ("When", when), ("Seats", seats), ("Amount", amount), ("Booking", booking.id),
         ] + (confirmed ? [("Ticket code", booking.ticketCode ?? "-")] : [])
         let table = rows.map { "<tr><th align=\"left\">\(Self.escape($0.0))</th><td>\(Self.escape($0.1))</td></tr>" }.joined()
@@ -74,10 +58,13 @@ public struct MailComposer: Sendable {
 
     /// Minor units as a decimal amount with the currency's code: `250.00 INR`.
     static func money(_ minor: Int, _ currency: String) -> String {
-        "\(minor / 100).\(String(format: "%02d", minor % 100)) \(currency)"
+        let cents = minor % 100
+        return "\(minor / 100).\(cents < 10 ? "0" : "")\(cents) \(currency)"
     }
 
     static func escape(_ text: String) -> String {
+        // Most text has nothing to escape: give it back as it is.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }  // & < > " '
         var out = ""
         for character in text {
             switch character {

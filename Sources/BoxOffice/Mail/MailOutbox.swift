@@ -3,14 +3,13 @@ import Foundation
 import Logging
 import SeatEngine
 
-/// Delivers the outbox's email channel: claims due deliveries, writes each email from the rows as they are now, sends
-/// them (a batch over one connection), and marks them delivered — or each failed one to be tried again after a growing
-/// delay (1 s, 2 s, 4 s … at most 10 min), for as long as it takes. A slow or absent mail server never slows a booking: it only delays this loop.
+/// Delivers the outbox's email channel: claims due deliveries, writes each email from the rows as they are now (one
+/// read for the whole batch), sends them (a batch over one connection), and marks them delivered — or each failed one
+/// to be tried again after a growing delay (1 s, 2 s, 4 s … at most 10 min), for as long as it takes. A slow or absent
+/// mail server never slows a booking: it only delays this loop.
 public struct MailOutbox: Sendable {
     let outbox: any OutboxStore
     let bookings: any BookingStore
-    let accounts: any AccountStore
-    let catalog: any CatalogStore
     let composer: MailComposer
     let mailer: any Mailer
     let clock: any EngineClock
@@ -19,35 +18,38 @@ public struct MailOutbox: Sendable {
     /// How long a claimed delivery is this dispatcher's before another may send it (longer than any send: `SMTPMailer`
     /// gives a conversation 60 s).
     static let lease: TimeInterval = 75
-    /// How often the outbox is looked at when it had nothing due.
+    /// How often the outbox is looked at once it has caught up (its last batch was not full): an email waits at most
+    /// about this long, and under load the emails due meanwhile go out together, each batch's fixed costs (the claim,
+    /// the read, the connection, the write that marks them) shared by many.
     static let idlePoll: Duration = .milliseconds(500)
+    /// The most one batch claims and sends over one connection.
+    public static let batchLimit = 50
 
     public init(
-        outbox: any OutboxStore, bookings: any BookingStore, accounts: any AccountStore, catalog: any CatalogStore, composer: MailComposer,
-        mailer: any Mailer, clock: any EngineClock = SystemClock(), logger: Logger
+        outbox: any OutboxStore, bookings: any BookingStore, composer: MailComposer, mailer: any Mailer, clock: any EngineClock = SystemClock(),
+        logger: Logger
     ) {
         self.outbox = outbox
         self.bookings = bookings
-        self.accounts = accounts
-        self.catalog = catalog
         self.composer = composer
         self.mailer = mailer
         self.clock = clock
         self.logger = logger
     }
 
-    /// Works through the outbox until cancelled.
+    /// Works through the outbox until cancelled: batch after batch while they come full, then a pause.
     public func run() async {
         while !Task.isCancelled {
             let sent = await deliverDue()
-            if sent == 0 { try? await Task.sleep(for: Self.idlePoll) }
+            if sent < Self.batchLimit { try? await Task.sleep(for: Self.idlePoll) }
         }
     }
 
     /// Sends what is due now, up to `limit` over one SMTP connection; returns how many deliveries it attempted.
-    /// Those the server accepted are marked delivered together, in one write; each refused one is tried again later.
+    /// What the emails say is read in one query (`BookingStore.mailFacts`); those the server accepted are marked
+    /// delivered together, in one write; each refused one is tried again later.
     @discardableResult
-    public func deliverDue(limit: Int = 20) async -> Int {
+    public func deliverDue(limit: Int = batchLimit) async -> Int {
         let due: [OutboxDelivery]
         do {
             due = try await outbox.claimDue(channel: OutboxChannel.email, now: clock.now, lease: Self.lease, limit: limit)
@@ -56,20 +58,22 @@ public struct MailOutbox: Sendable {
             return 0
         }
         guard !due.isEmpty else { return 0 }
+        let facts: [String: BookingMailFacts]
+        do {
+            facts = try await bookings.mailFacts(bookingIds: due.map(\.bookingId))
+        } catch {
+            for delivery in due { await failed(delivery, error) }
+            return due.count
+        }
         var done: [String] = []
         var sending: [(delivery: OutboxDelivery, message: MailMessage)] = []
-        var facts = FactsCache()
         for delivery in due {
-            do {
-                if let message = try await message(for: delivery, cache: &facts) {
-                    sending.append((delivery, message))
-                } else {
-                    // Nothing to write from (the rows are gone): delivered as nothing, so it does not come back for ever.
-                    logger.warning("an email's booking is gone; not sent", metadata: ["event": "\(delivery.eventId)"])
-                    done.append(delivery.eventId)
-                }
-            } catch {
-                await failed(delivery, error)
+            if let facts = facts[delivery.bookingId] {
+                sending.append((delivery, composer.message(delivery.kind, facts)))
+            } else {
+                // Nothing to write from (the booking or its user is gone): delivered as nothing, so it does not come back for ever.
+                logger.warning("an email's booking is gone; not sent", metadata: ["event": "\(delivery.eventId)"])
+                done.append(delivery.eventId)
             }
         }
         let results = await mailer.send(sending.map(\.message))
@@ -98,27 +102,5 @@ public struct MailOutbox: Sendable {
             "email not sent; trying again", metadata: ["event": "\(delivery.eventId)", "error": "\(error)", "retryInSeconds": "\(Int(delay))"])
         try? await outbox.markFailed(
             eventId: delivery.eventId, channel: delivery.channel, error: "\(error)", retryAt: clock.now.addingTimeInterval(delay))
-    }
-
-    /// The movies and theatres one batch of emails has read (a batch often names the same ones).
-    struct FactsCache {
-        var movies: [String: Movie?] = [:]
-        var theatres: [String: TheatreDetail?] = [:]
-    }
-
-    /// The email for a delivery, written from the rows as they are; nil when the booking or its user is gone.
-    private func message(for delivery: OutboxDelivery, cache: inout FactsCache) async throws -> MailMessage? {
-        guard let booking = try await bookings.booking(id: delivery.bookingId), let user = try await accounts.user(id: booking.userId) else {
-            return nil
-        }
-        if cache.movies[booking.movieId] == nil { cache.movies[booking.movieId] = .some(try await catalog.movie(id: booking.movieId)) }
-        if cache.theatres[booking.theatreId] == nil { cache.theatres[booking.theatreId] = .some(try await catalog.theatre(id: booking.theatreId)) }
-        let movie = cache.movies[booking.movieId] ?? nil
-        let theatre = cache.theatres[booking.theatreId] ?? nil
-        let show = try await catalog.show(id: booking.showId)
-        let facts = MailComposer.Facts(
-            booking: booking, email: user.email, name: user.name, movieTitle: movie?.title ?? "your film",
-            theatreName: theatre?.theatre.name ?? "the theatre", theatreAddress: theatre?.theatre.address ?? "", screenNumber: show?.screenNumber ?? 0)
-        return composer.message(delivery.kind, facts)
     }
 }

@@ -8,8 +8,9 @@ import Synchronization
 
 /// Sends email over SMTP (RFC 5321) with SwiftNIO: one connection per batch — EHLO, STARTTLS when the server offers it
 /// (`smtp://`; `smtps://` is TLS from the first byte), AUTH PLAIN when the URL names a user (only over TLS), then for
-/// each message MAIL FROM, RCPT TO, DATA (RSET after a refused one), and QUIT. A reply other than the expected one to a
-/// message's commands fails that message (the outbox tries it again); one before them fails the whole batch.
+/// each message MAIL FROM, RCPT TO, DATA (RSET after a refused one; pipelined, RFC 2920, when the server offers it:
+/// `SMTPTransfer`), and QUIT. A reply other than the expected one to a message's commands fails that message (the
+/// outbox tries it again); one before them fails the whole batch.
 struct SMTPMailer: Mailer {
     let url: SMTPURL
     /// The name this host gives in EHLO.
@@ -36,8 +37,8 @@ struct SMTPMailer: Mailer {
     }
 
     /// The messages over one connection, in order: each gets its own MAIL, RCPT and DATA, and a refused one is followed
-    /// by RSET so the next starts clean. A connection that breaks, or the whole conversation running past `timeout`,
-    /// fails every message the server had not yet accepted.
+    /// by RSET so the next starts clean (`SMTPTransfer`). A connection that breaks, or the whole conversation running
+    /// past `timeout`, fails every message the server had not yet accepted.
     func send(_ messages: [MailMessage]) async -> [(any Error)?] {
         guard !messages.isEmpty else { return [] }
         let outcomes = Outcomes(count: messages.count)
@@ -93,23 +94,12 @@ struct SMTPMailer: Mailer {
                 let token = Data("\0\(user)\0\(password)".utf8).base64EncodedString()
                 try await session.command("AUTH PLAIN \(token)", expect: 235, redacted: "AUTH PLAIN ***")
             }
-            _ = extensions
-            for (index, message) in messages.enumerated() {
-                do {
-                    try await session.command("MAIL FROM:<\(MIMEMessage.address(message.from))>", expect: 250)
-                    try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
-                    try await session.command("DATA", expect: 354)
-                    let text = MIMEMessage.render(message, date: Date(), messageID: "\(UUID().uuidString.lowercased())@\(heloName)")
-                    try await session.write(MIMEMessage.dataSection(text))
-                    try await session.expect(250)
-                    outcomes.set(index, nil)
-                } catch let refusal as SMTPError where refusal.refused {
-                    // This message was refused; the conversation goes on with the next one.
-                    outcomes.set(index, refusal)
-                    try await session.command("RSET", expect: 250)
-                }
+            let transfer = SMTPTransfer(messages: messages, host: heloName, outcomes: outcomes)
+            if extensions.contains(where: { $0.split(separator: " ").first?.uppercased() == "PIPELINING" }) {
+                try await transfer.pipelined(on: channel.channel)
+            } else {
+                try await transfer.oneByOne(&session)
             }
-            _ = try? await session.command("QUIT", expect: 221)
         }
     }
 
@@ -134,56 +124,5 @@ struct SMTPMailer: Mailer {
     /// SNI carries host names only, never addresses.
     static func sniName(_ host: String) -> String? {
         host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) ? nil : host
-    }
-}
-
-/// One SMTP conversation: commands out, replies in (a reply is one or more `NNN-text` lines ending with `NNN text`).
-struct SMTPSession {
-    var lines: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-
-    mutating func write(_ text: String) async throws {
-        try await outbound.write(ByteBuffer(string: text))
-    }
-
-    /// Sends a command and reads its reply; throws unless the code is one of `expected`. Returns the reply's lines.
-    @discardableResult
-    mutating func command(_ line: String, expect expected: Int..., redacted: String? = nil) async throws -> [String] {
-        try await write(line + "\r\n")
-        return try await read(expecting: expected, after: redacted ?? line)
-    }
-
-    @discardableResult
-    mutating func expect(_ expected: Int...) async throws -> [String] {
-        try await read(expecting: expected, after: nil)
-    }
-
-    private mutating func read(expecting expected: [Int], after command: String?) async throws -> [String] {
-        var texts: [String] = []
-        while true {
-            guard let buffer = try await lines.next() else { throw SMTPError("the server closed the connection") }
-            var line = String(buffer: buffer)
-            if line.hasSuffix("\r") { line.removeLast() }
-            guard line.count >= 3, let code = Int(line.prefix(3)) else { throw SMTPError("not an SMTP reply: \(line.prefix(80))") }
-            texts.append(String(line.dropFirst(4)))
-            if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
-                guard expected.contains(code) else {
-                    throw SMTPError("\(command.map { "\($0.prefix(40)): " } ?? "")\(line.prefix(200))", refused: true)
-                }
-                return texts
-            }
-        }
-    }
-}
-
-struct SMTPError: Error, CustomStringConvertible {
-    let description: String
-    /// The server answered, with a code other than the one expected (the conversation can go on); else the
-    /// connection failed or made no sense.
-    let refused: Bool
-
-    init(_ description: String, refused: Bool = false) {
-        self.description = description
-        self.refused = refused
     }
 }

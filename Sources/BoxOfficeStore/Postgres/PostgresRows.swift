@@ -9,6 +9,8 @@ enum PostgresColumns {
         id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus, paymentId,
         expiresAt, showDate, showTime, createdAt, updatedAt, ticketCode, admittedAt
         """
+    /// How many columns `booking` names: a row that selects more has the others after them.
+    static let bookingCount = booking.split(separator: ",").count
     static let payment = """
         id, bookingId, userId, amount, currency, paymentMethod, paymentStatus, transactionId, failureCode, gatewayResponse,
         paidAt, refundedAt, createdAt, updatedAt

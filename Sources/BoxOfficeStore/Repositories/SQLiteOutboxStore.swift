@@ -15,21 +15,20 @@ public struct SQLiteOutboxStore: OutboxStore {
     public func claimDue(channel: String, now: Date, lease: TimeInterval, limit: Int) async throws -> [OutboxDelivery] {
         // Polled often: look before taking the file's one write lock (the journal's writer needs it).
         guard try await anythingDue(channel: channel, now: now) else { return [] }
+        let leasedUntil = StorageDate.databaseValue(now.addingTimeInterval(lease))
         return try await database.pool.write { db in
-            let rows = try Row.fetchAll(
-                db,
+            // Cached statements: a busy outbox claims several times a second.
+            let due = try db.cachedStatement(
                 sql: """
                     SELECT d.eventId, o.kind, o.bookingId, o.createdAt, d.attempts FROM outboxDeliveries d JOIN outbox o ON o.id = d.eventId
                     WHERE d.channel = ? AND d.deliveredAt IS NULL AND d.nextAttemptAt <= ?
                     ORDER BY d.nextAttemptAt, d.rowid LIMIT ?
-                    """,
-                arguments: [channel, StorageDate.databaseValue(now), limit])
+                    """)
+            let leasing = try db.cachedStatement(sql: "UPDATE outboxDeliveries SET nextAttemptAt = ? WHERE eventId = ? AND channel = ?")
             var claimed: [OutboxDelivery] = []
-            for row in rows {
+            for row in try Row.fetchAll(due, arguments: [channel, StorageDate.databaseValue(now), limit]) {
                 guard let kind = OutboxEvent.Kind(rawValue: row["kind"]) else { continue }
-                try db.execute(
-                    sql: "UPDATE outboxDeliveries SET nextAttemptAt = ? WHERE eventId = ? AND channel = ?",
-                    arguments: [StorageDate.databaseValue(now.addingTimeInterval(lease)), row["eventId"] as String, channel])
+                try leasing.execute(arguments: [leasedUntil, row["eventId"] as String, channel])
                 claimed.append(
                     OutboxDelivery(eventId: row["eventId"], kind: kind, bookingId: row["bookingId"], createdAt: row["createdAt"], channel: channel, attempts: row["attempts"]))
             }
@@ -70,7 +69,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     private func anythingDue(channel: String, now: Date) async throws -> Bool {
         try await database.pool.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM outboxDeliveries WHERE channel = ? AND deliveredAt IS NULL AND nextAttemptAt <= ?)",
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM outboxDeliveries WHERE channel = ? AND deliveredAt IS NULL AND nextAttemptAt <= ?)"),
                 arguments: [channel, StorageDate.databaseValue(now)]) ?? false
         }
     }

@@ -5,6 +5,10 @@ import SeatEngine
 /// Writes go through the `Journal`. `SQLiteBookingStore` implements it.
 public protocol BookingStore: Sendable {
     func booking(id: String) async throws -> Booking?
+    /// The bookings among `bookingIds` with what their emails say besides, in one read (`MailOutbox`, for a claimed
+    /// batch): each by its id, with its user's address and name and the film, theatre and screen as they are now. A
+    /// booking whose user is gone is left out, as is an id of no booking.
+    func mailFacts(bookingIds: [String]) async throws -> [String: BookingMailFacts]
     /// A user's bookings, newest first.
     func bookings(userId: String, page: PageRequest) async throws -> Page<Booking>
     /// The booking whose e-ticket has this code (in `TicketCode`'s stored form).

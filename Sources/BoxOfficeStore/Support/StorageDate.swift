@@ -17,7 +17,7 @@ enum StorageDate {
         let total = Int64(milliseconds)
         let days = total / 86_400_000
         let inDay = Int(total % 86_400_000)
-        let (year, month, day) = civil(daysSince1970: days)
+        let (year, month, day) = CivilDate.civil(daysSince1970: days)
         var bytes = [UInt8](repeating: 0, count: 23)
         bytes.withUnsafeMutableBufferPointer { out in
             func put(_ value: Int, at offset: Int, digits: Int) {
@@ -42,18 +42,5 @@ enum StorageDate {
             put(inDay % 1000, at: 20, digits: 3)
         }
         return String(decoding: bytes, as: UTF8.self).databaseValue
-    }
-
-    /// Year, month, day of the proleptic Gregorian calendar for days since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civil(daysSince1970 days: Int64) -> (year: Int64, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * shifted + 2) / 5 + 1)
-        let month = Int(shifted < 10 ? shifted + 3 : shifted - 9)
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

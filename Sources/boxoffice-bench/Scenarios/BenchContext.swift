@@ -61,6 +61,8 @@ struct BenchSizes: Sendable {
     var doorFlowRate: Double?
     // the outbox's cost: (c) without and with email, alternating; how long the outbox may take to deliver after a run
     var outboxRounds = 2
+    /// Whether the outbox's SMTP sink offers PIPELINING (RFC 2920), as Postfix and most mail servers do.
+    var sinkPipelining = true
     var mailDrain: Duration = .seconds(120)
     // the sales report: days of a 10-theatre chain's history, and requests timed
     var reportDays = 365

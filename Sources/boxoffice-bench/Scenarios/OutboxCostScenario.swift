@@ -30,7 +30,7 @@ enum OutboxCostScenario {
     }
 
     static func run(_ context: BenchContext) async throws -> ScenarioResult {
-        let sink = try await SMTPSink.start(group: context.loadGroup)
+        let sink = try await SMTPSink.start(group: context.loadGroup, pipelining: context.sizes.sinkPipelining)
         defer { Task { await sink.stop() } }
         var runs = [Run]()
         for round in 0..<max(1, context.sizes.outboxRounds) {
@@ -156,7 +156,8 @@ enum OutboxCostScenario {
         result.notes.append(
             "\(emails) emails reached the sink for \(confirmed) confirmed bookings; outbox drained \(drains.isEmpty ? "–" : drains.joined(separator: ", ")) after the load")
         result.notes.append(
-            "\(runs.count) runs alternating, each on its own server, \(sizes.flowConnections) connections closed loop, \(Format.seconds(Double(sizes.duration.components.seconds))) each")
+            "\(runs.count) runs alternating, each on its own server, \(sizes.flowConnections) connections closed loop, \(Format.seconds(Double(sizes.duration.components.seconds))) each; "
+                + "the SMTP sink \(sizes.sinkPipelining ? "offers" : "does not offer") PIPELINING")
         for run in mail where run.drained == nil {
             result.failures.append(
                 "\(run.emails) emails for \(run.confirmed) confirmed bookings, \(run.undelivered) undelivered \(sizes.mailDrain) after the load")

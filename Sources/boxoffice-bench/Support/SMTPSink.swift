@@ -5,7 +5,8 @@ import Synchronization
 
 /// A mail server on loopback that accepts everything at once and keeps only a count: 220 on connect, 250 to EHLO,
 /// HELO, MAIL, RCPT, RSET and NOOP, 354 to DATA, 250 after the line `.`, 221 to QUIT. It offers neither STARTTLS nor
-/// AUTH, so a client without a user in its URL talks plain SMTP to it. For the outbox's cost (`outbox`).
+/// AUTH, so a client without a user in its URL talks plain SMTP to it; it offers PIPELINING (RFC 2920: it answers each
+/// line in turn, however many come at once) unless told not to. For the outbox's cost (`outbox`).
 final class SMTPSink: Sendable {
     let port: Int
     private let channel: any Channel
@@ -21,11 +22,11 @@ final class SMTPSink: Sendable {
     var messages: Int { counter.value.withLock { $0 } }
 
     /// Listens on 127.0.0.1, on a port of the kernel's choosing.
-    static func start(group: any EventLoopGroup) async throws -> SMTPSink {
+    static func start(group: any EventLoopGroup, pipelining: Bool = true) async throws -> SMTPSink {
         let counter = EventCounter()
         let (channel, port) = try await LoopbackListener.bind(group: group, what: "the SMTP sink") { channel in
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
-            try channel.pipeline.syncOperations.addHandler(SMTPSinkHandler(onMessage: counter.add))
+            try channel.pipeline.syncOperations.addHandler(SMTPSinkHandler(pipelining: pipelining, onMessage: counter.add))
         }
         return SMTPSink(channel: channel, port: port, counter: counter)
     }
@@ -40,10 +41,14 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    private let pipelining: Bool
     private let onMessage: @Sendable () -> Void
     private var inData = false
 
-    init(onMessage: @escaping @Sendable () -> Void) { self.onMessage = onMessage }
+    init(pipelining: Bool, onMessage: @escaping @Sendable () -> Void) {
+        self.pipelining = pipelining
+        self.onMessage = onMessage
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         reply("220 sink.localhost ESMTP", context: context)
@@ -61,7 +66,8 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
             return
         }
         switch line.prefix(4).uppercased() {
-        case "EHLO", "HELO": reply("250 sink.localhost", context: context)
+        case "EHLO": reply(pipelining ? "250-sink.localhost\r\n250 PIPELINING" : "250 sink.localhost", context: context)
+        case "HELO": reply("250 sink.localhost", context: context)
         case "MAIL", "RCPT", "RSET", "NOOP": reply("250 2.0.0 ok", context: context)
         case "DATA":
             inData = true
