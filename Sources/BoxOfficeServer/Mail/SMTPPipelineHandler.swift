@@ -133,8 +133,10 @@ final class SMTPPipelineHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        finished = true
-        done.fail(SMTPError("the server closed the connection"))
+        if !finished {
+            finished = true
+            done.fail(SMTPError("the server closed the connection"))
+        }
         context.fireChannelInactive()
     }
 
@@ -142,7 +144,9 @@ final class SMTPPipelineHandler: ChannelInboundHandler, RemovableChannelHandler 
         fail(error, context: context)
     }
 
+    /// Ends the conversation with `error`, unless it has ended already (`done` is completed once).
     private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        guard !finished else { return }
         finished = true
         done.fail(error)
         context.close(promise: nil)
