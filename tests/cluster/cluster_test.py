@@ -34,12 +34,8 @@ crash_test.BIN = BIN
 POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else os.environ.get("BOXOFFICE_TEST_POSTGRES_URL")
 USERS = 18
 ADMIN = ("admin@cluster.test", "admin-password-123")
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, None if condition else detail))
-    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from checks import check, results  # noqa: E402
 
 
 def psql(url, sql):

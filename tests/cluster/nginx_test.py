@@ -44,12 +44,8 @@ BIN = os.path.abspath(next((a for i, a in enumerate(sys.argv[1:], 1) if not a.st
 POSTGRES = sys.argv[sys.argv.index("--postgres") + 1] if "--postgres" in sys.argv else os.environ.get("BOXOFFICE_TEST_POSTGRES_URL")
 CONF = os.path.join(ROOT, "deploy", "nginx", "boxoffice.conf")
 NODES = os.path.join(ROOT, "deploy", "nginx", "boxoffice-nodes.conf")
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, None if condition else detail))
-    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"), flush=True)
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from checks import check, results  # noqa: E402
 
 
 def finish():

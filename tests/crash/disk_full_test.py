@@ -29,12 +29,8 @@ BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
 DISK_MB = 32  # the demo catalog takes about 2.5 MB with its WAL
 CARD = {"card": {"number": "4242424242424242", "expMonth": 12, "expYear": 2030, "cvc": "123"}}
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, None if condition else detail))
-    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from checks import check, results  # noqa: E402
 
 
 def register(port, name):

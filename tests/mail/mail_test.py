@@ -36,12 +36,8 @@ from crash_test import Server, book_seats as book, call, free_port  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, None if condition else detail))
-    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from checks import check, results  # noqa: E402
 
 
 class Inbox:

@@ -33,12 +33,8 @@ from crash_test import LiveSocket, Server, book_seats, call, free_port  # noqa: 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
 ADMIN = ("admin@boxoffice.test", "admin-password-123")
-results = []
-
-
-def check(name, condition, detail=""):
-    results.append((name, None if condition else detail))
-    print(f"{'ok  ' if condition else 'FAIL'} {name}" + ("" if condition else f": {detail}"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from checks import check, results  # noqa: E402
 
 
 class Receiver:
