@@ -61,17 +61,15 @@ final class SMTPPipelineHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !finished else { return }
-        var line = unwrapInboundIn(data)
-        if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
-        guard line.readableBytes >= 3, let code = line.getString(at: line.readerIndex, length: 3).flatMap({ Int($0) }) else {
-            return fail(SMTPError("not an SMTP reply: \(String(buffer: line).prefix(80))"), context: context)
+        let buffer = unwrapInboundIn(data)
+        guard let line = SMTPSession.ReplyLine(buffer) else {
+            return fail(SMTPError("not an SMTP reply: \(String(buffer: buffer).prefix(80))"), context: context)
         }
-        let last = line.readableBytes == 3 || line.getInteger(at: line.readerIndex + 3, as: UInt8.self) == UInt8(ascii: " ")
-        texts.append(line.readableBytes > 4 ? String(buffer: line.getSlice(at: line.readerIndex + 4, length: line.readableBytes - 4)!) : "")
-        guard last else { return }
-        let reply = SMTPSession.Reply(code: code, texts: texts)
+        texts.append(line.text)
+        guard line.isLast else { return }
+        let reply = SMTPSession.Reply(code: line.code, texts: texts)
         texts = []
-        guard nextOwed < owed.count else { return fail(SMTPError("a reply to no command: \(code)"), context: context) }
+        guard nextOwed < owed.count else { return fail(SMTPError("a reply to no command: \(reply.code)"), context: context) }
         let item = owed[nextOwed]
         nextOwed += 1
         answer(item, reply, context: context)

@@ -11,6 +11,24 @@ struct SMTPSession {
         var texts: [String]
     }
 
+    /// One line of a reply (`NNN-text`, or `NNN text` for its last), with or without its CR.
+    struct ReplyLine {
+        var code: Int
+        var text: String
+        var isLast: Bool
+
+        /// Nil when the line is not an SMTP reply line.
+        init?(_ buffer: ByteBuffer) {
+            var line = String(buffer: buffer)
+            if line.hasSuffix("\r") { line.removeLast() }
+            let bytes = Array(line.utf8)
+            guard bytes.count >= 3, let code = Int(line.prefix(3)) else { return nil }
+            self.code = code
+            self.text = String(line.dropFirst(4))
+            self.isLast = bytes.count == 3 || bytes[3] == UInt8(ascii: " ")
+        }
+    }
+
     mutating func write(_ text: String) async throws {
         try await outbound.write(ByteBuffer(string: text))
     }
@@ -36,13 +54,9 @@ struct SMTPSession {
         var texts: [String] = []
         while true {
             guard let buffer = try await lines.next() else { throw SMTPError("the server closed the connection") }
-            var line = String(buffer: buffer)
-            if line.hasSuffix("\r") { line.removeLast() }
-            guard line.utf8.count >= 3, let code = Int(line.prefix(3)) else { throw SMTPError("not an SMTP reply: \(line.prefix(80))") }
-            texts.append(String(line.dropFirst(4)))
-            if line.utf8.count == 3 || line.utf8[line.utf8.index(line.utf8.startIndex, offsetBy: 3)] == UInt8(ascii: " ") {
-                return Reply(code: code, texts: texts)
-            }
+            guard let line = ReplyLine(buffer) else { throw SMTPError("not an SMTP reply: \(String(buffer: buffer).prefix(80))") }
+            texts.append(line.text)
+            if line.isLast { return Reply(code: line.code, texts: texts) }
         }
     }
 

@@ -17,8 +17,8 @@ struct SMTPTransfer {
     func oneByOne(_ session: inout SMTPSession) async throws {
         for (index, message) in messages.enumerated() {
             do {
-                try await session.command("MAIL FROM:<\(MIMEMessage.address(message.from))>", expect: 250)
-                try await session.command("RCPT TO:<\(message.to)>", expect: 250, 251)
+                try await session.command(Self.mailFrom(message), expect: 250)
+                try await session.command(Self.rcptTo(message), expect: 250, 251)
                 try await session.command("DATA", expect: 354)
                 try await session.write(content(message))
                 try await session.expect(250)
@@ -40,9 +40,9 @@ struct SMTPTransfer {
         var contents: [ByteBuffer] = []
         var recipients: [String] = []
         for message in messages {
-            commands.append(ByteBuffer(string: "MAIL FROM:<\(MIMEMessage.address(message.from))>\r\nRCPT TO:<\(message.to)>\r\nDATA\r\n"))
+            commands.append(ByteBuffer(string: "\(Self.mailFrom(message))\r\n\(Self.rcptTo(message))\r\nDATA\r\n"))
             contents.append(content(message))
-            recipients.append("RCPT TO:<\(message.to)>")
+            recipients.append(Self.rcptTo(message))
         }
         let finished = try await channel.eventLoop.submit { [commands, contents, recipients, outcomes] in
             let done = channel.eventLoop.makePromise(of: Void.self)
@@ -62,6 +62,9 @@ struct SMTPTransfer {
             channel.close(promise: nil)
         }
     }
+
+    static func mailFrom(_ message: MailMessage) -> String { "MAIL FROM:<\(MIMEMessage.address(message.from))>" }
+    static func rcptTo(_ message: MailMessage) -> String { "RCPT TO:<\(message.to)>" }
 
     /// A message's DATA section, ready to go out.
     private func content(_ message: MailMessage) -> ByteBuffer {

@@ -1,3 +1,4 @@
+import Foundation
 import SeatEngine
 
 /// Small JSON texts written on every change, built by hand instead of through `JSONEncoder`: the journal's columns
@@ -29,6 +30,11 @@ public enum JSONText {
             }
         }
         out.append("\"")
+    }
+
+    /// A change's `seats` column read back (as written by `updates(_:)`, or by any JSON writer).
+    static func updates(from text: String) throws -> [SeatUpdate] {
+        try JSONDecoder().decode([SeatUpdate].self, from: Data(text.utf8))
     }
 
     /// A change's `seats` column, as `SeatUpdate`'s `Codable` writes it: `[{"seat":"A1","status":"held"}]`.

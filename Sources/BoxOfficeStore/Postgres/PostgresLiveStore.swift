@@ -55,7 +55,7 @@ public struct PostgresLiveStore: LiveStore {
             changes.append(
                 SeatChange(
                     show: showId, version: version, cause: try storedWord(cause, column: "cause", as: ChangeCause.self),
-                    seats: try JSONDecoder().decode([SeatUpdate].self, from: Data(seats.utf8)), at: at))
+                    seats: try JSONText.updates(from: seats), at: at))
         }
         return changes.reversed()
     }

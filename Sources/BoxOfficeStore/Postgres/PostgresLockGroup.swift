@@ -43,27 +43,27 @@ struct PostgresLockGroup {
     /// run answers already — write the run first, then start the next with it.
     mutating func add(_ entry: JournalEntry) -> Bool {
         guard case .seatChange(let change, let booking) = entry.write else { return false }
-        var ends: [BookingID] = []
+        var new: Booking?
+        var ends: [(id: BookingID, status: BookingStatus)] = []
         switch booking {
-        case .locked(_, let replaced?): ends = [replaced]
-        case .released(let ids, _): ends = ids
-        default: break
+        case .locked(let locked, let replaced):
+            new = locked
+            if let replaced { ends = [(replaced, .cancelled)] }
+        case .released(let ids, let status):
+            ends = ids.map { ($0, status) }
+        default:
+            break
         }
-        guard ends.allSatisfy({ !made.contains($0) }) else { return false }
+        guard ends.allSatisfy({ !made.contains($0.id) }) else { return false }
         if let answer = entry.answer {
             guard answered.insert(AnswerKey(userId: answer.userId, key: answer.key)).inserted else { return false }
             answers.append(answer)
         }
         changes.append(change)
-        switch booking {
-        case .locked(let new, let replaced):
-            if let replaced { ended.append((replaced, .cancelled, change.at)) }
+        ended += ends.map { ($0.id, $0.status, change.at) }
+        if let new {
             bookings.append(new)
             made.insert(new.id)
-        case .released(let ids, let status):
-            ended += ids.map { ($0, status, change.at) }
-        default:
-            break
         }
         return true
     }

@@ -38,13 +38,12 @@ public struct SQLiteLiveStore: LiveStore {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT version, cause, seats, at FROM seatChanges WHERE showId = ? AND version > ? ORDER BY version DESC LIMIT ?",
                 arguments: [showId, after, limit])
-            let decoder = JSONDecoder()
             return try rows.reversed().map { row in
                 let cause: String = row["cause"]
                 let seats: String = row["seats"]
                 guard let reason = ChangeCause(rawValue: cause) else { throw LiveFeedReadError.unknownCause(cause) }
                 return SeatChange(
-                    show: showId, version: row["version"], cause: reason, seats: try decoder.decode([SeatUpdate].self, from: Data(seats.utf8)),
+                    show: showId, version: row["version"], cause: reason, seats: try JSONText.updates(from: seats),
                     at: row["at"])
             }
         }

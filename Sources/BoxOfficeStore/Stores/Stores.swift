@@ -1,5 +1,3 @@
-import Foundation
-import SeatEngine
 import ServiceLifecycle
 
 /// Everything one BoxOffice process keeps, behind the protocols its services use: one value per backend
@@ -54,43 +52,13 @@ public protocol SigningSecretStore: Sendable {
 /// Tells a node of the seat changes committed by any node, as they commit, and of the shows an admin edited.
 public protocol SeatChangeListener: Sendable {
     /// Calls `onChange` with each committed change's show and version — and the change itself when the notice carried
-    /// it (nil: read it from the journal if needed; its seats are decoded only if asked for) — and `onShowEdit` with each show whose row was updated, until the
+    /// it (nil: read it from the journal if needed) — and `onShowEdit` with each show whose row was updated, until the
     /// task is cancelled; `onGap` each time it starts listening again after losing its connection (notices sent
     /// meanwhile are lost).
     func run(
         onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: CarriedSeatChange?) async -> Void,
         onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
         onGap: @escaping @Sendable () async -> Void) async
-}
-
-/// A seat change as another node's notice carried it. Every node hears every change, and most are of shows nobody
-/// here follows, so the seats are decoded only when the change is applied.
-public struct CarriedSeatChange: Sendable, Equatable {
-    public let show: String
-    public let version: Int64
-    let cause: ChangeCause
-    let at: Date
-    /// The seats' JSON as stored (`JSONText.updates`).
-    let seats: String
-
-    init(show: String, version: Int64, cause: ChangeCause, at: Date, seats: String) {
-        self.show = show
-        self.version = version
-        self.cause = cause
-        self.at = at
-        self.seats = seats
-    }
-
-    /// `change` as a notice carries it.
-    public init(_ change: SeatChange) {
-        self.init(show: change.show, version: change.version, cause: change.cause, at: change.at, seats: JSONText.updates(change.seats))
-    }
-
-    /// The change, or nil when its seats cannot be read (then read it from the journal).
-    public func change() -> SeatChange? {
-        guard let seats = try? JSONDecoder().decode([SeatUpdate].self, from: Data(seats.utf8)) else { return nil }
-        return SeatChange(show: show, version: version, cause: cause, seats: seats, at: at)
-    }
 }
 
 /// Whether the database answers, for `/readyz`, and how its connection pool fares, for `/metrics`.
