@@ -25,8 +25,16 @@ struct SubscriptionHubTests {
         }
         func availability(showIds: [String]) -> [String: SeatCounts] { [:] }
         func runningShows(_ selector: WatchSelector, limit: Int) -> [String] { [] }
-        func recentChanges(showId: String, after: Int64, limit: Int) -> [SeatChange] {
-            showId == "shw_A" ? Array(journal.filter { $0.version > after }.suffix(limit)) : []
+        /// How many of the next journal reads fail (the database still away).
+        var failingReads = 0
+        func failReads(_ count: Int) { failingReads = count }
+        struct Unreachable: Error {}
+        func recentChanges(showId: String, after: Int64, limit: Int) throws -> [SeatChange] {
+            if failingReads > 0 {
+                failingReads -= 1
+                throw Unreachable()
+            }
+            return showId == "shw_A" ? Array(journal.filter { $0.version > after }.suffix(limit)) : []
         }
     }
 
@@ -185,6 +193,23 @@ struct SubscriptionHubTests {
                 : Self.text(frame).contains(#""version":5"#) ? "5" : "?"
         }
         #expect(versions == ["3", "4", "5"])
+    }
+
+    @Test("after lost notices, a journal read that fails (the database not back yet) is tried again until it succeeds")
+    func catchUpRetriesFailedReads() async throws {
+        let source = FakeSeats()
+        let (hub, _) = Self.hub(source)
+        let id = await hub.connect(abort: {})
+        _ = await Self.subscribe(hub, id)
+        await source.record([Self.change(1), Self.change(2)])
+        await source.failReads(3)
+        await hub.mayHaveMissedChanges()
+        let batch = try #require(await hub.take(id))
+        let frames = batch.compactMap { item -> String? in
+            guard case .frame(let frame) = item else { return nil }
+            return Self.text(frame)
+        }
+        #expect(frames.count == 2 && frames.first?.contains(#""version":1"#) == true && frames.last?.contains(#""version":2"#) == true, "\(frames)")
     }
 
     @Test("an unknown show resolves to an unknown_show error and no subscription")
