@@ -158,7 +158,7 @@ class Load:
         self.lock = threading.Lock()
         self.held = {}  # booking -> (show, seats)
         self.uncertain = set()
-        self.answers = []  # (answered at, node port, status, code, sent at)
+        self.answers = []  # (answered at, node port, status, code, sent at, show)
         self.threads = [threading.Thread(target=self.user, args=(i,), daemon=True) for i in range(len(tokens))]
 
     def port(self, rng):
@@ -199,7 +199,7 @@ class Load:
             error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
             code = f"{error.get('code')}: {error.get('message', '')[:60]}" if error else None
             with self.lock:
-                self.answers.append((time.time(), port, status, code, sent))
+                self.answers.append((time.time(), port, status, code, sent, show))
 
     def start(self):
         for thread in self.threads:
@@ -226,12 +226,13 @@ def verify(url, nodes, load, label):
             deadline = time.time() + 1.0
             while True:
                 status, detail = call("GET", server.port, f"/api/shows/{show}")
-                memory = {s["seatNumber"] for s in detail["seats"] if s["status"] != "available"}
+                memory = {s["seatNumber"] for s in detail["seats"] if s["status"] != "available"} if status == 200 else None
                 if memory == database or time.time() > deadline:
                     break
                 time.sleep(0.05)
             check(f"{label}: show {show[-6:]}: node :{server.port} shows what the database has, within a second",
                   memory == database and detail["version"] == len(versions),
+                  f"{status} {detail}" if memory is None else
                   f"version {detail['version']} of {len(versions)}; memory-only {sorted(memory - database)[:4]}, "
                   f"database-only {sorted(database - memory)[:4]}")
 

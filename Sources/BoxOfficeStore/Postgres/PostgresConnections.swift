@@ -84,12 +84,14 @@ public final class PostgresConnections: Sendable {
     /// Runs `body` on one connection of the pool, through the gate. `body` starts only if the connection came within
     /// `leaseTimeout`.
     ///
-    /// A connection whose server went away does not always fail what is waiting on it (seen with postgres-nio 1.33
-    /// when the server is stopped under load: a query waits for ever, even after its connection is closed). So once
-    /// `body` has run for `workLimit` and the server does not answer a new connection (while it does, the work is only
-    /// slow and goes on), its connection is closed and the caller gets `overrun()` at once: the error to
-    /// report for work that may or may not have happened (`PostgresBatchWriter` makes that exact: it never sends
-    /// `COMMIT` once overrun, and resolves a `COMMIT` already sent).
+    /// A connection whose server went away does not always fail what is waiting on it: with postgres-nio 1.33 a query
+    /// sent on a connection that is already closed is never answered (seen when the server is stopped under load, and
+    /// when it ends a session that sat idle in a transaction past `idle_in_transaction_session_timeout`). So the caller
+    /// gets `overrun()` at once — the error to report for work that may or may not have happened
+    /// (`PostgresBatchWriter` makes that exact: it never sends `COMMIT` once overrun, and resolves a `COMMIT` already
+    /// sent) — when `body`'s connection is found closed under it (looked at every `watchInterval`), or when `body` has
+    /// run for `workLimit` and the server does not answer a new connection (while it does, the work is only slow and
+    /// goes on; when it does not, the connection is closed).
     public func withConnection<Result: Sendable>(
         workLimit: Duration = .seconds(30), overrun: @escaping @Sendable () -> any Error = { WorkOverran() },
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
@@ -100,13 +102,32 @@ public final class PostgresConnections: Sendable {
                 try await client.withConnection { connection in
                     guard lease.start() else { throw LeaseTimedOut() }
                     let watchdog = Task {
-                        // Slow is not stuck: while the server answers a new connection, the work may go on.
-                        repeat {
-                            try await Task.sleep(for: workLimit)
-                        } while (try? await Self.bounded(.seconds(3)) { try await self.probe() }) != nil
-                        self.logger.error("a database request ran past its limit; closing its connection", metadata: ["limit": "\(workLimit)"])
-                        try? await connection.close()
-                        outcome.settle(.failure(overrun()))
+                        var ran = Duration.zero
+                        var closedAtLastLook = false
+                        while true {
+                            try await Task.sleep(for: Self.watchInterval)
+                            ran += Self.watchInterval
+                            // Closed under the work (found closed twice, so work that was ending anyway had its chance).
+                            if connection.isClosed {
+                                if closedAtLastLook {
+                                    self.logger.error("a database connection closed under a request; failing it")
+                                    outcome.settle(.failure(overrun()))
+                                    return
+                                }
+                                closedAtLastLook = true
+                                continue
+                            }
+                            guard ran >= workLimit else { continue }
+                            // Slow is not stuck: while the server answers a new connection, the work may go on.
+                            if (try? await Self.bounded(.seconds(3)) { try await self.probe() }) != nil {
+                                ran = .zero
+                                continue
+                            }
+                            self.logger.error("a database request ran past its limit; closing its connection", metadata: ["limit": "\(workLimit)"])
+                            try? await connection.close()
+                            outcome.settle(.failure(overrun()))
+                            return
+                        }
                     }
                     defer { watchdog.cancel() }
                     return try await body(connection)
@@ -262,6 +283,9 @@ public final class PostgresConnections: Sendable {
     }
 
     static let stallLimit: Duration = .seconds(2)
+
+    /// How often a request's watchdog looks at its connection (see `withConnection`).
+    static let watchInterval: Duration = .milliseconds(250)
 
     // MARK: Lease deadlines
 

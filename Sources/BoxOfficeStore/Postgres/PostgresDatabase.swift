@@ -71,9 +71,21 @@ public final class PostgresDatabase: Sendable, Service {
         }
     }
 
-    /// Set on every connection, whatever the database's or role's defaults say: an acknowledged commit is on disk
-    /// (a database configured with `synchronous_commit = off` would otherwise lose acknowledged bookings on a crash).
-    private static let startupParameters = [("application_name", "boxoffice"), ("synchronous_commit", "on")]
+    /// Set on every connection, whatever the database's or role's defaults say:
+    /// - `synchronous_commit`: an acknowledged commit is on disk (a database configured with `synchronous_commit = off`
+    ///   would otherwise lose acknowledged bookings on a crash);
+    /// - `idle_in_transaction_session_timeout`: a node that falls silent inside a transaction (cut off from the
+    ///   database by the network, its statements' answers lost) holds that transaction's row locks — a show's seats,
+    ///   which every other node's writes to that show then wait for — only this long: the server ends its session and
+    ///   the locks go. BoxOffice never waits inside a transaction for anything but the database's own answers, so a
+    ///   live node is never cut short by it; what a node had in flight is then not committed, and it says so (503).
+    static let startupParameters = [
+        ("application_name", "boxoffice"), ("synchronous_commit", "on"),
+        ("idle_in_transaction_session_timeout", "\(idleInTransactionLimit.components.seconds)s"),
+    ]
+
+    /// See `startupParameters`.
+    static let idleInTransactionLimit: Duration = .seconds(5)
 
     /// Runs the pool until the task is cancelled or the service group shuts down gracefully.
     public func run() async {
