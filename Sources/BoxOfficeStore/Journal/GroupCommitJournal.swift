@@ -8,6 +8,10 @@ import SeatEngine
 /// Callers `append` and wait. The writer takes every entry queued while the previous transaction was on
 /// disk and commits them in one transaction, then resumes all their callers: one fsync per batch,
 /// not per booking. A caller is resumed only after its entry is durable (or has failed).
+///
+/// Entries that go first (`JournalEntry.goesFirst`: the door's admissions) have a lane of their own: when any are
+/// queued, the next transaction is theirs alone, so a scan waits for at most the batch in flight and one small
+/// commit — not for the next batch of sales too.
 public actor GroupCommitJournal: Journal, Service {
     private struct Pending {
         var entry: JournalEntry
@@ -17,6 +21,8 @@ public actor GroupCommitJournal: Journal, Service {
     private let writer: any BatchWriter
     private let logger: Logger
     private var queue: [Pending] = []
+    /// Entries that go first, committed before `queue`.
+    private var firstLane: [Pending] = []
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var running = false
     private var stopping = false
@@ -39,7 +45,11 @@ public actor GroupCommitJournal: Journal, Service {
         guard !stopping else { throw JournalError.stopped }
         if let refusal = writer.refusal { throw refusal }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.append(Pending(entry: entry, continuation: continuation))
+            if entry.goesFirst {
+                firstLane.append(Pending(entry: entry, continuation: continuation))
+            } else {
+                queue.append(Pending(entry: entry, continuation: continuation))
+            }
             if let wakeUp {
                 self.wakeUp = nil
                 wakeUp.resume()
@@ -62,6 +72,12 @@ public actor GroupCommitJournal: Journal, Service {
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 while true {
+                    if !firstLane.isEmpty {
+                        let batch = firstLane
+                        firstLane.removeAll(keepingCapacity: true)
+                        await commit(batch)
+                        continue
+                    }
                     if queue.isEmpty {
                         if stopping || Task.isCancelled { break }
                         await withCheckedContinuation { wakeUp = $0 }
@@ -78,17 +94,22 @@ public actor GroupCommitJournal: Journal, Service {
             Task { await self.stop() }
         }
         running = false
-        for pending in queue { pending.continuation.resume(throwing: JournalError.stopped) }
+        for pending in firstLane + queue { pending.continuation.resume(throwing: JournalError.stopped) }
+        firstLane.removeAll()
         queue.removeAll()
     }
 
     static let refusalCheckInterval: Duration = .milliseconds(100)
 
+    /// Entries waiting for a transaction (tests).
+    var waiting: Int { firstLane.count + queue.count }
+
     /// Fails every queued entry (none of them has been sent) when the store is known to be unreachable.
     private func refuseQueuedWhileUnreachable() {
-        guard !queue.isEmpty, let refusal = writer.refusal else { return }
-        logger.notice("refusing queued journal entries: the store is unreachable", metadata: ["queued": "\(queue.count)"])
-        for pending in queue { pending.continuation.resume(throwing: refusal) }
+        guard !queue.isEmpty || !firstLane.isEmpty, let refusal = writer.refusal else { return }
+        logger.notice("refusing queued journal entries: the store is unreachable", metadata: ["queued": "\(firstLane.count + queue.count)"])
+        for pending in firstLane + queue { pending.continuation.resume(throwing: refusal) }
+        firstLane.removeAll(keepingCapacity: true)
         queue.removeAll(keepingCapacity: true)
     }
 

@@ -36,6 +36,15 @@ public struct JournalEntry: Sendable {
         if case .seatChange(let change, _) = write { return change.version }
         return nil
     }
+
+    /// Written ahead of what is queued, in a transaction of its own: a ticket admitted at the door, where someone
+    /// stands waiting and sales must not make them wait longer. Such a write depends on no other queued entry (it
+    /// moves one booking's `admittedAt` under its own conditions), so taking it first changes no outcome that
+    /// concurrent requests could not have had anyway.
+    public var goesFirst: Bool {
+        if case .admission = write { return true }
+        return false
+    }
 }
 
 /// One in-memory copy of a show (one `ShowActor`) as the journal tells its changes apart: a change builds on that
