@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(
             name: "BoxOfficeStoreTests",
             dependencies: [
-                "BoxOfficeStore", "SeatEngine", "TestDatabases",
+                "BoxOfficeStore", "SeatEngine", "TestDatabases", "BoxOfficeTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
