@@ -109,4 +109,63 @@ struct PostgresLockGroupTests {
                 == ["bkg_1:A1", "bkg_5:A2", "bkg_5:A5", "bkg_6:A3"])
         }
     }
+
+    @Test("a lock made from a show cache older than an admin's edit writes the show's film, date and time as edited, set-based and one by one")
+    func lockAfterShowEdit() async throws {
+        try await TestPostgres.withMigrated { database in
+            let fixture = try await PostgresFixture.make(on: database)
+            let writer = PostgresBatchWriter(database: database, logger: TestPostgres.logger)
+            // The edit commits after the locks below read the show (their bookings still say mov1, 2030-01-01 10:00).
+            try await execute(
+                """
+                INSERT INTO movies (id, title, description, genres, languages, durationMinutes, rating, releaseDate, cityIds, createdAt, updatedAt)
+                VALUES ('mov2', 'Other film', 'About', '["Drama"]', '["Hindi"]', 120, 8.1, '2030-01-01', '["cty1"]', now(), now())
+                """, on: database)
+            try await execute("UPDATE shows SET movieId = 'mov2', showDate = '2030-02-02', showTime = '21:15' WHERE id = 'shw1'", on: database)
+            let stale = lock("bkg_1", fixture, ["A1"], version: 1)
+            if case .seatChange(_, .locked(let booking, _)) = stale.write { #expect(booking.showDate == "2030-01-01") }
+            let setBased = try await writer.write([stale, lock("bkg_2", fixture, ["A2"], version: 2)], knownVersions: [:])
+            #expect(setBased.results.allSatisfy { $0 == nil }, "\(setBased.results)")
+            // A refused lock sends the batch one entry at a time: bkg_3 is written by the single-lock statement.
+            let oneByOne = try await writer.write([lock("bkg_3", fixture, ["A3"], version: 3), lock("bkg_4", fixture, ["A1"], version: 4)],
+                                                  knownVersions: [fixture.show: 2])
+            #expect(oneByOne.results[0] == nil && oneByOne.results[1] is StaleShow, "\(oneByOne.results)")
+            #expect(try await rows("SELECT id || ' ' || movieId || ' ' || showDate || ' ' || showTime FROM bookings ORDER BY id", in: database)
+                == ["bkg_1 mov2 2030-02-02 21:15", "bkg_2 mov2 2030-02-02 21:15", "bkg_3 mov2 2030-02-02 21:15"])
+        }
+    }
+
+    @Test("an edit of a show that deadlocks with a batch (which ended one of its bookings, then reads the show for a lock) still succeeds")
+    func editDeadlockedWithBatch() async throws {
+        try await TestPostgres.withMigrated { database in
+            let fixture = try await PostgresFixture.make(on: database)
+            let writer = PostgresBatchWriter(database: database, logger: TestPostgres.logger)
+            _ = try await writer.write([lock("bkg_1", fixture, ["A1"], version: 1)], knownVersions: [:])
+            let catalog = PostgresCatalogStore(database: database, logger: TestPostgres.logger)
+            let startsAt = Date().addingTimeInterval(86_400)
+            let edited = Show(
+                id: fixture.show, movieId: "mov1", theatreId: "thr1", screenNumber: 1, cityId: "cty1", startsAt: startsAt,
+                endsAt: startsAt.addingTimeInterval(7200), showDate: "2030-03-03", showTime: "22:30", language: "Hindi", format: "2D",
+                isActive: true, layout: SeatLayout(rows: ["A"], columns: 6, categories: [.init(name: "Gold", price: 100, rows: ["A"])]),
+                createdAt: now, updatedAt: now)
+            // As a journal batch does: a booking of the show ended (its row locked), then the show read FOR SHARE.
+            try await database.withProbeConnection { batch in
+                try await send("BEGIN", on: batch)
+                try await send("UPDATE bookings SET bookingStatus = 'cancelled' WHERE id = 'bkg_1'", on: batch)
+                // The edit locks the show, then waits for bkg_1's row.
+                let edit = Task { try await catalog.update(edited) }
+                try await Task.sleep(for: .milliseconds(300))
+                // Now the batch waits for the show: a deadlock, which PostgreSQL breaks after deadlock_timeout.
+                let batchSurvived = (try? await send("SELECT 1 FROM shows WHERE id = 'shw1' FOR SHARE", on: batch)) != nil
+                try await send(batchSurvived ? "COMMIT" : "ROLLBACK", on: batch)
+                try await edit.value
+            }
+            #expect(try await rows("SELECT showDate || ' ' || showTime FROM shows", in: database) == ["2030-03-03 22:30"])
+            #expect(try await rows("SELECT showDate || ' ' || showTime FROM bookings", in: database) == ["2030-03-03 22:30"])
+        }
+    }
+
+    func send(_ sql: String, on connection: PostgresConnection) async throws {
+        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger) {}
+    }
 }

@@ -17,6 +17,9 @@ enum BookingWrites {
     }
 
     /// A new pending booking holds its seats; the same user's earlier pending booking, if replaced, is cancelled.
+    /// The booking's film, date and time are the show's as they stand in this transaction, not as the lock read them
+    /// from the show cache: an admin's edit of the show (which rewrites its bookings' copies) that committed after that
+    /// read is not undone by this booking. (The booking's own values stand in only for a show row that is missing.)
     static func lock(_ booking: Booking, replacing replaced: String?, change: SeatChange, in db: Database) throws {
         try record(change, in: db)
         if let replaced { try end(replaced, as: .cancelled, at: change.at, in: db) }
@@ -24,13 +27,14 @@ enum BookingWrites {
             """
             INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
                                   paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            SELECT ?, ?, ?, COALESCE(s.movieId, ?), ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(s.showDate, ?), COALESCE(s.showTime, ?), ?, ?, ?
+            FROM (SELECT 1) LEFT JOIN shows s ON s.id = ?
             """,
             [
                 booking.id, booking.userId, booking.showId, booking.movieId, booking.theatreId, JSONText.seats(booking.seats),
                 booking.totalAmount, booking.currency, booking.bookingStatus.rawValue, booking.paymentStatus.rawValue, booking.paymentId,
                 StorageDate.databaseValue(booking.expiresAt), booking.showDate, booking.showTime, StorageDate.databaseValue(booking.createdAt),
-                StorageDate.databaseValue(booking.updatedAt), booking.holdStartedAt.map(StorageDate.databaseValue),
+                StorageDate.databaseValue(booking.updatedAt), booking.holdStartedAt.map(StorageDate.databaseValue), booking.showId,
             ], in: db)
         let seatRow = try db.cachedStatement(sql: "INSERT INTO bookingSeats (showId, seatNumber, bookingId, state) VALUES (?, ?, ?, 'held')")
         for seat in booking.seats {

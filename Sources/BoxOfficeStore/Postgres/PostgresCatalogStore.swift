@@ -291,9 +291,19 @@ public struct PostgresCatalogStore: CatalogStore {
         }
     }
 
+    /// A transaction that PostgreSQL chose to end to break a deadlock (40P01: an edit of a show, which locks the show and
+    /// then its bookings, against a journal batch that ended one of those bookings and then reads the show `FOR SHARE`
+    /// for a new lock) is run again, up to three times in all: nothing of it was written.
     private func transaction(uniqueField: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Void) async throws {
         try await mapping(uniqueField: uniqueField) {
-            try await connections.withTransaction(logger: logger) { connection in try await body(connection) }
+            var attempt = 1
+            while true {
+                do {
+                    return try await connections.withTransaction(logger: logger) { connection in try await body(connection) }
+                } catch where PostgresFailure.sqlState(error) == "40P01" && attempt < 3 {
+                    attempt += 1
+                }
+            }
         }
     }
 

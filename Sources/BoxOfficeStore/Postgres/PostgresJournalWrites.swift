@@ -90,6 +90,10 @@ struct PostgresJournalWrites {
     }
 
     /// A new pending booking and its held seats — with `change`, the seat change that makes them, in the same statement.
+    /// Its film, date and time are the show's as committed now, not as the lock read them from the show cache: an admin's
+    /// edit of the show (which rewrites its bookings' copies) is never undone by a lock that raced it. `FOR SHARE` orders
+    /// the two: an edit not yet committed makes this wait and then read what it wrote; an edit after this waits for it,
+    /// and then rewrites this booking too. (The booking's own values stand in only for a show row that is missing.)
     func insert(_ booking: Booking, recording change: SeatChange?) async throws {
         let seats = booking.seats.map(\.seatNumber)
         if let change {
@@ -98,13 +102,16 @@ struct PostgresJournalWrites {
                 WITH change AS (
                     INSERT INTO seatChanges (showId, version, cause, seats, at)
                     VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+                ), shown AS (
+                    SELECT movieId, showDate, showTime FROM shows WHERE id = \(booking.showId) FOR SHARE
                 ), booking AS (
                     INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
                                           paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
-                    VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
-                            \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
-                            \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate),
-                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt))
+                    SELECT \(booking.id), \(booking.userId), \(booking.showId), COALESCE(shown.movieId, \(booking.movieId)), \(booking.theatreId),
+                           \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
+                           \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), COALESCE(shown.showDate, \(booking.showDate)),
+                           COALESCE(shown.showTime, \(booking.showTime)), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt)
+                    FROM (VALUES (1)) AS one LEFT JOIN shown ON true
                 )
                 INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
                 SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
@@ -112,13 +119,16 @@ struct PostgresJournalWrites {
         } else {
             try await run(
                 """
-                WITH booking AS (
+                WITH shown AS (
+                    SELECT movieId, showDate, showTime FROM shows WHERE id = \(booking.showId) FOR SHARE
+                ), booking AS (
                     INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
                                           paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
-                    VALUES (\(booking.id), \(booking.userId), \(booking.showId), \(booking.movieId), \(booking.theatreId),
-                            \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
-                            \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), \(booking.showDate),
-                            \(booking.showTime), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt))
+                    SELECT \(booking.id), \(booking.userId), \(booking.showId), COALESCE(shown.movieId, \(booking.movieId)), \(booking.theatreId),
+                           \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
+                           \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), COALESCE(shown.showDate, \(booking.showDate)),
+                           COALESCE(shown.showTime, \(booking.showTime)), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt)
+                    FROM (VALUES (1)) AS one LEFT JOIN shown ON true
                 )
                 INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
                 SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat

@@ -112,13 +112,15 @@ struct PostgresLockGroup {
     }
 
     /// The run's new pending bookings. Arrays cannot carry NULL through postgres-nio's encoders, so the two optional
-    /// columns travel as a text with '' for none (`paymentId`) and a date with a flag (`holdStartedAt`).
+    /// columns travel as a text with '' for none (`paymentId`) and a date with a flag (`holdStartedAt`). Film, date and
+    /// time are the shows' as committed now, read `FOR SHARE` (see `PostgresJournalWrites.insert`).
     private func bookingsCTE(_ statement: inout Statement) -> String {
         """
         INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
                               paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
-        SELECT id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-               NULLIF(paymentId, ''), expiresAt, showDate, showTime, createdAt, updatedAt, CASE WHEN holdStarted THEN holdStartedAt END
+        SELECT n.id, n.userId, n.showId, COALESCE(shown.movieId, n.movieId), n.theatreId, n.seats, n.totalAmount, n.currency,
+               n.bookingStatus, n.paymentStatus, NULLIF(n.paymentId, ''), n.expiresAt, COALESCE(shown.showDate, n.showDate),
+               COALESCE(shown.showTime, n.showTime), n.createdAt, n.updatedAt, CASE WHEN n.holdStarted THEN n.holdStartedAt END
         FROM unnest(\(statement.bind(bookings.map(\.id)))::text[], \(statement.bind(bookings.map(\.userId)))::text[],
                     \(statement.bind(bookings.map(\.showId)))::text[], \(statement.bind(bookings.map(\.movieId)))::text[],
                     \(statement.bind(bookings.map(\.theatreId)))::text[], \(statement.bind(bookings.map { JSONText.seats($0.seats) }))::text[],
@@ -132,6 +134,8 @@ struct PostgresLockGroup {
                     \(statement.bind(bookings.map { $0.holdStartedAt ?? $0.createdAt }))::timestamptz[])
              AS n(id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
                   paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStarted, holdStartedAt)
+        LEFT JOIN (SELECT id, movieId, showDate, showTime FROM shows WHERE id = ANY(\(statement.bind(Array(Set(bookings.map(\.showId)))))::text[])
+                   FOR SHARE) AS shown ON shown.id = n.showId
         """
     }
 
