@@ -3,7 +3,7 @@ import Foundation
 import QRCode
 
 /// `boxoffice qr TEXT`: the QR code of TEXT as the SVG document a ticket shows, on standard output — for checking a
-/// code with a scanner, and what `tests/qr` decodes.
+/// code with a scanner, and what `e2e/qr` decodes.
 struct QR: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qr",

@@ -7,7 +7,7 @@ import TestDatabases
 import Testing
 
 /// A `Mailer` that keeps what it is given, or fails while told to. The real one (`SMTPMailer`) is tested against a real
-/// SMTP server by tests/mail/mail_test.py; this one lets the outbox's own rules be tested on both stores.
+/// SMTP server by e2e/mail/mail_test.py; this one lets the outbox's own rules be tested on both stores.
 final class RecordingMailer: Mailer {
     private let state = Mutex<(sent: [MailMessage], failing: Bool)>(([], false))
 

@@ -5,7 +5,7 @@ import SeatEngine
 import Synchronization
 
 /// POSTs an event to a webhook, signed; returns the receiver's HTTP status, throws when it did not answer in time.
-/// `HTTPWebhookSender` is the real one (tests/webhooks drives it against a real receiver).
+/// `HTTPWebhookSender` is the real one (e2e/webhooks drives it against a real receiver).
 public protocol WebhookSender: Sendable {
     func post(url: String, body: Data, eventId: String, secret: String, at: Date) async throws -> Int
 }

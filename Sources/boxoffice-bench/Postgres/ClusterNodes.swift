@@ -2,7 +2,7 @@ import Foundation
 import NIOPosix
 
 /// Several `boxoffice serve` nodes on one new database of the PostgreSQL cluster (docs/CLUSTER.md): started at once on
-/// the empty database, as in `tests/cluster`; one can be killed and started again (on a new port).
+/// the empty database, as in `e2e/cluster`; one can be killed and started again (on a new port).
 final class ClusterNodes: @unchecked Sendable {
     // @unchecked: `nodes` and `generations` are only touched by the task that runs the scenario.
     let cluster: PostgresCluster

@@ -9,7 +9,7 @@ back the same process (no restart) takes writes again by itself. Afterwards ever
 the database exactly as acknowledged, nothing it refused is there, the seat map in memory equals the database, each
 show's versions are gap-free, and `boxoffice check` finds the ledger whole.
 
-    python3 tests/crash/postgres_outage_test.py [path/to/boxoffice]
+    python3 e2e/crash/postgres_outage_test.py [path/to/boxoffice]
 
 stdlib only (plus the cluster script); ends with `postgres-outage: N passed, M failed`.
 """

@@ -11,7 +11,7 @@
 The CA and the server's certificate (for 127.0.0.1 and localhost) are made with the `openssl` command in a temporary
 folder and thrown away; no key is committed.
 
-    python3 tests/mail/mail_tls_test.py path/to/boxoffice
+    python3 e2e/mail/mail_tls_test.py path/to/boxoffice
 
 Installs aiosmtpd from PyPI when it is missing. Bounded to about a minute. Ends with `mail-tls: N passed, M failed`.
 """

@@ -3,7 +3,7 @@
 whose time ran out while the server was down is expired at start, idle and half-open connections do not starve
 service, and `boxoffice backup` copies the database while it serves.
 
-    python3 tests/crash/lifecycle_test.py [path/to/boxoffice] [--postgres URL]
+    python3 e2e/crash/lifecycle_test.py [path/to/boxoffice] [--postgres URL]
 
 With `--postgres URL` (a cluster's URL) each server gets a fresh database of that cluster instead of a SQLite file,
 and the SQLite-only backup test is left out.

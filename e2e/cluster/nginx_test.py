@@ -14,7 +14,7 @@ with scripts/install, on one PostgreSQL database (docs/DEPLOY.md).
   cut off mid-way answered 502 at most once per writer and never done twice (checked in the database, and its retry
   with the same Idempotency-Key done once); a new socket through nginx resumes with `since`.
 
-    python3 tests/cluster/nginx_test.py path/to/boxoffice --postgres URL
+    python3 e2e/cluster/nginx_test.py path/to/boxoffice --postgres URL
 
 stdlib only; needs root to install nginx when it is missing; ends with `nginx: N passed, M failed`.
 """

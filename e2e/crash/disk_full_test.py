@@ -6,7 +6,7 @@ While the disk is full, writes (lock-seats, payments, register) answer 503 `unav
 shape, never 500; the server stays up and reads still work; a refused lock leaves no hold. Once space returns the
 same server (no restart) takes writes again, and after a SIGKILL and a restart everything it acknowledged is there.
 
-    python3 tests/crash/disk_full_test.py [path/to/boxoffice]
+    python3 e2e/crash/disk_full_test.py [path/to/boxoffice]
 
 Needs to mount a tmpfs (root or CAP_SYS_ADMIN); where that is impossible it says so and skips. A read-only
 remount is no substitute: Linux refuses it while the server holds the database open for writing.

@@ -4,7 +4,7 @@ server, restart it on the same file, and check that every acknowledged hold and 
 as acknowledged, no seat is sold twice, and the money agrees: every confirmed booking paid by exactly one
 completed payment (its paymentId), every refund matched, no completed payment without its booking.
 
-    python3 tests/crash/crash_test.py [path/to/boxoffice] [--cycles N]
+    python3 e2e/crash/crash_test.py [path/to/boxoffice] [--cycles N]
 
 Starts the binary itself on 127.0.0.1 with a fresh database; stdlib only. Ends with
 `crash: N passed, M failed` and exits non-zero on any failure.

@@ -11,7 +11,7 @@ PostgreSQL cluster of its own (it is stopped and restarted here):
 - PostgreSQL restarting under load on all three nodes: writes get 503 while it is down, nothing acknowledged is
   lost, and every node writes again by itself once it is back.
 
-    python3 tests/cluster/cluster_faults_test.py path/to/boxoffice
+    python3 e2e/cluster/cluster_faults_test.py path/to/boxoffice
 
 stdlib only; ends with `cluster-faults: N passed, M failed`.
 """

@@ -4,7 +4,7 @@
 # server error, that every response matches the document, and that a method the document does not list on a
 # path is 405 with `Allow`. Bounded: a fixed seed and example count.
 #
-#   tests/fuzz/fuzz_api.sh [path/to/boxoffice]
+#   e2e/fuzz/fuzz_api.sh [path/to/boxoffice]
 set -euo pipefail
 bin=${1:-.build/debug/boxoffice}
 python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check schemathesis

@@ -3,7 +3,7 @@
 sees for the handshake, permessage-deflate, fragments, control frames, every way to break the protocol, and a
 SIGTERM with sockets open; and HTTP/1.1 that the server cannot parse or will not read, answered and closed.
 
-    python3 tests/live/wire_test.py [path/to/boxoffice]
+    python3 e2e/live/wire_test.py [path/to/boxoffice]
 
 stdlib only; ends with `live-wire: N passed, M failed`.
 """

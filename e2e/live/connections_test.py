@@ -3,7 +3,7 @@
 WebSocket upgrade is answered 503 `overloaded` with Retry-After, REST keeps answering, existing sockets keep working,
 and at the process's real descriptor limit the server neither spins nor stops answering.
 
-    python3 tests/live/connections_test.py [path/to/boxoffice]
+    python3 e2e/live/connections_test.py [path/to/boxoffice]
 
 stdlib only, loopback only; ends with `connections: N passed, M failed`.
 """

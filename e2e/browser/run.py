@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the browser tests against a server of their own and ends with `browser: N passed, M failed`.
 
-    python3 tests/browser/run.py [--bin .build/debug/boxoffice] [--artifacts test-artifacts] [--docs] [-k WORD]
+    python3 e2e/browser/run.py [--bin .build/debug/boxoffice] [--artifacts test-artifacts] [--docs] [-k WORD]
 
 --docs also copies the screenshots to docs/screenshots/ (seat-picker.png, kiosk.png, admin-report.png, …)."""
 

@@ -11,7 +11,7 @@ database), then checks, against the real binaries:
   restarted;
 - a hold taken on a node that is then killed still expires on time, freed by the others.
 
-    python3 tests/cluster/cluster_test.py path/to/boxoffice --postgres URL
+    python3 e2e/cluster/cluster_test.py path/to/boxoffice --postgres URL
 
 stdlib only; ends with `cluster: N passed, M failed`.
 """

@@ -6,7 +6,7 @@ and compares the bytes exactly. Also checks that every version 1–10 and every 
 text too long for version 10 is refused, and that the QR codes a demo server serves on its tickets
 (`GET /api/bookings/:id/ticket`) read back as their ticket codes.
 
-    python3 tests/qr/qr_decode_test.py [path/to/boxoffice] [--seed N] [--count N]
+    python3 e2e/qr/qr_decode_test.py [path/to/boxoffice] [--seed N] [--count N]
 
 Installs Debian's zbar-tools and librsvg2-bin when zbarimg or rsvg-convert is missing (needs root). stdlib only;
 ends with `qr: N passed, M failed`.

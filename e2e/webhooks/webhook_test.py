@@ -12,7 +12,7 @@
 - an admin deactivating a show with a hold and a paid booking: a subscriber sees both end live (release, cancel),
   each is a `booking.cancelled` event, the paid one refunded.
 
-    python3 tests/webhooks/webhook_test.py path/to/boxoffice
+    python3 e2e/webhooks/webhook_test.py path/to/boxoffice
 
 stdlib only; ends with `webhooks: N passed, M failed`.
 """

@@ -11,7 +11,7 @@
 - the mail server is down while a booking is paid (the payment is not slowed), the box office is killed with kill -9
   and started again, then the mail server comes back: the email still arrives.
 
-    python3 tests/mail/mail_test.py path/to/boxoffice
+    python3 e2e/mail/mail_test.py path/to/boxoffice
 
 Installs aiosmtpd from PyPI when it is missing. Ends with `mail: N passed, M failed`.
 """
