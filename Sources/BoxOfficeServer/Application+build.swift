@@ -78,7 +78,9 @@ public func buildApplication(
             Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
             parts.hub,
         ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, shows: parts.catalogStore, hub: parts.hub, logger: logger)] } ?? [])
-            + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []) + [WebhookOutboxService(outbox: parts.webhookOutbox)],
+            + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []) + [WebhookOutboxService(outbox: parts.webhookOutbox)]
+            // Last, so it stops first after the server: every live socket's close frame is out before the process ends.
+            + [LiveSocketsDrain(counts: counts, limit: options.live.closeGrace + .seconds(1))],
         logger: logger)
     return app
 }
