@@ -36,4 +36,25 @@ struct StorageDateTests {
         let early = Date(timeIntervalSince1970: -86_400.5)
         #expect(StorageDate.databaseValue(early) == early.databaseValue)
     }
+
+    @Test("a date at stored precision formats, to the second, as the date read back from its row; the raw one need not")
+    func storedPrecisionFormatsAsStored() throws {
+        var generator = SystemRandomNumberGenerator()
+        // Within half a millisecond of a second's end: stored, it rounds up into the next second.
+        let edge = Date(timeIntervalSince1970: 1_800_000_000.9996)
+        let stored = try #require(Date.fromDatabaseValue(StorageDate.databaseValue(edge)))
+        #expect(edge.formatted(.iso8601) != stored.formatted(.iso8601), "the raw date says the second before")
+        var mismatches: [Double] = []
+        for _ in 0..<20_000 {
+            let second = Double(Int64.random(in: 1_700_000_000...1_900_000_000, using: &generator))
+            for date in [second - 0.0004, second - 0.0005, second - 0.0006, second, second + 0.0004, Double.random(in: second..<second + 1, using: &generator)]
+                .map({ Date(timeIntervalSince1970: $0) }) {
+                let read = try #require(Date.fromDatabaseValue(StorageDate.databaseValue(date)))
+                if date.atStoredPrecision.formatted(.iso8601) != read.formatted(.iso8601) || StorageDate.databaseValue(date.atStoredPrecision) != StorageDate.databaseValue(date) {
+                    mismatches.append(date.timeIntervalSince1970)
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) differ, e.g. \(mismatches.prefix(5))")
+    }
 }

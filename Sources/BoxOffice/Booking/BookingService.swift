@@ -88,11 +88,24 @@ public final class BookingService: Sendable {
 
     /// Another node (or this one) committed `version` of `show`: a loaded copy that has not made that version is out
     /// of date, and is loaded again on its next use — a read included, so reads follow other nodes' writes.
-    /// Returns false when this node's copy made that version itself.
+    /// Returns false when this node's copy made that version itself — or may have: when the copy has a change of that
+    /// very version still in flight, the notice is either that change's own (heard before its commit's answer) or
+    /// another node's that took the version first. That is decided once the change concludes: if it did not become
+    /// durable, the copy is marked out of date and `otherwise` runs (for the live feed), later.
     @discardableResult
-    public func committedElsewhere(show: String, version: Int64) async -> Bool {
+    public func committedElsewhere(show: String, version: Int64, otherwise: @escaping @Sendable () async -> Void = {}) async -> Bool {
         guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return true }
-        guard await actor.latestVersion < version else { return false }
+        guard await actor.latestVersion < version else {
+            if await actor.version < version {
+                Task {
+                    await actor.concluded()
+                    guard await actor.version < version else { return }
+                    actor.markStale()
+                    await otherwise()
+                }
+            }
+            return false
+        }
         actor.markStale()
         return true
     }

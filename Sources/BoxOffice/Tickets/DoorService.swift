@@ -27,7 +27,8 @@ public struct DoorService: Sendable {
             throw Self.unknownTicket
         }
         if let refusal = Self.refusal(for: booking) { throw refusal }
-        let now = clock.now
+        // As stored: the answer's admittedAt is what every later read of the booking says, to the second.
+        let now = clock.now.atStoredPrecision
         do {
             try await journal.append(JournalEntry(.admission(booking.id, at: now)))
         } catch BookingWriteError.notAdmissible {

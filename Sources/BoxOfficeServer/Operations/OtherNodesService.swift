@@ -21,9 +21,11 @@ struct OtherNodesService: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     await listener.run { show, version, change in
-                        if await bookings.committedElsewhere(show: show, version: version) {
-                            await hub.committedElsewhere(show: show, version: version, change: change)
+                        let elsewhere = await bookings.committedElsewhere(show: show, version: version) {
+                            // This node's change of that version failed: the notice was another node's after all.
+                            await hub.committedElsewhere(show: show, version: version)
                         }
+                        if elsewhere { await hub.committedElsewhere(show: show, version: version, change: change) }
                     } onShowEdit: { show in
                         await shows.forget(showId: show)
                     } onGap: {

@@ -43,7 +43,7 @@ struct ServiceFixture: Sendable {
     }
 }
 
-private let logger: Logger = {
+let logger: Logger = {
     var logger = Logger(label: "service-tests")
     logger.logLevel = .warning
     return logger
@@ -122,7 +122,7 @@ private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .
 }
 
 /// Writes a city, a movie, a theatre with one screen and a show starting a day after `now`; returns the show.
-private func onSale(in catalog: any CatalogStore, at now: Date) async throws -> Show {
+func onSale(in catalog: any CatalogStore, at now: Date) async throws -> Show {
     let layout = SeatLayout(
         rows: ["A", "B"], columns: 4, categories: [.init(name: "Silver", price: 100, rows: ["A"]), .init(name: "Gold", price: 200, rows: ["B"])])
     let city = City(id: Identifier.make("cty", at: now), name: "Pune", state: "MH", timeZone: "Asia/Kolkata", createdAt: now, updatedAt: now)
