@@ -9,10 +9,15 @@ import GRDB
 /// checks the text against GRDB's on 140,000 dates, boundaries included).
 /// Dates outside 1970–9999 go through GRDB's own formatter.
 enum StorageDate {
+    /// Whole milliseconds since 1970, as stored: computed from the reference-date interval and rounded, as
+    /// CoreFoundation does before ICU formats.
+    static func milliseconds(_ date: Date) -> Double {
+        ((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000).rounded()
+    }
+
     /// The text GRDB would store for `date`.
     static func databaseValue(_ date: Date) -> DatabaseValue {
-        // Milliseconds since 1970 computed from the reference-date interval, as CoreFoundation does before ICU formats.
-        let milliseconds = ((date.timeIntervalSinceReferenceDate + 978_307_200) * 1000).rounded()
+        let milliseconds = milliseconds(date)
         guard milliseconds >= 0, milliseconds < 253_402_300_800_000 else { return date.databaseValue }
         let total = Int64(milliseconds)
         let days = total / 86_400_000
@@ -50,6 +55,6 @@ extension Date {
     /// from it says what a later read of the row says, even within half a millisecond of a second's end, where the
     /// unrounded date would format as the second before.
     public var atStoredPrecision: Date {
-        Date(timeIntervalSinceReferenceDate: ((timeIntervalSinceReferenceDate + 978_307_200) * 1000).rounded() / 1000 - 978_307_200)
+        Date(timeIntervalSinceReferenceDate: StorageDate.milliseconds(self) / 1000 - 978_307_200)
     }
 }
