@@ -26,12 +26,32 @@ struct OperationsTests {
         }
     }
 
-    @Test("metrics are Prometheus text")
+    @Test("metrics are Prometheus text; on PostgreSQL they cover the connection pool")
     func metrics() async throws {
         try await TestServer.withRouter { api in
+            _ = try await api.get("/api/shows")  // a read through the pool, so it has opened a connection
             let reply = try await api.get("/metrics")
             #expect(reply.status == 200)
             #expect(reply.headers[.contentType]?.hasPrefix("text/plain") == true)
+            let values = Dictionary(
+                reply.text.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { line -> (String, String)? in
+                    let parts = line.split(separator: " ")
+                    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+                },
+                uniquingKeysWith: { first, _ in first })
+            if TestServer.postgresCluster != nil {
+                // The test servers' pool: 4 connections (TestServer.options), the database up, nothing refused.
+                #expect(values["boxoffice_db_up"] == "1")
+                #expect(values["boxoffice_db_pool_size"] == "4")
+                #expect(values["boxoffice_db_refused_total"] == "0")
+                #expect(values["boxoffice_db_outages_total"] == "0")
+                for name in ["boxoffice_db_pool_in_use", "boxoffice_db_pool_waiting", "boxoffice_db_pool_waits_total", "boxoffice_db_errors_total"] {
+                    #expect(values[name].flatMap { Int($0) } != nil, "\(name) is missing")
+                }
+            } else {
+                // SQLite has no pool to report.
+                #expect(values["boxoffice_db_pool_size"] == nil)
+            }
         }
     }
 

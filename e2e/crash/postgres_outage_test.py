@@ -260,14 +260,35 @@ def bad_urls(url):
         ("a port nobody listens on", f"postgres://postgres:s3cret-pass@127.0.0.1:{free_port()}/boxoffice", "cannot use PostgreSQL"),
         ("a malformed URL", "postgres://postgres:s3cret-pass@127.0.0.1:99999/boxoffice", "port"),
     ]
-    for name, text, expected in cases:
+    # A role that must give its password (scripts/postgres-cluster asks SCRAM of it), owning a database of its own.
+    psql(url, "CREATE ROLE boxoffice_password LOGIN PASSWORD 'right-pass'")
+    psql(url, "CREATE DATABASE password_check OWNER boxoffice_password")
+    with_password = url.rsplit("@", 1)[1].rsplit("/", 1)[0]
+    cases.append(("a wrong password", f"postgres://boxoffice_password:s3cret-pass@{with_password}/password_check",
+                  "password authentication failed"))
+    for index, (name, text, expected) in enumerate(cases):
         started = time.time()
-        result = subprocess.run([BIN, "serve", "--port", str(port), "--db", text], capture_output=True, text=True, timeout=60,
-                                env=dict(os.environ, BOXOFFICE_LOG_LEVEL="warning"))
+        # The last case names the database in BOXOFFICE_DB instead of --db: the same line either way.
+        via_env = index == len(cases) - 1
+        args = [BIN, "serve", "--port", str(port)] + ([] if via_env else ["--db", text])
+        env = dict(os.environ, BOXOFFICE_LOG_LEVEL="warning", **({"BOXOFFICE_DB": text} if via_env else {}))
+        result = subprocess.run(args, capture_output=True, text=True, timeout=60, env=env)
         lines = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
-        check(f"start-up with {name}: exits non-zero in {time.time() - started:.1f} s with one line saying why",
+        check(f"start-up with {name}{' (BOXOFFICE_DB)' if via_env else ''}: exits non-zero in {time.time() - started:.1f} s "
+              "with one line saying why, no password in it",
               result.returncode != 0 and len(lines) == 1 and expected in lines[0] and "s3cret" not in lines[0]
               and time.time() - started < 15, f"exit {result.returncode}: {lines[:4]}")
+    # The right password (SCRAM-SHA-256 through postgres-nio): the server starts and is ready.
+    right = Server(f"postgres://boxoffice_password:right-pass@{with_password}/password_check", free_port(),
+                   log=os.path.join(tempfile.gettempdir(), "boxoffice-outage-password.log"), env={"BOXOFFICE_LOG_LEVEL": "warning"})
+    try:
+        right.start()  # waits for /readyz to answer 200
+        check("start-up with the right password (SCRAM): ready", True)
+    except RuntimeError as error:
+        check("start-up with the right password (SCRAM): ready", False, f"{error}")
+    finally:
+        if right.process and right.process.poll() is None:
+            right.kill()
 
 
 def main():
