@@ -72,11 +72,11 @@ struct PostgresJournalTests {
             #expect(try await value("SELECT paymentStatus FROM bookings WHERE id = 'bkg_1' AND bookingStatus = 'cancelled'", String.self, in: database) == "refunded")
             #expect(try await value("SELECT paymentStatus FROM payments WHERE id = 'pay_1'", String.self, in: database) == "refunded")
             #expect(try await value("SELECT COUNT(*) FROM bookingSeats WHERE bookingId = 'bkg_1'", Int.self, in: database) == 0)
-            // A replacing lock cancels the earlier hold; an expiry ends the new one.
+            // A replacing lock cancels the earlier hold; an expiry ends the new one once its 300 s have run out.
             try await journal.append(JournalEntry(.seatChange(change(4, .lock, ["A3": .held], at: now), .locked(booking("bkg_2", fixture, seats: ["A3"], at: now), replacing: nil))))
             try await journal.append(JournalEntry(.seatChange(
                 change(5, .lock, ["A3": .available, "A4": .held], at: now), .locked(booking("bkg_3", fixture, seats: ["A4"], at: now), replacing: "bkg_2"))))
-            try await journal.append(JournalEntry(.seatChange(change(6, .expire, ["A4": .available], at: now), .released(["bkg_3"], as: .expired))))
+            try await journal.append(JournalEntry(.seatChange(change(6, .expire, ["A4": .available], at: now.addingTimeInterval(300)), .released(["bkg_3"], as: .expired))))
             #expect(try await value("SELECT bookingStatus FROM bookings WHERE id = 'bkg_2'", String.self, in: database) == "cancelled")
             #expect(try await value("SELECT bookingStatus FROM bookings WHERE id = 'bkg_3'", String.self, in: database) == "expired")
             #expect(try await value("SELECT MAX(version) FROM seatChanges WHERE showId = 'shw1'", Int64.self, in: database) == 6)

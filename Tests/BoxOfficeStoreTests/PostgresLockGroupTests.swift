@@ -26,8 +26,10 @@ struct PostgresLockGroupTests {
         return entry
     }
 
+    /// An expiry is dated when the holds' 300 s have run out (the journal ends only holds that are due).
     func release(_ ids: [String], _ seats: [String], version: Int64, as status: BookingStatus, answer key: String? = nil, _ fixture: PostgresFixture) -> JournalEntry {
-        let change = journalTests.change(version, status == .expired ? .expire : .release, Dictionary(uniqueKeysWithValues: seats.map { ($0, .available) }), at: now)
+        let at = status == .expired ? now.addingTimeInterval(300) : now
+        let change = journalTests.change(version, status == .expired ? .expire : .release, Dictionary(uniqueKeysWithValues: seats.map { ($0, .available) }), at: at)
         var entry = JournalEntry(.seatChange(change, .released(ids, as: status)))
         if let key { entry.answer = answer(key, fixture, body: "released " + ids.joined()) }
         return entry
@@ -107,6 +109,38 @@ struct PostgresLockGroupTests {
             #expect(next.results.allSatisfy { $0 == nil }, "\(next.results)")
             #expect(try await rows("SELECT bookingId || ':' || seatNumber FROM bookingSeats ORDER BY 1", in: database)
                 == ["bkg_1:A1", "bkg_5:A2", "bkg_5:A5", "bkg_6:A3"])
+        }
+    }
+
+    @Test("an expiry of a hold that is not due, or is being charged, is refused as a stale copy and changes nothing; a due one goes through")
+    func expiryOnlyWhenDue() async throws {
+        try await TestPostgres.withMigrated { database in
+            let fixture = try await PostgresFixture.make(on: database)
+            let writer = PostgresBatchWriter(database: database, logger: TestPostgres.logger)
+            _ = try await writer.write([lock("bkg_1", fixture, ["A1"], version: 1), lock("bkg_2", fixture, ["A2"], version: 2)], knownVersions: [:])
+            // Another node extended bkg_1 (its copy's expiry is the old one): the expiry at the old time is refused.
+            _ = try await journalTests.value("UPDATE bookings SET expiresAt = \(now.addingTimeInterval(600)) WHERE id = 'bkg_1' RETURNING id", String.self, in: database)
+            // And charges bkg_2 (a payment processing for it).
+            let payment = Payment(id: "pay_2", bookingId: "bkg_2", userId: fixture.user, amount: 100, currency: "INR", paymentMethod: .upi, createdAt: now)
+            _ = try await writer.write([JournalEntry(.payment(.created(payment)))], knownVersions: [:])
+            _ = try await writer.write([JournalEntry(.payment(.chargeStarted(payment: "pay_2", at: now.addingTimeInterval(290))))], knownVersions: [:])
+            for (id, seat) in [("bkg_1", "A1"), ("bkg_2", "A2")] {
+                let outcome = try await writer.write([release([id], [seat], version: 3, as: .expired, fixture)], knownVersions: [fixture.show: 2])
+                #expect(outcome.results[0] is StaleShow, "\(id): \(String(describing: outcome.results[0]))")
+            }
+            #expect(try await rows("SELECT id || ':' || bookingStatus FROM bookings ORDER BY id", in: database) == ["bkg_1:pending", "bkg_2:pending"])
+            #expect(try await rows("SELECT bookingId || ':' || seatNumber FROM bookingSeats ORDER BY 1", in: database) == ["bkg_1:A1", "bkg_2:A2"])
+            #expect(try await rows("SELECT MAX(version)::text FROM seatChanges", in: database) == ["2"])
+            // Once its new time has come, bkg_1 expires (set-based, with a lock in the same batch).
+            var due = release(["bkg_1"], ["A1"], version: 3, as: .expired, fixture)
+            if case .seatChange(var change, let ended) = due.write {
+                change.at = now.addingTimeInterval(600)
+                due = JournalEntry(.seatChange(change, ended))
+            }
+            let outcome = try await writer.write([due, lock("bkg_3", fixture, ["A3"], version: 4)], knownVersions: [fixture.show: 2])
+            #expect(outcome.results.allSatisfy { $0 == nil }, "\(outcome.results)")
+            #expect(try await rows("SELECT id || ':' || bookingStatus FROM bookings ORDER BY id", in: database)
+                == ["bkg_1:expired", "bkg_2:pending", "bkg_3:pending"])
         }
     }
 

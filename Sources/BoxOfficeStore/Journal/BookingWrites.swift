@@ -145,4 +145,7 @@ public enum BookingWriteError: Error, Sendable, Equatable {
     case notConfirmed(String)
     /// A ticket scanned at the door whose booking is not confirmed, or was admitted already.
     case notAdmissible(String)
+    /// An expiry of a hold the database does not have as due: another node extended it, is charging it, or ended it —
+    /// the expiring copy of the show is out of date (PostgreSQL, several nodes; see `PostgresJournalWrites.ensureDue`).
+    case notDue(String)
 }

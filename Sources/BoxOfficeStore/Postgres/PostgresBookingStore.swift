@@ -111,7 +111,12 @@ public struct PostgresBookingStore: BookingStore {
     public func showsWithHolds(overdueBy time: Date) async throws -> [String] {
         var shows: [String] = []
         for try await show in try await connections.query(
-            "SELECT DISTINCT showId FROM bookings WHERE bookingStatus = 'pending' AND expiresAt <= \(time)", logger: logger
+            """
+            SELECT DISTINCT showId FROM bookings b WHERE bookingStatus = 'pending' AND expiresAt <= \(time)
+              AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.bookingId = b.id AND p.paymentStatus = 'processing'
+                              AND p.updatedAt > \(time.addingTimeInterval(-PostgresJournalWrites.chargeLeftoverSeconds)))
+            """,
+            logger: logger
         ).decode(String.self) { shows.append(show) }
         return shows
     }

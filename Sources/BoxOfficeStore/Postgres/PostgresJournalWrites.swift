@@ -139,6 +139,7 @@ struct PostgresJournalWrites {
     /// The seat change that ends pending bookings (cancelled by their user, replaced, or expired) and frees their
     /// seats, in one statement.
     func recordAndEnd(_ change: SeatChange, _ bookingIds: [String], as status: BookingStatus) async throws {
+        if status == .expired { try await ensureDue(bookingIds.map { ($0, change.at) }) }
         try await run(
             """
             WITH change AS (
@@ -150,6 +151,30 @@ struct PostgresJournalWrites {
             )
             DELETE FROM bookingSeats WHERE bookingId = ANY(\(bookingIds)::text[])
             """)
+    }
+
+    /// Throws `BookingWriteError.notDue` unless every hold of `holds` is due to expire at its time by the database's
+    /// account: still pending, its `expiresAt` at or before that time, and no payment of it being charged. A node's copy
+    /// of a show knows its own extensions and charges, not another node's: another node may have extended the hold
+    /// (an extension changes no seat, so no version tells this copy) or be charging it (its copy pinned the hold, and a
+    /// pinned hold does not expire). Then this copy is out of date, and the batch writer answers the entry as a stale
+    /// show: the copy is loaded again, with the hold as the database has it. The rows are locked first, so an extension
+    /// or a charge's start committing meanwhile is seen by the check (a statement's snapshot is taken after the lock).
+    /// A charge left `processing` past `chargeLeftoverSeconds` (its node stopped mid-charge) no longer holds a hold.
+    func ensureDue(_ holds: [(booking: String, at: Date)]) async throws {
+        let ids = holds.map(\.booking)
+        _ = try await count("SELECT id FROM bookings WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE")
+        let leftoverBefore = (holds.map(\.at).min() ?? Date()).addingTimeInterval(-Self.chargeLeftoverSeconds)
+        let rows = try await connection.query(
+            """
+            SELECT b.id FROM unnest(\(ids)::text[], \(holds.map(\.at))::timestamptz[]) AS e(id, at) JOIN bookings b ON b.id = e.id
+            WHERE b.bookingStatus <> 'pending' OR b.expiresAt > e.at
+               OR EXISTS (SELECT 1 FROM payments p WHERE p.bookingId = b.id AND p.paymentStatus = 'processing'
+                          AND p.updatedAt > \(leftoverBefore))
+            LIMIT 1
+            """,
+            logger: logger)
+        for try await id in rows.decode(String.self) { throw BookingWriteError.notDue(id) }
     }
 
     /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats are booked and its

@@ -83,6 +83,8 @@ struct PostgresLockGroup {
             """
         var ctes = changes.isEmpty ? [] : [changesCTE]
         if !ended.isEmpty {
+            let expiring = ended.filter { $0.status == .expired }
+            if !expiring.isEmpty { try await writes.ensureDue(expiring.map { ($0.id, $0.at) }) }
             let ids = statement.bind(ended.map(\.id))
             ctes.append("""
                 UPDATE bookings b SET bookingStatus = e.status, updatedAt = e.at

@@ -21,7 +21,8 @@ public protocol BookingStore: Sendable {
     func lastVersion(showId: String) async throws -> Int64
     /// Shows that have pending bookings: their actors must run at start so their holds expire on time.
     func showsWithLiveHolds() async throws -> [String]
-    /// Shows with pending bookings whose hold ran out by `time`.
+    /// Shows with pending bookings whose hold ran out by `time` and that no payment is being charged for (a hold being
+    /// paid for does not expire: its charge ends it one way or the other).
     func showsWithHolds(overdueBy time: Date) async throws -> [String]
     /// Deactivated shows that still have pending bookings, or confirmed ones while the show starts after `time`.
     func inactiveShowsWithLiveBookings(startingAfter time: Date) async throws -> [String]

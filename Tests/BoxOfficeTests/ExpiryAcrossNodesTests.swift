@@ -1,0 +1,137 @@
+@testable import BoxOffice
+import BoxOfficeStore
+import SeatEngine
+import Synchronization
+import TestDatabases
+import Testing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A hold's time as the database has it, across nodes (docs/CLUSTER.md): another node's copy of the show knows the hold
+/// as it was when it loaded it, and neither an extension (no seat changes, so no new version) nor a charge in progress
+/// (a pin in the charging node's memory) tells it otherwise. Its expiry timer must not end such a hold: the journal
+/// refuses the expiry (`PostgresJournalWrites.ensureDue`), the copy is loaded again, and the hold ends when the
+/// database says. Needs the test cluster (`BOXOFFICE_TEST_POSTGRES_URL`).
+@Suite("Expiry across nodes", .enabled(if: TestPostgres.urlText != nil, "needs the PostgreSQL test cluster"))
+struct ExpiryAcrossNodesTests {
+    @Test("a hold extended on one node is not expired at its old time by another node's copy; it expires at its new time")
+    func extendedElsewhere() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let ann = try await a.user("Ann")
+            let hold = try await a.lock(ann, ["A2"])
+            // B loads the show now: its copy has Ann's hold with its first expiry, and a timer for it.
+            #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == ["A2"])
+            a.clock.advance(by: 200)
+            let extended = try await a.bookings.extend(userId: ann, bookingId: hold.id)
+            #expect(extended.expiresAt > hold.expiresAt.addingTimeInterval(100))
+
+            // The first expiry comes on B: its copy's timer fires, and must not end the hold.
+            let firstCopy = try await b.bookings.showActor(b.show.id)
+            b.clock.advance(by: Double(ServiceFixture.holdSeconds) + 1)
+            try await settles {
+                if firstCopy.isStale { return true }
+                return try await a.status(of: hold.id) != .pending
+            }
+            #expect(try await a.status(of: hold.id) == .pending)
+            #expect(try await a.stores.bookings.booking(id: hold.id)?.expiresAt == extended.expiresAt)
+            #expect(firstCopy.isStale, "B's copy was not found out of date")
+            #expect(try await b.bookings.sweepOverdueHolds() == 0)  // not due by the database's account
+            // B, loaded again, shows the seat held, and expires the hold at its new time.
+            #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == ["A2"])
+            b.clock.advance(by: extended.expiresAt.timeIntervalSince(b.clock.now) + 1)
+            _ = try await b.bookings.sweepOverdueHolds()  // or B's timer, whichever comes first
+            try await settles { (try await a.status(of: hold.id)) == .expired }
+            #expect(try await a.status(of: hold.id) == .expired)
+            #expect(try await b.durableSeats().holds.isEmpty)
+        }
+    }
+
+    @Test("a hold whose card is being charged on one node is not expired by another node; the charge confirms it")
+    func chargedElsewhere() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let gateway = GatedGateway()
+            let payments = PaymentService(booking: a.bookings, payments: a.stores.payments, journal: a.stores.journal, gateway: gateway, clock: a.clock)
+            let ann = try await a.user("Ann")
+            let hold = try await a.lock(ann, ["B3", "B4"])
+            #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == ["B3", "B4"])
+            // Ten seconds before the hold runs out, Ann pays.
+            a.clock.advance(by: Double(ServiceFixture.holdSeconds) - 10)
+            b.clock.advance(by: Double(ServiceFixture.holdSeconds) - 10)
+            let attempt = try await payments.initiate(userId: ann, InitiatePaymentInput(bookingId: hold.id, paymentMethod: "upi"))
+            let paying = Task { try await payments.process(userId: ann, paymentId: attempt.id, ProcessPaymentInput()) }
+            await gateway.charging()
+
+            // The hold's time runs out on both nodes while the processor thinks (12 s: well within a charge's time).
+            let firstCopy = try await b.bookings.showActor(b.show.id)
+            a.clock.advance(by: 12)
+            b.clock.advance(by: 12)
+            try await settles {
+                if firstCopy.isStale { return true }
+                return try await a.status(of: hold.id) != .pending
+            }
+            #expect(try await a.status(of: hold.id) == .pending)
+            #expect(firstCopy.isStale, "B's copy was not found out of date")
+            #expect(try await b.bookings.sweepOverdueHolds() == 0)  // being paid for: not B's to end
+            #expect(try await a.status(of: hold.id) == .pending)
+
+            gateway.approve()
+            let paid = try await paying.value
+            #expect(paid.paymentStatus == .completed)
+            #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
+            #expect(try await a.status(of: hold.id) == .confirmed)
+            try await settles { try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"] }
+            #expect(try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"])
+        }
+    }
+}
+
+extension ServiceFixture {
+    /// The booking's status as the database has it.
+    fileprivate func status(of booking: String) async throws -> BookingStatus? {
+        try await stores.bookings.booking(id: booking)?.bookingStatus
+    }
+}
+
+/// Waits (at most two seconds) until `condition` holds; the caller then checks what it expects.
+private func settles(_ condition: () async throws -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + .seconds(2)
+    while clock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
+/// A processor that approves a charge only when the test says so: `charging()` returns once a charge waits.
+private final class GatedGateway: PaymentGateway {
+    private let reached = AsyncStream<Void>.makeStream()
+    private let decided = AsyncStream<Void>.makeStream()
+    private let voids = Mutex<[String]>([])
+
+    var voided: [String] { voids.withLock { $0 } }
+
+    func charge(amount: Int, currency: String, method: String, card: CardDetails?, reference: String) async throws -> GatewayDecision {
+        reached.continuation.yield()
+        for await _ in decided.stream { break }
+        return .approved(transactionId: "txn-\(reference)")
+    }
+
+    func void(reference: String) async throws {
+        voids.withLock { $0.append(reference) }
+    }
+
+    /// Returns once a charge is waiting for its decision.
+    func charging() async {
+        for await _ in reached.stream { return }
+    }
+
+    func approve() {
+        decided.continuation.yield()
+    }
+}
