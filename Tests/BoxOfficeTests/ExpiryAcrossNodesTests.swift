@@ -51,6 +51,26 @@ struct ExpiryAcrossNodesTests {
         }
     }
 
+    @Test("a hold extended on one node, then on another whose copy has the old expiry: both extensions count")
+    func extendedOnTwoNodes() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let ann = try await a.user("Ann")
+            let hold = try await a.lock(ann, ["A4"])
+            #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == ["A4"])  // B's copy: the first expiry
+            let hour = Double(ServiceFixture.holdSeconds)
+            let first = try await a.bookings.extend(userId: ann, bookingId: hold.id)
+            #expect(first.expiresAt == hold.expiresAt.addingTimeInterval(hour))
+            // B computes from the expiry it loaded; the database has moved on: B loads the hold again and extends that.
+            let second = try await b.bookings.extend(userId: ann, bookingId: hold.id)
+            #expect(second.expiresAt == hold.expiresAt.addingTimeInterval(2 * hour), "\(second.expiresAt) vs \(hold.expiresAt)")
+            let stored = try #require(try await a.stores.bookings.booking(id: hold.id)?.expiresAt)
+            #expect(abs(stored.timeIntervalSince(hold.expiresAt.addingTimeInterval(2 * hour))) < 0.001, "stored \(stored)")
+            // The cap (three hold times from the start) holds across nodes too.
+            await #expect(throws: BoxOfficeError.self) { _ = try await a.bookings.extend(userId: ann, bookingId: hold.id) }
+        }
+    }
+
     @Test("a hold whose card is being charged on one node is not expired by another node; the charge confirms it")
     func chargedElsewhere() async throws {
         try await withNodes(2) { nodes in

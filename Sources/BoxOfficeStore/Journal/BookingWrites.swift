@@ -145,7 +145,8 @@ public enum BookingWriteError: Error, Sendable, Equatable {
     case notConfirmed(String)
     /// A ticket scanned at the door whose booking is not confirmed, or was admitted already.
     case notAdmissible(String)
-    /// An expiry of a hold the database does not have as due: another node extended it, is charging it, or ended it —
-    /// the expiring copy of the show is out of date (PostgreSQL, several nodes; see `PostgresJournalWrites.ensureDue`).
-    case notDue(String)
+    /// The hold's row is not as the writing copy of the show has it: another node extended it, is charging it, or
+    /// ended it, so an expiry (`PostgresJournalWrites.ensureDue`) or an extension computed from the old expiry is
+    /// refused, and the copy is out of date (PostgreSQL, several nodes). The batch writer answers it as `StaleShow`.
+    case outOfDate(String)
 }

@@ -253,9 +253,10 @@ struct PostgresBatchWriter: BatchWriter {
                 versions[show] = nil
                 return StaleShow()
             }
-            if let show = entry.show, let version = entry.version, case BookingWriteError.notDue? = error as? BookingWriteError {
-                // An expiry of a hold another node extended or is charging: this copy is out of date (`ensureDue`).
-                versions[show] = version - 1
+            if case BookingWriteError.outOfDate? = error as? BookingWriteError {
+                // An expiry of a hold another node extended or is charging (`ensureDue`), or an extension of an expiry
+                // another node moved: this copy of the show is out of date.
+                if let show = entry.show, let version = entry.version { versions[show] = version - 1 }
                 return StaleShow()
             }
             if let show = entry.show, let version = entry.version { versions[show] = version - 1 }

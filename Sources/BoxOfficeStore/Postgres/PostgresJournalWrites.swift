@@ -53,11 +53,16 @@ struct PostgresJournalWrites {
         case .answer(let answer):
             try await store(answer)
         case .holdExtended(let booking, let expiresAt, let at):
-            let extended = try await count(
-                """
-                UPDATE bookings SET expiresAt = \(expiresAt), updatedAt = \(at) WHERE id = \(booking) AND bookingStatus = 'pending' RETURNING id
-                """)
-            guard extended == 1 else { throw BookingWriteError.notPending(booking) }
+            // The row as it is now, locked (another node's extension or charge committing meanwhile is waited for).
+            var current: (status: String, expiresAt: Date)?
+            for try await row in try await connection.query(
+                "SELECT bookingStatus, expiresAt FROM bookings WHERE id = \(booking) FOR UPDATE", logger: logger
+            ).decode((String, Date).self) { current = (row.0, row.1) }
+            guard let current, current.status == BookingStatus.pending.rawValue else { throw BookingWriteError.notPending(booking) }
+            // An extension adds at least a second: an expiry already at (or past) this one was moved by another node
+            // since this copy loaded the hold, and the copy computed from the old one.
+            guard current.expiresAt < expiresAt.addingTimeInterval(-0.5) else { throw BookingWriteError.outOfDate(booking) }
+            try await run("UPDATE bookings SET expiresAt = \(expiresAt), updatedAt = \(at) WHERE id = \(booking)")
         case .admission(let booking, let at):
             let admitted = try await count(
                 """
@@ -153,7 +158,7 @@ struct PostgresJournalWrites {
             """)
     }
 
-    /// Throws `BookingWriteError.notDue` unless every hold of `holds` is due to expire at its time by the database's
+    /// Throws `BookingWriteError.outOfDate` unless every hold of `holds` is due to expire at its time by the database's
     /// account: still pending, its `expiresAt` at or before that time, and no payment of it being charged. A node's copy
     /// of a show knows its own extensions and charges, not another node's: another node may have extended the hold
     /// (an extension changes no seat, so no version tells this copy) or be charging it (its copy pinned the hold, and a
@@ -174,7 +179,7 @@ struct PostgresJournalWrites {
             LIMIT 1
             """,
             logger: logger)
-        for try await id in rows.decode(String.self) { throw BookingWriteError.notDue(id) }
+        for try await id in rows.decode(String.self) { throw BookingWriteError.outOfDate(id) }
     }
 
     /// `charge` succeeded: its payment completes, the booking is confirmed naming it, its seats are booked and its
