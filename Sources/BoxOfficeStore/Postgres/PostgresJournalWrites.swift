@@ -101,44 +101,27 @@ struct PostgresJournalWrites {
     /// and then rewrites this booking too. (The booking's own values stand in only for a show row that is missing.)
     func insert(_ booking: Booking, recording change: SeatChange?) async throws {
         let seats = booking.seats.map(\.seatNumber)
-        if let change {
-            try await run(
-                """
-                WITH change AS (
-                    INSERT INTO seatChanges (showId, version, cause, seats, at)
-                    VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
-                ), shown AS (
-                    SELECT movieId, showDate, showTime FROM shows WHERE id = \(booking.showId) FOR SHARE
-                ), booking AS (
-                    INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
-                    SELECT \(booking.id), \(booking.userId), \(booking.showId), COALESCE(shown.movieId, \(booking.movieId)), \(booking.theatreId),
-                           \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
-                           \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), COALESCE(shown.showDate, \(booking.showDate)),
-                           COALESCE(shown.showTime, \(booking.showTime)), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt)
-                    FROM (VALUES (1)) AS one LEFT JOIN shown ON true
-                )
-                INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
-                SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
-                """)
-        } else {
-            try await run(
-                """
-                WITH shown AS (
-                    SELECT movieId, showDate, showTime FROM shows WHERE id = \(booking.showId) FOR SHARE
-                ), booking AS (
-                    INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
-                                          paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
-                    SELECT \(booking.id), \(booking.userId), \(booking.showId), COALESCE(shown.movieId, \(booking.movieId)), \(booking.theatreId),
-                           \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
-                           \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), COALESCE(shown.showDate, \(booking.showDate)),
-                           COALESCE(shown.showTime, \(booking.showTime)), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt)
-                    FROM (VALUES (1)) AS one LEFT JOIN shown ON true
-                )
-                INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
-                SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
-                """)
-        }
+        // One statement with or without the change: without one, its INSERT selects no row.
+        try await run(
+            """
+            WITH change AS (
+                INSERT INTO seatChanges (showId, version, cause, seats, at)
+                SELECT \(change?.show), \(change?.version), \(change?.cause.rawValue), \(change.map { JSONText.updates($0.seats) }), \(change?.at)
+                WHERE \(change != nil)
+            ), shown AS (
+                SELECT movieId, showDate, showTime FROM shows WHERE id = \(booking.showId) FOR SHARE
+            ), booking AS (
+                INSERT INTO bookings (id, userId, showId, movieId, theatreId, seats, totalAmount, currency, bookingStatus, paymentStatus,
+                                      paymentId, expiresAt, showDate, showTime, createdAt, updatedAt, holdStartedAt)
+                SELECT \(booking.id), \(booking.userId), \(booking.showId), COALESCE(shown.movieId, \(booking.movieId)), \(booking.theatreId),
+                       \(JSONText.seats(booking.seats)), \(booking.totalAmount), \(booking.currency), \(booking.bookingStatus.rawValue),
+                       \(booking.paymentStatus.rawValue), \(booking.paymentId), \(booking.expiresAt), COALESCE(shown.showDate, \(booking.showDate)),
+                       COALESCE(shown.showTime, \(booking.showTime)), \(booking.createdAt), \(booking.updatedAt), \(booking.holdStartedAt)
+                FROM (VALUES (1)) AS one LEFT JOIN shown ON true
+            )
+            INSERT INTO bookingSeats (showId, seatNumber, bookingId, state)
+            SELECT \(booking.showId), seat, \(booking.id), 'held' FROM unnest(\(seats)::text[]) AS seat
+            """)
     }
 
     /// The seat change that ends pending bookings (cancelled by their user, replaced, or expired) and frees their
