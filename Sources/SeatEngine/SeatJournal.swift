@@ -41,3 +41,10 @@ public typealias JournalNote = any Sendable
 public struct StaleShow: Error, Sendable {
     public init() {}
 }
+
+/// What a journal throws when a change would end a hold whose payment another writer (another node) is charging: the
+/// charging node's copy pinned the hold, this copy could not know. The change is undone and the caller told the
+/// payment is in progress, as a pinned hold of its own copy would (`SeatEngineError.paymentInProgress`).
+public struct HoldBeingPaid: Error, Sendable {
+    public init() {}
+}

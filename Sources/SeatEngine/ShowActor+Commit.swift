@@ -17,16 +17,18 @@ extension ShowActor {
         rearmTimer()
         var durable = true
         var stale = false
+        var beingPaid = false
         do {
             try await journal.commit(change, effect: effect, note: note)
         } catch {
             durable = false
             stale = error is StaleShow
+            beingPaid = error is HoldBeingPaid
         }
         let stands = conclude(ticket, durable: durable)
         resumeConcludedWaiters()
         if stale { staleFlag.store(true, ordering: .releasing) }
-        guard stands else { throw stale ? .stale : .journalFailed }
+        guard stands else { throw stale ? .stale : beingPaid ? .paymentInProgress : .journalFailed }
     }
 
     /// Returns once every change applied before the call has concluded — made durable and published, or undone —

@@ -111,6 +111,41 @@ struct ExpiryAcrossNodesTests {
     }
 }
 
+extension ExpiryAcrossNodesTests {
+    @Test("while a hold's card is charged on one node, another node refuses to cancel or replace it (409 payment_in_progress), as the charging node would")
+    func cancelWhileChargedElsewhere() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let gateway = GatedGateway()
+            let payments = PaymentService(booking: a.bookings, payments: a.stores.payments, journal: a.stores.journal, gateway: gateway, clock: a.clock)
+            let ann = try await a.user("Ann")
+            let hold = try await a.lock(ann, ["A1"])
+            let attempt = try await payments.initiate(userId: ann, InitiatePaymentInput(bookingId: hold.id, paymentMethod: "upi"))
+            let paying = Task { try await payments.process(userId: ann, paymentId: attempt.id, ProcessPaymentInput()) }
+            await gateway.charging()
+
+            // Ann, in another tab served by node B, cancels, then picks other seats (which would replace the hold).
+            await #expect { _ = try await b.bookings.cancel(userId: ann, bookingId: hold.id) } throws: { error in
+                (error as? BoxOfficeError)?.code == "payment_in_progress"
+            }
+            await #expect { _ = try await b.lock(ann, ["B1"]) } throws: { error in
+                (error as? BoxOfficeError)?.code == "payment_in_progress"
+            }
+            #expect(try await a.status(of: hold.id) == .pending)
+            #expect(try await b.durableSeats().holds.map(\.seats) == [["A1"]])
+
+            gateway.approve()
+            let paid = try await paying.value
+            #expect(paid.paymentStatus == .completed)
+            #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
+            #expect(try await a.status(of: hold.id) == .confirmed)
+            // Once paid, B cancels the confirmed booking as usual (refunded).
+            let cancelled = try await b.bookings.cancel(userId: ann, bookingId: hold.id)
+            #expect(cancelled.bookingStatus == .cancelled)
+        }
+    }
+}
+
 extension ServiceFixture {
     /// The booking's status as the database has it.
     fileprivate func status(of booking: String) async throws -> BookingStatus? {

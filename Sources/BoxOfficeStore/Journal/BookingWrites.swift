@@ -149,4 +149,7 @@ public enum BookingWriteError: Error, Sendable, Equatable {
     /// ended it, so an expiry (`PostgresJournalWrites.ensureDue`) or an extension computed from the old expiry is
     /// refused, and the copy is out of date (PostgreSQL, several nodes). The batch writer answers it as `StaleShow`.
     case outOfDate(String)
+    /// A change would end a hold (a cancel, or a lock replacing it) whose payment another node is charging. The batch
+    /// writer answers it as `HoldBeingPaid` (PostgreSQL, several nodes).
+    case beingPaid(String)
 }

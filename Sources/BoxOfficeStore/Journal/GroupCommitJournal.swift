@@ -163,6 +163,9 @@ public actor GroupCommitJournal: Journal, Service {
                     if error is StaleShow {
                         // Another node wrote the show first: expected with several nodes; the caller reloads and retries.
                         logger.debug("journal entry refused: the show's copy is out of date")
+                    } else if error is HoldBeingPaid {
+                        // Another node charges the hold this change would end: refused, as a pinned hold is.
+                        logger.debug("journal entry refused: the hold it ends is being paid for on another node")
                     } else {
                         logger.warning("journal entry failed", metadata: ["error": "\(StorageFailure.reason(error))"])
                     }

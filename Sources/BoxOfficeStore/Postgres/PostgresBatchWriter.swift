@@ -253,6 +253,12 @@ struct PostgresBatchWriter: BatchWriter {
                 versions[show] = nil
                 return StaleShow()
             }
+            if case BookingWriteError.beingPaid? = error as? BookingWriteError {
+                // A cancel, or a lock replacing a hold, while another node charges that hold: refused, as that node's
+                // own copy would refuse it (the hold is pinned there).
+                if let show = entry.show, let version = entry.version { versions[show] = version - 1 }
+                return HoldBeingPaid()
+            }
             if case BookingWriteError.outOfDate? = error as? BookingWriteError {
                 // An expiry of a hold another node extended or is charging (`ensureDue`), or an extension of an expiry
                 // another node moved: this copy of the show is out of date.

@@ -128,7 +128,9 @@ struct PostgresJournalWrites {
     /// seats, in one statement.
     func recordAndEnd(_ change: SeatChange, _ bookingIds: [String], as status: BookingStatus) async throws {
         if status == .expired { try await ensureDue(bookingIds.map { ($0, change.at) }) }
-        try await run(
+        // Another node may be charging one of these holds (this node's own copy refuses to end a hold it pinned before
+        // it gets here): then the entry fails, and the caller (its savepoint, or the whole batch) undoes the statement.
+        let paying = try await count(
             """
             WITH change AS (
                 INSERT INTO seatChanges (showId, version, cause, seats, at)
@@ -136,9 +138,14 @@ struct PostgresJournalWrites {
             ), ended AS (
                 UPDATE bookings SET bookingStatus = \(status.rawValue), updatedAt = \(change.at)
                 WHERE id = ANY(\(bookingIds)::text[]) AND bookingStatus = 'pending'
+            ), freed AS (
+                DELETE FROM bookingSeats WHERE bookingId = ANY(\(bookingIds)::text[])
             )
-            DELETE FROM bookingSeats WHERE bookingId = ANY(\(bookingIds)::text[])
+            SELECT p.bookingId FROM payments p WHERE p.bookingId = ANY(\(bookingIds)::text[]) AND p.paymentStatus = 'processing'
+              AND p.updatedAt > \(change.at.addingTimeInterval(-Self.chargeLeftoverSeconds))
+            LIMIT 1
             """)
+        if paying > 0 { throw BookingWriteError.beingPaid(bookingIds.joined(separator: ",")) }
     }
 
     /// Throws `BookingWriteError.outOfDate` unless every hold of `holds` is due to expire at its time by the database's

@@ -92,7 +92,16 @@ struct PostgresLockGroup {
                             \(statement.bind(ended.map(\.at)))::timestamptz[]) AS e(id, status, at)
                 WHERE b.id = e.id AND b.bookingStatus = 'pending'
                 """)
-            try await writes.run(statement.query(ctes, main: "DELETE FROM bookingSeats WHERE bookingId = ANY(\(ids)::text[])"))
+            ctes.append("DELETE FROM bookingSeats WHERE bookingId = ANY(\(ids)::text[])")
+            // A hold another node is charging is not ended here (`PostgresJournalWrites.recordAndEnd`): the run fails, and
+            // is written again entry by entry, where that entry alone is refused.
+            let leftoverBefore = statement.bind(one: (ended.map(\.at).min() ?? Date()).addingTimeInterval(-PostgresJournalWrites.chargeLeftoverSeconds))
+            let paying = try await writes.count(statement.query(ctes, main: """
+                SELECT p.bookingId FROM payments p WHERE p.bookingId = ANY(\(ids)::text[]) AND p.paymentStatus = 'processing'
+                  AND p.updatedAt > \(leftoverBefore)::timestamptz
+                LIMIT 1
+                """))
+            if paying > 0 { throw BookingWriteError.beingPaid(ended.map(\.id).joined(separator: ",")) }
             statement = Statement()
             ctes = []
         }
@@ -161,6 +170,12 @@ struct PostgresLockGroup {
         /// Binds `values` as the next parameter; returns its placeholder (`$n`).
         mutating func bind<Value: PostgresArrayEncodable & PostgresNonThrowingEncodable>(_ values: [Value]) -> String {
             binds.append(values)
+            return "$\(binds.count)"
+        }
+
+        /// Binds one value as the next parameter; returns its placeholder (`$n`).
+        mutating func bind<Value: PostgresNonThrowingEncodable>(one value: Value) -> String {
+            binds.append(value)
             return "$\(binds.count)"
         }
 
