@@ -32,13 +32,56 @@ public enum JSONText {
         out.append("\"")
     }
 
-    /// A change's `seats` column read back (as written by `updates(_:)`, or by any JSON writer).
+    /// A change's `seats` column read back (as written by `updates(_:)`, or by any JSON writer). Read on every node for
+    /// every change another node makes (a notice carries it), so the text `updates(_:)` writes is read by hand; any
+    /// other spelling (spaces, escapes, keys in another order) goes through `JSONDecoder`.
     static func updates(from text: String) throws -> [SeatUpdate] {
-        try JSONDecoder().decode([SeatUpdate].self, from: Data(text.utf8))
+        if let updates = plainUpdates(text) { return updates }
+        return try JSONDecoder().decode([SeatUpdate].self, from: Data(text.utf8))
+    }
+
+    /// `[{"seat":"…","status":"…"},…]` exactly as `updates(_:)` writes it when no seat needs an escape; else nil.
+    static func plainUpdates(_ text: String) -> [SeatUpdate]? {
+        var text = text
+        return text.withUTF8 { bytes -> [SeatUpdate]? in
+            var index = 0
+            func take(_ literal: StaticString) -> Bool {
+                let count = literal.utf8CodeUnitCount
+                guard index + count <= bytes.count else { return false }
+                for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] { return false }
+                index += count
+                return true
+            }
+            /// A string's characters up to its closing quote, when it has no escape.
+            func plainString() -> String? {
+                let start = index
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                    if byte == UInt8(ascii: "\"") {
+                        defer { index += 1 }
+                        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    }
+                    index += 1
+                }
+                return nil
+            }
+            guard take("[") else { return nil }
+            var updates: [SeatUpdate] = []
+            if take("]") { return index == bytes.count ? updates : nil }
+            repeat {
+                guard take("{\"seat\":\""), let seat = plainString(), take(",\"status\":\""), let word = plainString(),
+                    let status = SeatStatus(rawValue: word), take("}")
+                else { return nil }
+                updates.append(SeatUpdate(seat: seat, status: status))
+            } while take(",")
+            guard take("]"), index == bytes.count else { return nil }
+            return updates
+        }
     }
 
     /// A change's `seats` column, as `SeatUpdate`'s `Codable` writes it: `[{"seat":"A1","status":"held"}]`.
-    static func updates(_ updates: [SeatUpdate]) -> String {
+    public static func updates(_ updates: [SeatUpdate]) -> String {
         var out = "["
         for (index, update) in updates.enumerated() {
             if index > 0 { out.append(",") }
