@@ -150,7 +150,7 @@ func buildRouter(_ parts: AppParts, options: ServerOptions, pages: String? = nil
     OperationsController(health: parts.stores.health, readiness: parts.readiness, registry: parts.registry, openAPI: parts.openAPI)
         .addRoutes(to: router)
     let api = router.group("api")
-    AuthController(accounts: parts.accounts, tokens: parts.tokens, limits: parts.limits).addRoutes(to: api.group("auth"))
+    AuthController(accounts: parts.accounts, tokens: parts.tokens, limits: parts.limits, trustedProxies: options.trustedProxies).addRoutes(to: api.group("auth"))
     CatalogController(catalog: parts.catalog, seatMaps: RenderedSeatMaps()).addRoutes(to: api)
     BookingController(bookings: parts.bookings, idempotency: parts.idempotency, limits: parts.limits).addRoutes(to: api.group("bookings"))
     PaymentController(payments: parts.payments, idempotency: parts.idempotency).addRoutes(to: api.group("payments"))

@@ -39,6 +39,8 @@ public struct ServerOptions: Sendable {
     public var adminPassword: String?
     public var bcryptCost: Int = 10
     public var rateLimits: Bool = true
+    /// Proxies whose `X-Forwarded-For` names the client for the per-IP limits (`BOXOFFICE_TRUSTED_PROXIES`).
+    public var trustedProxies: TrustedProxies = .loopback
     /// Origins allowed to call the API from a browser (CORS); empty means same origin only.
     public var corsOrigins: Set<String> = []
     /// Where the pages live (`BOXOFFICE_PUBLIC_DIR`); nil: looked for (`PagesDirectory`).
@@ -74,6 +76,9 @@ public struct ServerOptions: Sendable {
                 throw OptionsError("BOXOFFICE_BCRYPT_COST must be a whole number from 4 to 31")
             }
             bcryptCost = value
+        }
+        if let proxies = environment["BOXOFFICE_TRUSTED_PROXIES"] {
+            trustedProxies = try TrustedProxies(parsing: proxies)
         }
         if let limits = environment["BOXOFFICE_RATE_LIMITS"] {
             switch limits.lowercased() {
