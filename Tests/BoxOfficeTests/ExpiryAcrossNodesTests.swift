@@ -75,17 +75,13 @@ struct ExpiryAcrossNodesTests {
     func chargedElsewhere() async throws {
         try await withNodes(2) { nodes in
             let (a, b) = (nodes[0], nodes[1])
-            let gateway = GatedGateway()
-            let payments = PaymentService(booking: a.bookings, payments: a.stores.payments, journal: a.stores.journal, gateway: gateway, clock: a.clock)
             let ann = try await a.user("Ann")
             let hold = try await a.lock(ann, ["B3", "B4"])
             #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == ["B3", "B4"])
             // Ten seconds before the hold runs out, Ann pays.
             a.clock.advance(by: Double(ServiceFixture.holdSeconds) - 10)
             b.clock.advance(by: Double(ServiceFixture.holdSeconds) - 10)
-            let attempt = try await payments.initiate(userId: ann, InitiatePaymentInput(bookingId: hold.id, paymentMethod: "upi"))
-            let paying = Task { try await payments.process(userId: ann, paymentId: attempt.id, ProcessPaymentInput()) }
-            await gateway.charging()
+            let (gateway, paying) = try await a.startPaying(ann, hold)
 
             // The hold's time runs out on both nodes while the processor thinks (12 s: well within a charge's time).
             let firstCopy = try await b.bookings.showActor(b.show.id)
@@ -116,13 +112,9 @@ extension ExpiryAcrossNodesTests {
     func cancelWhileChargedElsewhere() async throws {
         try await withNodes(2) { nodes in
             let (a, b) = (nodes[0], nodes[1])
-            let gateway = GatedGateway()
-            let payments = PaymentService(booking: a.bookings, payments: a.stores.payments, journal: a.stores.journal, gateway: gateway, clock: a.clock)
             let ann = try await a.user("Ann")
             let hold = try await a.lock(ann, ["A1"])
-            let attempt = try await payments.initiate(userId: ann, InitiatePaymentInput(bookingId: hold.id, paymentMethod: "upi"))
-            let paying = Task { try await payments.process(userId: ann, paymentId: attempt.id, ProcessPaymentInput()) }
-            await gateway.charging()
+            let (gateway, paying) = try await a.startPaying(ann, hold)
 
             // Ann, in another tab served by node B, cancels, then picks other seats (which would replace the hold).
             await #expect { _ = try await b.bookings.cancel(userId: ann, bookingId: hold.id) } throws: { error in
@@ -150,6 +142,17 @@ extension ServiceFixture {
     /// The booking's status as the database has it.
     fileprivate func status(of booking: String) async throws -> BookingStatus? {
         try await stores.bookings.booking(id: booking)?.bookingStatus
+    }
+
+    /// `user` pays for `hold` on this node (UPI) through a processor that waits for the test: returns once the card is
+    /// being charged (the payment `processing` in the database), with the processor and the payment call to await.
+    fileprivate func startPaying(_ user: String, _ hold: Booking) async throws -> (GatedGateway, Task<Payment, any Error>) {
+        let gateway = GatedGateway()
+        let payments = PaymentService(booking: bookings, payments: stores.payments, journal: stores.journal, gateway: gateway, clock: clock)
+        let attempt = try await payments.initiate(userId: user, InitiatePaymentInput(bookingId: hold.id, paymentMethod: "upi"))
+        let paying = Task { try await payments.process(userId: user, paymentId: attempt.id, ProcessPaymentInput()) }
+        await gateway.charging()
+        return (gateway, paying)
     }
 }
 
