@@ -40,10 +40,10 @@ public struct TrustedProxies: Sendable, Equatable {
         self.ranges = ranges
     }
 
-    /// `none`, or a comma-separated list of addresses and CIDR ranges (`127.0.0.1, 10.0.0.0/8, fd00::/8`).
+    /// `none` (or nothing), or a comma-separated list of addresses and CIDR ranges (`127.0.0.1, 10.0.0.0/8, fd00::/8`).
     public init(parsing text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.lowercased() != "none" else {
+        guard trimmed.lowercased() != "none", !trimmed.isEmpty else {
             self = .none
             return
         }

@@ -253,6 +253,10 @@ struct PostgresBatchWriter: BatchWriter {
                 versions[show] = nil
                 return StaleShow()
             }
+            if case .holdExtended = entry.write, PostgresFailure.sqlState(error) == "40P01" {
+                // An extension whose row lock deadlocked with another node's batch: tried again on the show loaded again.
+                return StaleShow()
+            }
             if case BookingWriteError.beingPaid? = error as? BookingWriteError {
                 // A cancel, or a lock replacing a hold, while another node charges that hold: refused, as that node's
                 // own copy would refuse it (the hold is pinned there).

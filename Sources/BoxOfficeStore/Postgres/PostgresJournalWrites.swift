@@ -53,10 +53,11 @@ struct PostgresJournalWrites {
         case .answer(let answer):
             try await store(answer)
         case .holdExtended(let booking, let expiresAt, let at):
-            // The row as it is now, locked (another node's extension or charge committing meanwhile is waited for).
+            // The row as it is now, locked (another node's extension or charge committing meanwhile is waited for; NO KEY:
+            // rows that reference the booking, such as a new payment, are not held up).
             var current: (status: String, expiresAt: Date)?
             for try await row in try await connection.query(
-                "SELECT bookingStatus, expiresAt FROM bookings WHERE id = \(booking) FOR UPDATE", logger: logger
+                "SELECT bookingStatus, expiresAt FROM bookings WHERE id = \(booking) FOR NO KEY UPDATE", logger: logger
             ).decode((String, Date).self) { current = (row.0, row.1) }
             guard let current, current.status == BookingStatus.pending.rawValue else { throw BookingWriteError.notPending(booking) }
             // An extension adds at least a second: an expiry already at (or past) this one was moved by another node
@@ -154,11 +155,12 @@ struct PostgresJournalWrites {
     /// (an extension changes no seat, so no version tells this copy) or be charging it (its copy pinned the hold, and a
     /// pinned hold does not expire). Then this copy is out of date, and the batch writer answers the entry as a stale
     /// show: the copy is loaded again, with the hold as the database has it. The rows are locked first, so an extension
-    /// or a charge's start committing meanwhile is seen by the check (a statement's snapshot is taken after the lock).
+    /// or a charge's start committing meanwhile is seen by the check (a statement's snapshot is taken after the lock); `NO KEY
+    /// UPDATE`, so inserts that only reference the booking (a payment, an outbox event) do not wait on it.
     /// A charge left `processing` past `chargeLeftoverSeconds` (its node stopped mid-charge) no longer holds a hold.
     func ensureDue(_ holds: [(booking: String, at: Date)]) async throws {
         let ids = holds.map(\.booking)
-        _ = try await count("SELECT id FROM bookings WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR UPDATE")
+        _ = try await count("SELECT id FROM bookings WHERE id = ANY(\(ids)::text[]) ORDER BY id FOR NO KEY UPDATE")
         let leftoverBefore = (holds.map(\.at).min() ?? Date()).addingTimeInterval(-Self.chargeLeftoverSeconds)
         let rows = try await connection.query(
             """
