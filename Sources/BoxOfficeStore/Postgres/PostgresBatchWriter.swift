@@ -253,25 +253,26 @@ struct PostgresBatchWriter: BatchWriter {
                 versions[show] = nil
                 return StaleShow()
             }
-            if case .holdExtended = entry.write, PostgresFailure.sqlState(error) == "40P01" {
-                // An extension whose row lock deadlocked with another node's batch: tried again on the show loaded again.
-                return StaleShow()
-            }
-            if case BookingWriteError.beingPaid? = error as? BookingWriteError {
-                // A cancel, or a lock replacing a hold, while another node charges that hold: refused, as that node's
-                // own copy would refuse it (the hold is pinned there).
-                if let show = entry.show, let version = entry.version { versions[show] = version - 1 }
-                return HoldBeingPaid()
-            }
-            if case BookingWriteError.outOfDate? = error as? BookingWriteError {
-                // An expiry of a hold another node extended or is charging (`ensureDue`), or an extension of an expiry
-                // another node moved: this copy of the show is out of date.
-                if let show = entry.show, let version = entry.version { versions[show] = version - 1 }
-                return StaleShow()
-            }
             if let show = entry.show, let version = entry.version { versions[show] = version - 1 }
-            return error
+            return Self.refusal(error, of: entry)
         }
+    }
+
+    /// What the caller of a refused entry hears (its version stays where it was):
+    /// - an expiry of a hold another node extended or is charging (`ensureDue`), an extension of an expiry another
+    ///   node moved, or an extension whose row lock deadlocked with another node's batch: this copy of the show is out
+    ///   of date (`StaleShow`; it is loaded again and the change tried again);
+    /// - a cancel, or a lock replacing a hold, while another node charges that hold: `HoldBeingPaid`, as that node's
+    ///   own copy refuses it (the hold is pinned there);
+    /// - anything else as it was thrown.
+    private static func refusal(_ error: any Error, of entry: JournalEntry) -> any Error {
+        switch error as? BookingWriteError {
+        case .outOfDate?: return StaleShow()
+        case .beingPaid?: return HoldBeingPaid()
+        default: break
+        }
+        if case .holdExtended = entry.write, PostgresFailure.sqlState(error) == "40P01" { return StaleShow() }
+        return error
     }
 }
 

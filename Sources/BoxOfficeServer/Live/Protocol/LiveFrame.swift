@@ -64,8 +64,9 @@ struct LiveFrame: Sendable {
 struct LiveEncoder {
     private let encoder = JSONEncoder()
 
-    /// Written by hand (once per change on every node that has subscribers to the show): the same JSON `DeltaMessage`
-    /// encodes to, without `JSONEncoder`'s cost (`LiveFrameTests` checks the two agree).
+    /// `{"type":"delta","show":…,"version":…,"cause":…,"changes":[{"seat":…,"status":…}]}`, written by hand (once per
+    /// change on every node that has subscribers to the show) without `JSONEncoder`'s cost; `LiveFrameTests` checks it
+    /// against what `JSONEncoder` makes of the same message.
     func delta(_ change: SeatChange) -> LiveFrame {
         var json = "{\"type\":\"delta\",\"show\":"
         JSONText.append(change.show, to: &json)
@@ -75,10 +76,6 @@ struct LiveEncoder {
         return LiveFrame(kind: .delta, show: change.show, bytes: ByteBuffer(string: json))
     }
 
-    /// The delta as `JSONEncoder` writes it (what `delta(_:)` is checked against).
-    func encodedDelta(_ change: SeatChange) -> LiveFrame {
-        frame(.delta, show: change.show, DeltaMessage(show: change.show, version: change.version, cause: change.cause.rawValue, changes: change.seats))
-    }
 
     func snapshot(show: String, _ snapshot: SeatSnapshot) -> LiveFrame {
         let seats = SnapshotMessage.Seats(available: snapshot.available, held: snapshot.held, booked: snapshot.booked)
@@ -108,15 +105,6 @@ struct LiveEncoder {
 }
 
 // MARK: - Messages
-
-/// `{"type":"delta","show":…,"version":…,"cause":…,"changes":[{"seat":…,"status":…}]}`
-private struct DeltaMessage: Encodable {
-    let type = "delta"
-    let show: String
-    let version: Int64
-    let cause: String
-    let changes: [SeatUpdate]
-}
 
 /// `{"type":"snapshot","show":…,"version":…,"seats":{"available":[…],"held":[…],"booked":[…]}}`
 private struct SnapshotMessage: Encodable {
