@@ -1,6 +1,7 @@
 @testable import BoxOfficeStore
 import Foundation
 import GRDB
+import SeatEngine
 import Testing
 
 @Suite("Dates bound without GRDB's DateFormatter")
@@ -37,7 +38,7 @@ struct StorageDateTests {
         #expect(StorageDate.databaseValue(early) == early.databaseValue)
     }
 
-    @Test("a date at stored precision formats, to the second, as the date read back from its row; the raw one need not")
+    @Test("a date rounded to the millisecond (as the system clock gives them) formats, to the second, as the date read back from its row; the raw one need not")
     func storedPrecisionFormatsAsStored() throws {
         var generator = SystemRandomNumberGenerator()
         // Within half a millisecond of a second's end: stored, it rounds up into the next second.
@@ -50,11 +51,16 @@ struct StorageDateTests {
             for date in [second - 0.0004, second - 0.0005, second - 0.0006, second, second + 0.0004, Double.random(in: second..<second + 1, using: &generator)]
                 .map({ Date(timeIntervalSince1970: $0) }) {
                 let read = try #require(Date.fromDatabaseValue(StorageDate.databaseValue(date)))
-                if date.atStoredPrecision.formatted(.iso8601) != read.formatted(.iso8601) || StorageDate.databaseValue(date.atStoredPrecision) != StorageDate.databaseValue(date) {
+                if date.roundedToMilliseconds.formatted(.iso8601) != read.formatted(.iso8601) || StorageDate.databaseValue(date.roundedToMilliseconds) != StorageDate.databaseValue(date) {
                     mismatches.append(date.timeIntervalSince1970)
                 }
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) differ, e.g. \(mismatches.prefix(5))")
+        // The server's clock gives such dates: rounding them again changes nothing, and they are stored as they are.
+        let now = SystemClock().now
+        #expect(now == now.roundedToMilliseconds)
+        let read = try #require(Date.fromDatabaseValue(StorageDate.databaseValue(now)))
+        #expect(abs(read.timeIntervalSince(now)) < 0.000_001, "\(read) vs \(now)")
     }
 }

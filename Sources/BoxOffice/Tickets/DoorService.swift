@@ -27,8 +27,7 @@ public struct DoorService: Sendable {
             throw Self.unknownTicket
         }
         if let refusal = Self.refusal(for: booking) { throw refusal }
-        // As stored: the answer's admittedAt is what every later read of the booking says, to the second.
-        let now = clock.now.atStoredPrecision
+        let now = clock.now
         do {
             try await journal.append(JournalEntry(.admission(booking.id, at: now)))
         } catch BookingWriteError.notAdmissible {

@@ -49,12 +49,3 @@ enum StorageDate {
         return String(decoding: bytes, as: UTF8.self).databaseValue
     }
 }
-
-extension Date {
-    /// This instant as the store keeps it (to the nearest millisecond, as `StorageDate` writes it): an answer built
-    /// from it says what a later read of the row says, even within half a millisecond of a second's end, where the
-    /// unrounded date would format as the second before.
-    public var atStoredPrecision: Date {
-        Date(timeIntervalSinceReferenceDate: StorageDate.milliseconds(self) / 1000 - 978_307_200)
-    }
-}
