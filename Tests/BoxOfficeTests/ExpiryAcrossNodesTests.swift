@@ -1,5 +1,6 @@
 @testable import BoxOffice
 import BoxOfficeStore
+import BoxOfficeTestSupport
 import SeatEngine
 import Synchronization
 import TestDatabases
@@ -33,7 +34,7 @@ struct ExpiryAcrossNodesTests {
             // The first expiry comes on B: its copy's timer fires, and must not end the hold.
             let firstCopy = try await b.bookings.showActor(b.show.id)
             b.clock.advance(by: Double(ServiceFixture.holdSeconds) + 1)
-            try await settles {
+            _ = try await eventually(timeout: .seconds(2)) {
                 if firstCopy.isStale { return true }
                 return try await a.status(of: hold.id) != .pending
             }
@@ -45,7 +46,7 @@ struct ExpiryAcrossNodesTests {
             #expect(try await b.bookings.snapshot(showId: b.show.id)?.held == ["A2"])
             b.clock.advance(by: extended.expiresAt.timeIntervalSince(b.clock.now) + 1)
             _ = try await b.bookings.sweepOverdueHolds()  // or B's timer, whichever comes first
-            try await settles { (try await a.status(of: hold.id)) == .expired }
+            _ = try await eventually(timeout: .seconds(2)) { (try await a.status(of: hold.id)) == .expired }
             #expect(try await a.status(of: hold.id) == .expired)
             #expect(try await b.durableSeats().holds.isEmpty)
         }
@@ -87,7 +88,7 @@ struct ExpiryAcrossNodesTests {
             let firstCopy = try await b.bookings.showActor(b.show.id)
             a.clock.advance(by: 12)
             b.clock.advance(by: 12)
-            try await settles {
+            _ = try await eventually(timeout: .seconds(2)) {
                 if firstCopy.isStale { return true }
                 return try await a.status(of: hold.id) != .pending
             }
@@ -101,7 +102,7 @@ struct ExpiryAcrossNodesTests {
             #expect(paid.paymentStatus == .completed)
             #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
             #expect(try await a.status(of: hold.id) == .confirmed)
-            try await settles { try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"] }
+            _ = try await eventually(timeout: .seconds(2)) { try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"] }
             #expect(try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"])
         }
     }
@@ -153,16 +154,6 @@ extension ServiceFixture {
         let paying = Task { try await payments.process(userId: user, paymentId: attempt.id, ProcessPaymentInput()) }
         await gateway.charging()
         return (gateway, paying)
-    }
-}
-
-/// Waits (at most two seconds) until `condition` holds; the caller then checks what it expects.
-private func settles(_ condition: () async throws -> Bool) async throws {
-    let clock = ContinuousClock()
-    let deadline = clock.now + .seconds(2)
-    while clock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
     }
 }
 

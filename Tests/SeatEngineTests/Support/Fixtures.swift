@@ -38,16 +38,6 @@ struct MapFingerprint: Equatable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; for effects that land on another task.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return await condition()
-}
-
 /// The next `count` published changes; waits for them (a test's time limit bounds the wait).
 func take(_ count: Int, from feed: inout AsyncStream<SeatChange>.Iterator) async -> [SeatChange] {
     var changes: [SeatChange] = []
