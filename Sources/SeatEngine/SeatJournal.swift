@@ -31,6 +31,15 @@ public protocol SeatJournal: Sendable {
 
     /// Make a hold's new expiry, given `at`, durable (an extension: no seat changes, no version). Throws when not durable.
     nonisolated(nonsending) func extend(_ hold: Hold, at: Date) async throws
+
+    /// The actor applied another writer's durable change of `version` (`ShowActor.follow`), with nothing of its own in
+    /// flight: its next change builds on that version. Called on the actor; must not block.
+    func followed(_ version: Int64)
+}
+
+extension SeatJournal {
+    /// A journal with one writer per show never hears of another's change.
+    public func followed(_ version: Int64) {}
 }
 
 /// What a caller hands down with an operation for its journal to write with the change. Opaque to the engine.

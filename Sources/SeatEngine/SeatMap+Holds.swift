@@ -101,8 +101,9 @@ extension SeatMap {
     }
 
     /// Releases, in one change, every hold whose time is up at `now` and whose payment is not in progress; nil if none is.
+    /// A hold learned from another writer is up `followerGrace` after its time (`SeatMap+Follow`).
     public mutating func expire(now: Date) -> (change: SeatChange, effect: SeatEffect)? {
-        let due = holds.filter { $0.expiresAt <= now && pins[$0.booking] == nil }
+        let due = holds.filter { expiryHere($0) <= now && pins[$0.booking] == nil }
         guard !due.isEmpty else { return nil }
         var undo = SeatUndo()
         for hold in due { removeHold(hold, recording: &undo) }

@@ -47,6 +47,8 @@ extension SeatMap {
     mutating func setHold(_ hold: Hold?, for booking: BookingID, recording undo: inout SeatUndo) {
         if undo.holds[booking] == nil { undo.holds[booking] = Prior(value: liveHolds[booking]) }
         liveHolds[booking] = hold
+        // (Not undone: a followed hold that comes back with a rollback expires here at its own time, a harmless change.)
+        if hold == nil { followed.remove(booking) }
     }
 
     mutating func setBooked(_ seats: [String]?, for booking: BookingID, recording undo: inout SeatUndo) {

@@ -29,6 +29,8 @@ public struct SeatMap: Sendable {
     var bookedSeats: [BookingID: [String]]
     /// The payment in progress per booking (at most one): a pinned hold never expires, is never replaced or released.
     var pins: [BookingID: PaymentID]
+    /// Live holds learned from another writer's change (`follow`): they expire here only `followerGrace` after their time.
+    var followed: Set<BookingID> = []
     var undoLog: [SeatUndo]
 
     /// A map of `seats` (layout order) seeded with `state`; throws when the seed contradicts itself or the layout.
@@ -151,7 +153,7 @@ public struct SeatMap: Sendable {
 
     /// The earliest expiry among holds that can expire (those not pinned for payment): when the timer must fire.
     public var earliestExpiry: Date? {
-        liveHolds.values.lazy.filter { pins[$0.booking] == nil }.map(\.expiresAt).min()
+        liveHolds.values.lazy.filter { pins[$0.booking] == nil }.map(expiryHere).min()
     }
 
     /// The durable-state seed that rebuilds this map's seats, holds and version (holds sorted by booking id).

@@ -83,6 +83,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Door: seconds the scans and the flow are measured.") var doorDuration: Double = 10
     @Option(help: "Door: run the flow at this many flows a second (open loop) instead of at full speed.") var doorFlowRate: Double?
     @Option(help: "Outbox: rounds of the booking flow without and with email.") var outboxRounds = 2
+    @Option(help: "Outbox: run both sides' flow at this many flows a second (open loop) instead of at full speed.") var outboxFlowRate: Double?
     @Flag(help: "Outbox: the SMTP sink does not offer PIPELINING (the mailer then waits for each reply).") var sinkWithoutPipelining = false
 
     func run() async throws {
@@ -103,6 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         sizes.scanRate = scanRate
         sizes.doorDuration = .milliseconds(Int(doorDuration * 1000))
         sizes.outboxRounds = outboxRounds
+        sizes.outboxFlowRate = outboxFlowRate
         sizes.sinkPipelining = !sinkWithoutPipelining
         sizes.doorFlowRate = doorFlowRate
         let cluster = try common.cluster(orEnvironment: false)

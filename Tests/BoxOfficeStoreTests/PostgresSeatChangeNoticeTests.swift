@@ -66,13 +66,25 @@ struct PostgresSeatChangeNoticeTests {
         #expect(Notice("shw1 7") == .change(show: "shw1", version: 7, change: nil))
         #expect(Notice("shw1 x") == nil)
         #expect(Notice("nonsense") == nil)
-        let parsed = Notice(#"shw1 8 lock 1900000000500000 [{"seat":"Box 7","status":"held"}]"#)
+        let parsed = Notice(#"shw1 8 lock 1900000000500000 L;bkg1;usr1;1900000300500000;1900000000500000;;Box%207 [{"seat":"Box 7","status":"held"}]"#)
         guard case .change("shw1", 8, let carried?) = parsed else { Issue.record("\(String(describing: parsed))"); return }
         #expect(carried.change() == SeatChange(
             show: "shw1", version: 8, cause: .lock, seats: [SeatUpdate(seat: "Box 7", status: .held)], at: Date(timeIntervalSince1970: 1_900_000_000.5)))
-        // Data that cannot be read still wakes the node, which then reads the change from the table.
-        guard case .change("shw1", 9, let unreadable?) = Notice("shw1 9 lock 12 [not json") else { Issue.record("not parsed"); return }
+        #expect(carried.followedEffect() == .locked(
+            Hold(booking: "bkg1", user: "usr1", seats: ["Box 7"], expiresAt: Date(timeIntervalSince1970: 1_900_000_300.5),
+                 startedAt: Date(timeIntervalSince1970: 1_900_000_000.5)), replacing: nil))
+        // A change without an effect (seats only) says "-": the seats still come, a copy cannot follow it.
+        guard case .change("shw1", 9, let seatsOnly?) = Notice(#"shw1 9 release 12 - [{"seat":"A1","status":"available"}]"#) else {
+            Issue.record("not parsed"); return
+        }
+        #expect(seatsOnly.followedEffect() == nil)
+        #expect(seatsOnly.change()?.seats == [SeatUpdate(seat: "A1", status: .available)])
+        // Data that cannot be read still wakes the node, which then reads the change from the table (and loads the show).
+        guard case .change("shw1", 9, let unreadable?) = Notice("shw1 9 lock 12 L;x [not json") else { Issue.record("not parsed"); return }
         #expect(unreadable.change() == nil)
-        #expect(Notice("shw1 9 nocause 12 []") == .change(show: "shw1", version: 9, change: nil))
+        #expect(unreadable.followedEffect() == nil)
+        #expect(Notice("shw1 9 nocause 12 - []") == .change(show: "shw1", version: 9, change: nil))
+        // The format of release 18 (no effect field): heard as show and version, so the change is read from the table.
+        #expect(Notice(#"shw1 9 lock 12 [{"seat":"A1","status":"held"}]"#) == .change(show: "shw1", version: 9, change: nil))
     }
 }

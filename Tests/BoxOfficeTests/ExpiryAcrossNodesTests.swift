@@ -140,10 +140,6 @@ extension ExpiryAcrossNodesTests {
 }
 
 extension ServiceFixture {
-    /// The booking's status as the database has it.
-    fileprivate func status(of booking: String) async throws -> BookingStatus? {
-        try await stores.bookings.booking(id: booking)?.bookingStatus
-    }
 
     /// `user` pays for `hold` on this node (UPI) through a processor that waits for the test: returns once the card is
     /// being charged (the payment `processing` in the database), with the processor and the payment call to await.

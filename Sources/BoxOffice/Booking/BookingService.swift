@@ -35,6 +35,7 @@ public final class BookingService: Sendable {
             // The seating plan comes from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let state = try await bookings.seatState(showId: showId)
+            EngineMetrics.recordShowLoad()
             return try await ShowActor(
                 show: showId, plan: show.plan, state: state,
                 journal: ShowJournal(journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
@@ -86,15 +87,23 @@ public final class BookingService: Sendable {
         }
     }
 
-    /// Another node (or this one) committed `version` of `show`: a loaded copy that has not made that version is out
-    /// of date, and is loaded again on its next use — a read included, so reads follow other nodes' writes.
+    /// Another node (or this one) committed `version` of `show`, which did `effect` when the notice said: a loaded copy
+    /// that has not made that version applies it when it is its next one and nothing of its own is in flight
+    /// (`ShowActor.follow`); otherwise it is out of date, and is loaded again on its next use — a read included, so
+    /// reads follow other nodes' writes.
     /// Returns false when this node's copy made that version itself — or may have: when the copy has a change of that
     /// very version still in flight, the notice is either that change's own (heard before its commit's answer) or
     /// another node's that took the version first. That is decided once the change concludes: if it did not become
     /// durable, the copy is marked out of date and `otherwise` runs (for the live feed), later.
     @discardableResult
-    public func committedElsewhere(show: String, version: Int64, otherwise: @escaping @Sendable () async -> Void = {}) async -> Bool {
+    public func committedElsewhere(
+        show: String, version: Int64, effect: FollowedEffect? = nil, otherwise: @escaping @Sendable () async -> Void = {}
+    ) async -> Bool {
         guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return true }
+        if let effect, await actor.follow(version: version, effect: effect) {
+            EngineMetrics.recordFollowed()
+            return true
+        }
         guard await actor.latestVersion < version else {
             if await actor.version < version {
                 Task {
@@ -116,11 +125,11 @@ public final class BookingService: Sendable {
         await actors.markAllStale()
     }
 
-    /// True when the database has a version of the show that `actor` has not seen (another node wrote it).
-    func isBehind(_ actor: ShowActor, show: String) async throws -> Bool {
+    /// The show's last durable version as the database has it, once every change `actor` has in flight has concluded;
+    /// higher than the actor's version when another node wrote a version it has not seen.
+    func durableVersion(after actor: ShowActor, show: String) async throws -> Int64 {
         await actor.concluded()
-        let durable = try await bookings.lastVersion(showId: show)
-        return durable > (await actor.version)
+        return try await bookings.lastVersion(showId: show)
     }
 
     /// How often an operation is tried again on the show loaded afresh when another node moved it on meanwhile.
@@ -251,6 +260,9 @@ public final class BookingService: Sendable {
             } catch {
                 throw .journalFailed
             }
+            // The copy may follow another node's change while the operation waits for it (`ShowActor.follow`): a refusal
+            // is then judged against the version the copy had before, as well as the one it has after.
+            let before = sharedWriters ? await actor.version : 0
             do {
                 return try await operation(actor)
             } catch {
@@ -266,14 +278,18 @@ public final class BookingService: Sendable {
                     continue
                 }
                 guard error != .journalFailed, sharedWriters else { throw error }
-                let behind: Bool
+                let durable: Int64
                 do {
-                    behind = try await isBehind(actor, show: showId)
+                    durable = try await durableVersion(after: actor, show: showId)
                 } catch {
                     throw .journalFailed
                 }
-                guard behind else { throw error }
-                actor.markStale()
+                if durable > (await actor.version) {
+                    actor.markStale()
+                } else if durable <= before {
+                    throw error
+                }
+                // (Else the copy caught up meanwhile, perhaps after refusing on what it had before: asked again as it is.)
             }
         }
     }

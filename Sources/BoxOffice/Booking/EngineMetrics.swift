@@ -1,7 +1,8 @@
 import Metrics
 import SeatEngine
 
-/// The seat engine's counters, exported at /metrics: changes by cause, lock conflicts, journal batches.
+/// The seat engine's counters, exported at /metrics: changes by cause, lock conflicts, journal batches; with several
+/// nodes, how often a show's copy was loaded from the database and how many other nodes' changes copies applied.
 enum EngineMetrics {
     static let changes: [ChangeCause: Counter] = Dictionary(
         uniqueKeysWithValues: [ChangeCause.lock, .release, .expire, .book, .cancel].map {
@@ -12,7 +13,12 @@ enum EngineMetrics {
     static let batchSize = Recorder(label: "boxoffice_journal_batch_size", aggregate: true)
     static let commitSeconds = Metrics.Timer(label: "boxoffice_journal_commit_seconds")
 
+    static let showLoads = Counter(label: "boxoffice_show_loads_total")
+    static let followed = Counter(label: "boxoffice_show_changes_followed_total")
+
     static func recordChange(_ cause: ChangeCause) { changes[cause]?.increment() }
+    static func recordShowLoad() { showLoads.increment() }
+    static func recordFollowed() { followed.increment() }
     static func recordConflict() { lockConflicts.increment() }
     static func recordUnavailable() { unavailable.increment() }
 

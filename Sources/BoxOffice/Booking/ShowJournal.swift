@@ -1,3 +1,4 @@
+import Synchronization
 import BoxOfficeStore
 import Foundation
 import SeatEngine
@@ -15,14 +16,16 @@ struct ShowJournal: SeatJournal {
     let feed: any SeatChangeFeed
     let currency: String
     /// This copy of the show, for the journal to tell its changes from another node's (`ChangeLineage`).
-    let lineage: ChangeLineage
+    let writer = UUID()
+    /// The newest durable version this copy did not make: its load version, then each other node's change it follows.
+    let base: FollowedVersion
     /// Where each booking event is delivered (email, webhooks); an event with no channel is not written.
     let routing: OutboxRouting
 
     init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency, routing: OutboxRouting = .none) {
         self.journal = journal
         self.feed = feed
-        self.lineage = ChangeLineage(base: base)
+        self.base = FollowedVersion(base)
         self.currency = currency
         self.routing = routing
     }
@@ -53,7 +56,7 @@ struct ShowJournal: SeatJournal {
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))
             entry.events = events(.bookingCancelled, booking, at: change.at, paid: true)
         }
-        entry.lineage = lineage
+        entry.lineage = ChangeLineage(writer: writer, base: base.value)
         try await journal.append(entry)
         recipe?.markRecorded()
     }
@@ -68,6 +71,10 @@ struct ShowJournal: SeatJournal {
 
     nonisolated(nonsending) func extend(_ hold: Hold, at: Date) async throws {
         try await journal.append(JournalEntry(.holdExtended(hold.booking, expiresAt: hold.expiresAt, at: at)))
+    }
+
+    func followed(_ version: Int64) {
+        base.value = version
     }
 
     func published(_ change: SeatChange) {
@@ -119,5 +126,19 @@ extension Booking {
             id: hold.booking, userId: hold.user, show: show.show, seats: show.seats(numbered: hold.seats), expiresAt: hold.expiresAt,
             createdAt: at, currency: currency)
         holdStartedAt = hold.startedAt
+    }
+}
+
+/// The version a copy's next change builds on when it is not one of its own (`ShowJournal.base`): written and read on
+/// the show's actor only (its `follow` and its commits), so the mutex is never contended; it is here because the
+/// journal is a `Sendable` value shared by reference.
+final class FollowedVersion: Sendable {
+    private let version: Mutex<Int64>
+
+    init(_ version: Int64) { self.version = Mutex(version) }
+
+    var value: Int64 {
+        get { version.withLock { $0 } }
+        set { version.withLock { $0 = newValue } }
     }
 }

@@ -4,8 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// With several nodes on one database (docs/CLUSTER.md), until the service group shuts down:
-/// - hears each seat change any node commits, so this node's copy of that show is loaded again on its next use, and
-///   the sockets here that follow the show get it from the journal;
+/// - hears each seat change any node commits: this node's copy of that show applies it (or, when it cannot, is loaded
+///   again on its next use), and the sockets here that follow the show get it;
 /// - hears each edit of a show by any node's admin, and drops the cached show (its next read is the row as edited);
 /// - once a second, expires the holds still pending a second after they ran out: holds taken on a node that is gone,
 ///   or whose copy of the show is out of date (a stale copy keeps no timers). Every node sweeps; one wins each show.
@@ -21,7 +21,7 @@ struct OtherNodesService: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask {
                     await listener.run { show, version, change in
-                        let elsewhere = await bookings.committedElsewhere(show: show, version: version) {
+                        let elsewhere = await bookings.committedElsewhere(show: show, version: version, effect: change?.followedEffect()) {
                             // This node's change of that version failed: the notice was another node's after all.
                             await hub.committedElsewhere(show: show, version: version)
                         }

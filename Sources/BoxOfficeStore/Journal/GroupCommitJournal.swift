@@ -130,7 +130,8 @@ public actor GroupCommitJournal: Journal, Service {
         var follows: [UUID: Int64] = [:]
         for pending in all {
             if let lineage = pending.entry.lineage, let version = pending.entry.version, let show = pending.entry.show {
-                let previous = follows[lineage.writer] ?? lineageLast[lineage.writer] ?? lineage.base
+                // (A copy that applied another node's later change since its last one of its own builds on that one.)
+                let previous = follows[lineage.writer] ?? max(lineageLast[lineage.writer] ?? lineage.base, lineage.base)
                 guard version == previous + 1 else {
                     pending.continuation.resume(throwing: JournalError.predecessorMissing(show: show, version: version))
                     continue

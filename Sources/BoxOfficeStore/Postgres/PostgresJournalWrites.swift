@@ -32,21 +32,23 @@ struct PostgresJournalWrites {
         case .seatChange(let change, let bookings):
             // The hot paths — a lock, a release, an expiry — in one or two statements (data-modifying CTEs on different
             // tables), since the journal's writer waits for each statement's answer before it sends the next.
+            // Each change's row keeps its effect, which its notice carries to the other nodes (`FollowedEffectText`).
+            let effect = FollowedEffectText.text(bookings)
             switch bookings {
             case .locked(let booking, let replaced?):
-                try await recordAndEnd(change, [replaced], as: .cancelled)
+                try await recordAndEnd(change, effect: effect, [replaced], as: .cancelled)
                 try await insert(booking, recording: nil)
             case .locked(let booking, nil):
                 try await insert(booking, recording: change)
             case .released(let ids, let status):
-                try await recordAndEnd(change, ids, as: status)
+                try await recordAndEnd(change, effect: effect, ids, as: status)
             case .booked(let booking, let charge, let ticketCode):
                 try await book(booking, charge: charge, ticketCode: ticketCode, recording: change)
             case .cancelled(let booking):
-                try await record(change)
+                try await record(change, effect: effect)
                 try await cancelConfirmed(booking, at: change.at)
             case nil:
-                try await record(change)
+                try await record(change, effect: nil)
             }
         case .payment(let step):
             try await apply(step)
@@ -86,12 +88,12 @@ struct PostgresJournalWrites {
         return 0
     }
 
-    /// Appends the change to the show's journal (append-only; unique per version).
-    func record(_ change: SeatChange) async throws {
+    /// Appends the change, with its effect, to the show's journal (append-only; unique per version).
+    func record(_ change: SeatChange, effect: String?) async throws {
         try await run(
             """
-            INSERT INTO seatChanges (showId, version, cause, seats, at)
-            VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+            INSERT INTO seatChanges (showId, version, cause, seats, at, effect)
+            VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at), \(effect))
             """)
     }
 
@@ -106,8 +108,9 @@ struct PostgresJournalWrites {
         try await run(
             """
             WITH change AS (
-                INSERT INTO seatChanges (showId, version, cause, seats, at)
-                SELECT \(change?.show), \(change?.version), \(change?.cause.rawValue), \(change.map { JSONText.updates($0.seats) }), \(change?.at)
+                INSERT INTO seatChanges (showId, version, cause, seats, at, effect)
+                SELECT \(change?.show), \(change?.version), \(change?.cause.rawValue), \(change.map { JSONText.updates($0.seats) }), \(change?.at),
+                       \(change.flatMap { _ in FollowedEffectText.text(.locked(booking, replacing: nil)) })
                 WHERE \(change != nil)
             ), shown AS (
                 SELECT movieId, showDate, showTime FROM shows WHERE id = \(booking.showId) FOR SHARE
@@ -127,15 +130,15 @@ struct PostgresJournalWrites {
 
     /// The seat change that ends pending bookings (cancelled by their user, replaced, or expired) and frees their
     /// seats, in one statement.
-    func recordAndEnd(_ change: SeatChange, _ bookingIds: [String], as status: BookingStatus) async throws {
+    func recordAndEnd(_ change: SeatChange, effect: String?, _ bookingIds: [String], as status: BookingStatus) async throws {
         if status == .expired { try await ensureDue(bookingIds.map { ($0, change.at) }) }
         // Another node may be charging one of these holds (this node's own copy refuses to end a hold it pinned before
         // it gets here): then the entry fails, and the caller (its savepoint, or the whole batch) undoes the statement.
         let paying = try await count(
             """
             WITH change AS (
-                INSERT INTO seatChanges (showId, version, cause, seats, at)
-                VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+                INSERT INTO seatChanges (showId, version, cause, seats, at, effect)
+                VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at), \(effect))
             ), ended AS (
                 UPDATE bookings SET bookingStatus = \(status.rawValue), updatedAt = \(change.at)
                 WHERE id = ANY(\(bookingIds)::text[]) AND bookingStatus = 'pending'
@@ -181,8 +184,9 @@ struct PostgresJournalWrites {
         let rows = try await connection.query(
             """
             WITH change AS (
-                INSERT INTO seatChanges (showId, version, cause, seats, at)
-                VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at))
+                INSERT INTO seatChanges (showId, version, cause, seats, at, effect)
+                VALUES (\(change.show), \(change.version), \(change.cause.rawValue), \(JSONText.updates(change.seats)), \(change.at),
+                        \(FollowedEffectText.text(.booked(bookingId, charge, ticketCode: ticketCode))))
             ), paid AS (
                 UPDATE payments SET paymentStatus = 'completed', transactionId = \(charge.transaction), gatewayResponse = 'approved',
                     paidAt = \(change.at), updatedAt = \(change.at)

@@ -16,6 +16,8 @@ import SeatEngine
 /// by the first statement before the second inserts them, so the unique index on live seats sees what it would have.
 struct PostgresLockGroup {
     private var changes: [SeatChange] = []
+    /// Each change's effect as its row keeps it (`FollowedEffectText`), parallel to `changes`.
+    private var effects: [String?] = []
     private var ended: [(id: BookingID, status: BookingStatus, at: Date)] = []
     private var bookings: [Booking] = []
     private var answers: [IdempotentAnswer] = []
@@ -60,6 +62,7 @@ struct PostgresLockGroup {
             answers.append(answer)
         }
         changes.append(change)
+        effects.append(FollowedEffectText.text(booking))
         ended += ends.map { ($0.id, $0.status, change.at) }
         if let new {
             bookings.append(new)
@@ -75,11 +78,13 @@ struct PostgresLockGroup {
         var statement = Statement()
         // The seat changes go with the first statement; each one's row is appended, never updated.
         let changesCTE = """
-            INSERT INTO seatChanges (showId, version, cause, seats, at)
-            SELECT * FROM unnest(\(statement.bind(changes.map(\.show)))::text[], \(statement.bind(changes.map(\.version)))::bigint[],
-                                 \(statement.bind(changes.map(\.cause.rawValue)))::text[],
-                                 \(statement.bind(changes.map { JSONText.updates($0.seats) }))::text[],
-                                 \(statement.bind(changes.map(\.at)))::timestamptz[])
+            INSERT INTO seatChanges (showId, version, cause, seats, at, effect)
+            SELECT showId, version, cause, seats, at, NULLIF(effect, '')
+            FROM unnest(\(statement.bind(changes.map(\.show)))::text[], \(statement.bind(changes.map(\.version)))::bigint[],
+                        \(statement.bind(changes.map(\.cause.rawValue)))::text[],
+                        \(statement.bind(changes.map { JSONText.updates($0.seats) }))::text[],
+                        \(statement.bind(changes.map(\.at)))::timestamptz[],
+                        \(statement.bind(effects.map { $0 ?? "" }))::text[]) AS c(showId, version, cause, seats, at, effect)
             """
         var ctes = changes.isEmpty ? [] : [changesCTE]
         if !ended.isEmpty {

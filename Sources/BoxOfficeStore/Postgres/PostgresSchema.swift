@@ -418,5 +418,26 @@ enum PostgresSchema {
                 END $$
                 """,
             ]),
+        // A seat change keeps what it did to the show's bookings (`FollowedEffectText`: the new hold, the holds ended, the
+        // booking paid for or cancelled), and its notice carries it ("<show> <version> <cause> <at> <effect, or -> <seats
+        // JSON>"): a node whose copy of the show is one version behind applies the change to it instead of loading the
+        // show again on its next use — which, with requests spread over the nodes, was most requests.
+        PostgresMigration(
+            name: "v19-seat-change-effects",
+            statements: [
+                "ALTER TABLE seatChanges ADD COLUMN effect TEXT",
+                """
+                CREATE OR REPLACE FUNCTION seatChanges_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF octet_length(NEW.seats) + octet_length(NEW.showId) + octet_length(NEW.cause) + COALESCE(octet_length(NEW.effect), 0) <= 7800 THEN
+                        PERFORM pg_notify('boxoffice_seat_changes', NEW.showId || ' ' || NEW.version || ' ' || NEW.cause || ' '
+                            || (extract(epoch FROM NEW.at) * 1000000)::bigint || ' ' || COALESCE(NEW.effect, '-') || ' ' || NEW.seats);
+                    ELSE
+                        PERFORM pg_notify('boxoffice_seat_changes', NEW.showId || ' ' || NEW.version);
+                    END IF;
+                    RETURN NULL;
+                END $$
+                """,
+            ]),
     ]
 }

@@ -4,7 +4,7 @@ import PostgresNIO
 import SeatEngine
 
 /// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger: "<show> <version>
-/// <cause> <at> <seats>", or "<show> <version>" for a change too large for a notice), and every edit of a show's row
+/// <cause> <at> <effect> <seats>", or "<show> <version>" for a change too large for a notice), and every edit of a show's row
 /// (`shows_notify`: "edit <show>"), on one channel and a connection of its own outside the pool; reconnects when that
 /// connection is lost. PostgreSQL delivers notices in commit order, but the seat-changes table stays the truth: a
 /// notice that does not follow what a node has is read from it, and after a reconnection every copy is treated as
@@ -57,7 +57,7 @@ enum Notice: Equatable {
 
     init?(_ payload: String) {
         // The seats' JSON is last and may hold spaces (in seat names); the fields before it hold none.
-        let parts = payload.split(separator: " ", maxSplits: 4)
+        let parts = payload.split(separator: " ", maxSplits: 5)
         guard parts.count >= 2 else { return nil }
         if parts[0] == "edit", parts.count == 2 {
             self = .showEdit(String(parts[1]))
@@ -65,11 +65,12 @@ enum Notice: Equatable {
         }
         guard let version = Int64(parts[1]) else { return nil }
         let show = String(parts[0])
-        guard parts.count == 5, let cause = ChangeCause(rawValue: String(parts[2])), let micros = Int64(parts[3]) else {
+        guard parts.count == 6, let cause = ChangeCause(rawValue: String(parts[2])), let micros = Int64(parts[3]) else {
             self = .change(show: show, version: version, change: nil)
             return
         }
         self = .change(show: show, version: version, change: CarriedSeatChange(
-            show: show, version: version, cause: cause, at: Date(timeIntervalSince1970: Double(micros) / 1_000_000), seats: String(parts[4])))
+            show: show, version: version, cause: cause, at: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
+            effect: parts[4] == "-" ? nil : String(parts[4]), seats: String(parts[5])))
     }
 }

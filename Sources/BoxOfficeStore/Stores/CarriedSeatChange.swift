@@ -8,20 +8,31 @@ public struct CarriedSeatChange: Sendable, Equatable {
     public let version: Int64
     let cause: ChangeCause
     let at: Date
+    /// What the change did to the show's bookings (`FollowedEffectText`), nil when the notice did not say.
+    let effect: String?
     /// The seats' JSON as stored (`JSONText.updates`).
     let seats: String
 
-    init(show: String, version: Int64, cause: ChangeCause, at: Date, seats: String) {
+    init(show: String, version: Int64, cause: ChangeCause, at: Date, effect: String? = nil, seats: String) {
         self.show = show
         self.version = version
         self.cause = cause
         self.at = at
+        self.effect = effect
         self.seats = seats
     }
 
-    /// `change` as a notice carries it.
-    public init(_ change: SeatChange) {
-        self.init(show: change.show, version: change.version, cause: change.cause, at: change.at, seats: JSONText.updates(change.seats))
+    /// `change` as a notice carries it, with the effect of `bookings`.
+    public init(_ change: SeatChange, bookings: BookingChange? = nil) {
+        self.init(
+            show: change.show, version: change.version, cause: change.cause, at: change.at, effect: FollowedEffectText.text(bookings),
+            seats: JSONText.updates(change.seats))
+    }
+
+    /// What the change did to the show's bookings, for a copy to apply it (`ShowActor.follow`); nil when the notice
+    /// did not say or it cannot be read (then the copy is loaded again).
+    public func followedEffect() -> FollowedEffect? {
+        effect.flatMap { FollowedEffectText.effect($0[...]) }
     }
 
     /// The change, or nil when its seats cannot be read (then read it from the journal).

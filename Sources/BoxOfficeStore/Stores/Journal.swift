@@ -53,7 +53,8 @@ public struct JournalEntry: Sendable {
 /// copy's next change — built on the failed one — would look like its successor.
 public struct ChangeLineage: Sendable, Hashable {
     public let writer: UUID
-    /// The durable version the copy was loaded at.
+    /// The newest durable version the copy knows that it did not make: the version it was loaded at, or the last change
+    /// of another node it applied (`ShowActor.follow`), as it stood when the change was made.
     public let base: Int64
 
     public init(writer: UUID = UUID(), base: Int64) {

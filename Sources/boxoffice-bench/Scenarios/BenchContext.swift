@@ -61,6 +61,8 @@ struct BenchSizes: Sendable {
     var doorFlowRate: Double?
     // the outbox's cost: (c) without and with email, alternating; how long the outbox may take to deliver after a run
     var outboxRounds = 2
+    /// Outbox: the flow's pace in flows a second on both sides (open loop); nil runs it at full speed (closed loop).
+    var outboxFlowRate: Double?
     /// Whether the outbox's SMTP sink offers PIPELINING (RFC 2920), as Postfix and most mail servers do.
     var sinkPipelining = true
     var mailDrain: Duration = .seconds(120)

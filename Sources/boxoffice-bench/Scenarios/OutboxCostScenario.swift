@@ -55,7 +55,7 @@ enum OutboxCostScenario {
             let before = sink.messages
             let cpuBefore = server.stats()?.cpuSeconds ?? 0
             let plan = LoadPlan(
-                connections: context.sizes.flowConnections, sources: context.loadSources, rate: nil, warmup: context.sizes.warmup,
+                connections: context.sizes.flowConnections, sources: context.loadSources, rate: context.sizes.outboxFlowRate, warmup: context.sizes.warmup,
                 duration: context.sizes.duration)
             let load = try await LoadRunner.run(group: context.loadGroup, port: server.port, plan: plan, serverPid: server.pid) { index in
                 FlowUser(token: users[index % users.count].token, shows: shows, maxSeats: 4, seed: UInt64(index) &+ 17_001)
@@ -156,7 +156,7 @@ enum OutboxCostScenario {
         result.notes.append(
             "\(emails) emails reached the sink for \(confirmed) confirmed bookings; outbox drained \(drains.isEmpty ? "–" : drains.joined(separator: ", ")) after the load")
         result.notes.append(
-            "\(runs.count) runs alternating, each on its own server, \(sizes.flowConnections) connections closed loop, \(Format.seconds(Double(sizes.duration.components.seconds))) each; "
+            "\(runs.count) runs alternating, each on its own server, \(sizes.flowConnections) connections \(sizes.outboxFlowRate.map { "open loop at \(Format.rate($0, "flows/s")) offered" } ?? "closed loop"), \(Format.seconds(Double(sizes.duration.components.seconds))) each; "
                 + "the SMTP sink \(sizes.sinkPipelining ? "offers" : "does not offer") PIPELINING")
         for run in mail where run.drained == nil {
             result.failures.append(

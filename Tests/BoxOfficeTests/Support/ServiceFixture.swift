@@ -37,6 +37,11 @@ struct ServiceFixture: Sendable {
         return try await payments.process(userId: user, paymentId: payment.id, ProcessPaymentInput(), answer: answer)
     }
 
+    /// The booking's status as the database has it.
+    func status(of booking: String) async throws -> BookingStatus? {
+        try await stores.bookings.booking(id: booking)?.bookingStatus
+    }
+
     /// The show's seats as the store has them durably (what a restarted server would rebuild the show from).
     func durableSeats() async throws -> SeatMapState {
         try await stores.bookings.seatState(showId: show.id)
@@ -95,8 +100,9 @@ private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .
             holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, routing: routing, logger: logger)
         if let listener = stores.seatChanges {
             group.addTask {
-                await listener.run { show, version, _ in
-                    await bookings.committedElsewhere(show: show, version: version)
+                await listener.run { show, version, change in
+                    // As the server does (`OtherNodesService`): a copy one version behind applies the change it carries.
+                    await bookings.committedElsewhere(show: show, version: version, effect: change?.followedEffect())
                 } onShowEdit: { _ in
                     // The fixture's services read the catalog without a cache.
                 } onGap: {

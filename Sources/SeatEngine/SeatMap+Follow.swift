@@ -1,0 +1,68 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// Following another writer: a change another node made durable, applied to this copy as it stands, so the copy stays
+// current without loading the show again.
+
+extension SeatMap {
+    /// Holds learned from another writer expire here this long after their time: the node that took the hold expires it
+    /// on time, and this copy only when that node did not (it stopped), so two nodes do not race for every expiry.
+    public static let followerGrace: Double = 1
+
+    /// Applies `effect`, another writer's durable change of version `version`, when it is this map's next version and
+    /// every change made here is settled; returns false, changing nothing, when it is not, or when the effect does not
+    /// fit what this map holds (a hold it ends is not here or is being paid for here, a seat it takes is not free) — the
+    /// map is then out of date, and the show must be loaded again. A followed change is durable: it has no undo record.
+    public mutating func follow(version: Int64, effect: FollowedEffect) -> Bool {
+        guard undoLog.isEmpty, version == self.version + 1 else { return false }
+        switch effect {
+        case .locked(let hold, let replacing):
+            guard liveHolds[hold.booking] == nil, bookedSeats[hold.booking] == nil, !hold.seats.isEmpty else { return false }
+            let replaced = replacing.flatMap { liveHolds[$0] }
+            if let replacing { guard replaced != nil, pins[replacing] == nil else { return false } }
+            var positions: [Int] = []
+            for seat in hold.seats {
+                guard let position = index[seat], statusAt[position] == .available || (replacing != nil && ownerAt[position] == replacing)
+                else { return false }
+                positions.append(position)
+            }
+            guard Set(positions).count == positions.count else { return false }
+            if let replaced { drop(replaced) }
+            for position in positions { setSeat(position, .held, owner: hold.booking) }
+            var normalized = hold
+            normalized.seats = positions.sorted().map { seats[$0] }
+            liveHolds[hold.booking] = normalized
+            followed.insert(hold.booking)
+        case .ended(let bookings):
+            guard !bookings.isEmpty, bookings.allSatisfy({ liveHolds[$0] != nil && pins[$0] == nil }) else { return false }
+            for booking in bookings { drop(liveHolds[booking]!) }
+        case .booked(let booking):
+            guard let hold = liveHolds[booking], pins[booking] == nil else { return false }
+            for seat in hold.seats { if let position = index[seat] { setSeat(position, .booked, owner: booking) } }
+            liveHolds[booking] = nil
+            followed.remove(booking)
+            bookedSeats[booking] = hold.seats
+        case .cancelled(let booking):
+            guard let booked = bookedSeats[booking] else { return false }
+            for seat in booked { if let position = index[seat] { setSeat(position, .available, owner: nil) } }
+            bookedSeats[booking] = nil
+        }
+        self.version = version
+        return true
+    }
+
+    /// Frees a hold's seats and forgets it (a followed change: nothing to undo).
+    private mutating func drop(_ hold: Hold) {
+        for seat in hold.seats { if let position = index[seat] { setSeat(position, .available, owner: nil) } }
+        liveHolds[hold.booking] = nil
+        followed.remove(hold.booking)
+    }
+
+    /// When `hold` may expire on this copy: at its time, or `followerGrace` later for a hold learned from another writer.
+    func expiryHere(_ hold: Hold) -> Date {
+        followed.contains(hold.booking) ? hold.expiresAt.addingTimeInterval(Self.followerGrace) : hold.expiresAt
+    }
+}
