@@ -37,8 +37,11 @@ extension SeatMap {
             liveHolds[hold.booking] = normalized
             followed.insert(hold.booking)
         case .ended(let bookings):
-            guard !bookings.isEmpty, bookings.allSatisfy({ liveHolds[$0] != nil && pins[$0] == nil }) else { return false }
-            for booking in bookings { drop(liveHolds[booking]!) }
+            let holds = bookings.compactMap { liveHolds[$0] }
+            guard !holds.isEmpty, holds.count == bookings.count, Set(bookings).count == bookings.count,
+                holds.allSatisfy({ pins[$0.booking] == nil })
+            else { return false }
+            for hold in holds { drop(hold) }
         case .booked(let booking):
             guard let hold = liveHolds[booking], pins[booking] == nil else { return false }
             for seat in hold.seats { if let position = index[seat] { setSeat(position, .booked, owner: booking) } }

@@ -28,6 +28,7 @@ extension ShowActor {
         let stands = conclude(ticket, durable: durable)
         resumeConcludedWaiters()
         if stale { staleFlag.store(true, ordering: .releasing) }
+        followAwaited()
         guard stands else { throw stale ? .stale : beingPaid ? .paymentInProgress : .journalFailed }
     }
 

@@ -26,6 +26,8 @@ public actor ShowActor {
     var nextTicket: UInt64 = 0
     /// Callers of `concluded()` waiting for every change up to their ticket to be durable or undone.
     var concludedWaiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Other writers' changes heard while changes made here were being written, applied once they conclude.
+    var awaitedFollows: [AwaitedFollow] = []
     /// When an operation last touched this show, for idle eviction.
     var lastActivity: Date
 

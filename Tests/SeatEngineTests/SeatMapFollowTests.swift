@@ -64,6 +64,7 @@ struct SeatMapFollowTests {
         do { let followed = follower.follow(version: 2, effect: FollowedEffect(lock.effect)); #expect(!followed, "a version skipped") }
         do { let followed = follower.follow(version: 1, effect: .ended(["b1"])); #expect(!followed, "ends a hold it does not have") }
         do { let followed = follower.follow(version: 1, effect: .booked("b1")); #expect(!followed) }
+        do { let followed = follower.follow(version: 1, effect: .ended([])); #expect(!followed, "ends nothing") }
         do { let followed = follower.follow(version: 1, effect: .cancelled("b1")); #expect(!followed) }
         do { let followed = follower.follow(version: 1, effect: .locked(Hold(booking: "b9", user: "u1", seats: ["Z9"], expiresAt: t0 + 60), replacing: nil)); #expect(!followed) }
         do { let followed = follower.follow(version: 1, effect: .locked(Hold(booking: "b9", user: "u1", seats: ["A1"], expiresAt: t0 + 60), replacing: "b0")); #expect(!followed) }
@@ -74,6 +75,8 @@ struct SeatMapFollowTests {
         do { let followed = follower.follow(version: 1, effect: FollowedEffect(lock.effect)); #expect(!followed) }
         follower.rollBack(from: 1)  // its change lost the version to the writer's
         do { let followed = follower.follow(version: 1, effect: FollowedEffect(lock.effect)); #expect(followed) }
+        #expect(follower.state == writer.state)
+        do { let followed = follower.follow(version: 2, effect: .ended(["b1", "b1"])); #expect(!followed, "one hold named twice") }
         #expect(follower.state == writer.state)
 
         // A seat the change takes is not free here: this copy is out of date.

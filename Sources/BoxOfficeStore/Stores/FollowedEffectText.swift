@@ -53,7 +53,10 @@ public enum FollowedEffectText {
     private static let plain: CharacterSet = CharacterSet(charactersIn: "%;| ").inverted
 
     private static func escape(_ field: String) -> String {
-        field.addingPercentEncoding(withAllowedCharacters: plain) ?? field
+        // Ids and most seat names hold none of the four: no Foundation call for them.
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "|") || $0 == UInt8(ascii: " ") })
+        else { return field }
+        return field.addingPercentEncoding(withAllowedCharacters: plain) ?? field
     }
 
     private static func unescape(_ field: Substring) -> String? {

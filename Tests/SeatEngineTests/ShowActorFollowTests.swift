@@ -1,0 +1,61 @@
+import BoxOfficeTestSupport
+import SeatEngine
+import Testing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A copy hears another writer's change while its own is still being written (the notice can come before the commit's
+/// answer): it applies it once its own has concluded, and is out of date only if its own failed.
+@Suite("ShowActor: following while its own changes are written")
+struct ShowActorFollowTests {
+    let seats = ["A1", "A2", "A3", "A4"]
+
+    func makeActor(_ journal: MemoryJournal) async throws -> ShowActor {
+        try await ShowActor(show: "show-1", seats: seats, journal: journal, clock: ManualClock(now: t0))
+    }
+
+    static let theirs = FollowedEffect.locked(Hold(booking: "theirs", user: "u9", seats: ["A3"], expiresAt: t0 + 300, startedAt: t0), replacing: nil)
+
+    @Test("heard during its own commit: applied once that commit is durable, and the copy goes on")
+    func afterOwnCommit() async throws {
+        let journal = MemoryJournal(mode: .gated)
+        let actor = try await makeActor(journal)
+        async let mine = actor.lock(booking: "mine", user: "u1", seats: ["A1"], holdFor: .seconds(300))
+        await journal.book.waitForQueued(1)
+        #expect(await actor.follow(version: 2, effect: Self.theirs), "kept for later")
+        #expect(!(await actor.follow(version: 4, effect: .ended(["theirs"]))), "a version skipped: out of date")
+        #expect(await actor.version == 0)
+        await journal.book.write()
+        await journal.book.resumeAll()
+        _ = try await mine
+        #expect(await actor.version == 2)
+        #expect(await actor.snapshot().held == ["A1", "A3"])
+        #expect(!actor.isStale)
+        // Its next change builds on the followed one.
+        async let next = actor.lock(booking: "next", user: "u2", seats: ["A4"], holdFor: .seconds(300))
+        await journal.book.waitForQueued(1)
+        await journal.book.write()
+        await journal.book.resumeAll()
+        #expect(try await next.change.version == 3)
+    }
+
+    @Test("heard during its own commit, which then fails: the copy is out of date, the change not applied")
+    func afterOwnFailure() async throws {
+        let journal = MemoryJournal(mode: .gated)
+        let actor = try await makeActor(journal)
+        let mine = Task { try await actor.lock(booking: "mine", user: "u1", seats: ["A1"], holdFor: .seconds(300)) }
+        await journal.book.waitForQueued(1)
+        #expect(await actor.follow(version: 2, effect: Self.theirs))
+        await journal.book.failNext()
+        await journal.book.write()
+        await journal.book.resumeAll()
+        await #expect(throws: SeatEngineError.self) { _ = try await mine.value }
+        #expect(actor.isStale)
+        #expect(await actor.snapshot().held == [])
+        #expect(!(await actor.follow(version: 1, effect: Self.theirs)), "a stale copy follows nothing")
+    }
+}
