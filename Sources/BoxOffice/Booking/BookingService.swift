@@ -110,12 +110,14 @@ public final class BookingService: Sendable {
                     await actor.concluded()
                     guard await actor.version < version else { return }
                     actor.markStale()
+                    EngineMetrics.recordStale(.lostVersion)
                     await otherwise()
                 }
             }
             return false
         }
         actor.markStale()
+        EngineMetrics.recordStale(.notice)
         return true
     }
 
@@ -273,6 +275,7 @@ public final class BookingService: Sendable {
                 // earlier change conclude first, then ask.
                 if error == .journalFailed, sharedWriters { await actor.concluded() }
                 if Self.isStale(error, actor) {
+                    EngineMetrics.recordStale(.commit)
                     // Nodes racing for one show: after the first retry, step aside a few random milliseconds.
                     if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(8 * attempts)))) }
                     continue
@@ -286,6 +289,7 @@ public final class BookingService: Sendable {
                 }
                 if durable > (await actor.version) {
                     actor.markStale()
+                    EngineMetrics.recordStale(.refusal)
                 } else if durable <= before {
                     throw error
                 }

@@ -15,10 +15,25 @@ enum EngineMetrics {
 
     static let showLoads = Counter(label: "boxoffice_show_loads_total")
     static let followed = Counter(label: "boxoffice_show_changes_followed_total")
+    /// Why a loaded copy was found out of date (and is loaded again on its next use).
+    enum StaleReason: String, CaseIterable {
+        /// The journal refused its change: another node had made that version durable.
+        case commit
+        /// It refused a request while the database had a version it had not seen.
+        case refusal
+        /// A notice of another node's change it could not apply (not its next version, or no effect carried).
+        case notice
+        /// A notice of a version its own change in flight had, which another node won.
+        case lostVersion = "lost_version"
+    }
+
+    static let stale: [StaleReason: Counter] = Dictionary(
+        uniqueKeysWithValues: StaleReason.allCases.map { ($0, Counter(label: "boxoffice_show_copies_stale_total", dimensions: [("reason", $0.rawValue)])) })
 
     static func recordChange(_ cause: ChangeCause) { changes[cause]?.increment() }
     static func recordShowLoad() { showLoads.increment() }
     static func recordFollowed() { followed.increment() }
+    static func recordStale(_ reason: StaleReason) { stale[reason]?.increment() }
     static func recordConflict() { lockConflicts.increment() }
     static func recordUnavailable() { unavailable.increment() }
 
