@@ -6,7 +6,9 @@ import Synchronization
 /// A mail server on loopback that accepts everything at once and keeps only a count: 220 on connect, 250 to EHLO,
 /// HELO, MAIL, RCPT, RSET and NOOP, 354 to DATA, 250 after the line `.`, 221 to QUIT. It offers neither STARTTLS nor
 /// AUTH, so a client without a user in its URL talks plain SMTP to it; it offers PIPELINING (RFC 2920: it answers each
-/// line in turn, however many come at once) unless told not to. For the outbox's cost (`outbox`).
+/// line in turn, however many come at once) unless told not to, and — as RFC 2920 asks of a server, and as Postfix's
+/// smtpd does — sends the replies to what one read brought in together, once that input is used up, not one by one.
+/// For the outbox's cost (`outbox`).
 final class SMTPSink: Sendable {
     let port: Int
     private let channel: any Channel
@@ -52,6 +54,7 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         reply("220 sink.localhost ESMTP", context: context)
+        context.flush()
         context.fireChannelActive()
     }
 
@@ -79,11 +82,17 @@ private final class SMTPSinkHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
 
+    /// Queues a reply; `channelReadComplete` sends what the read's lines were answered, together.
     private func reply(_ text: String, context: ChannelHandlerContext) {
-        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: text + "\r\n")), promise: nil)
+        context.write(wrapOutboundOut(ByteBuffer(string: text + "\r\n")), promise: nil)
     }
 }
