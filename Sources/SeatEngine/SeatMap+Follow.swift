@@ -57,6 +57,15 @@ extension SeatMap {
         return true
     }
 
+    /// Another writer extended the live hold of `booking` to `expiresAt` (no seat changes, so no version): the hold here
+    /// runs until then. False, changing nothing, when the hold is not here or already runs at least that long.
+    public mutating func followExtension(of booking: BookingID, to expiresAt: Date) -> Bool {
+        guard var hold = liveHolds[booking], hold.expiresAt < expiresAt else { return false }
+        hold.expiresAt = expiresAt
+        liveHolds[booking] = hold
+        return true
+    }
+
     /// Frees a hold's seats and forgets it (a followed change: nothing to undo).
     private mutating func drop(_ hold: Hold) {
         for seat in hold.seats { if let position = index[seat] { setSeat(position, .available, owner: nil) } }

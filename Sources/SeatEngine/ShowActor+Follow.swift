@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 // Following another writer (another node on the same database): its durable change applied to this copy, so the copy
 // stays current instead of being loaded again on its next use.
 
@@ -24,8 +30,16 @@ extension ShowActor {
         }
         guard map.follow(version: version, effect: effect) else { return false }
         journal.followed(version)
+        followedThrough = version
         rearmTimer()
         return true
+    }
+
+    /// Another writer extended a hold to `expiresAt` (no version: heard apart from the seat changes): the copy's hold,
+    /// if it has it, runs until then, and its timer with it. An extension this copy made itself changes nothing.
+    public func followExtension(of booking: BookingID, to expiresAt: Date) {
+        guard !isStale, map.followExtension(of: booking, to: expiresAt) else { return }
+        rearmTimer()
     }
 
     /// Once nothing made here is being written or undone: applies the changes heard meanwhile, in order; marks the copy
@@ -40,6 +54,7 @@ extension ShowActor {
                 return
             }
             journal.followed(change.version)
+            followedThrough = change.version
         }
         rearmTimer()
     }

@@ -28,6 +28,8 @@ public actor ShowActor {
     var concludedWaiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []
     /// Other writers' changes heard while changes made here were being written, applied once they conclude.
     var awaitedFollows: [AwaitedFollow] = []
+    /// The last version this copy applied from another writer (`follow`), or the version it was loaded at.
+    public internal(set) var followedThrough: Int64
     /// When an operation last touched this show, for idle eviction.
     var lastActivity: Date
 
@@ -55,6 +57,7 @@ public actor ShowActor {
         self.show = map.show
         self.plan = map.plan
         self.map = settled
+        self.followedThrough = map.version
         self.journal = journal
         self.clock = clock
         self.lastActivity = clock.now

@@ -47,7 +47,7 @@ struct FollowedEffectTextTests {
 
     @Test("text that is not an effect reads as none: the copy is loaded again instead")
     func nonsense() {
-        for text in ["", "L", "L;a;b;1;2;", "L;a;b;x;2;;A1", "L;;b;1;2;;A1", "E;", "E", "B;", "Q;a", "C;a;b", "L;a;b;1;2;;A1|%zz"] {
+        for text in ["", "L", "L;a;b;1;2;", "L;a;b;x;2;;A1", "L;;b;1;2;;A1", "E;", "E", "B;", "Q;a", "C;a;b", "L;a;b;1;2;;A1|%zz", "E;a|%zz"] {
             #expect(FollowedEffectText.effect(text[...]) == nil, "\(text)")
         }
     }

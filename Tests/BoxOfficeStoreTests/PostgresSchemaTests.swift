@@ -22,6 +22,7 @@ struct PostgresSchemaTests {
         "v9-seat-change-notices", "v10-journal-commits", "v11-tickets", "v12-outbox", "v13-webhooks", "v14-hold-start", "v15-show-sales", "v16-outbox-order", "v17-show-edit-notices",
         "v18-seat-change-notices-carry-the-change",
         "v19-seat-change-effects",
+        "v20-hold-extension-notices",
     ]
 
     @Test("opening applies every migration once, in order; migrating again applies none")

@@ -66,6 +66,9 @@ struct PostgresSeatChangeNoticeTests {
         #expect(Notice("shw1 7") == .change(show: "shw1", version: 7, change: nil))
         #expect(Notice("shw1 x") == nil)
         #expect(Notice("nonsense") == nil)
+        #expect(Notice("extend shw1 bkg_2 1900000300500000") == .holdExtended(show: "shw1", booking: "bkg_2", expiresAt: Date(timeIntervalSince1970: 1_900_000_300.5)))
+        #expect(Notice("extend shw1 bkg_2") == nil)
+        #expect(Notice("extend shw1 bkg_2 soon") == nil)
         let parsed = Notice(#"shw1 8 lock 1900000000500000 L;bkg1;usr1;1900000300500000;1900000000500000;;Box%207 [{"seat":"Box 7","status":"held"}]"#)
         guard case .change("shw1", 8, let carried?) = parsed else { Issue.record("\(String(describing: parsed))"); return }
         #expect(carried.change() == SeatChange(

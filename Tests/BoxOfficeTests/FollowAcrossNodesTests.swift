@@ -107,4 +107,39 @@ struct FollowAcrossNodesTests {
             #expect(await b.bookings.actors.loadedActor(for: b.show.id) === copyB && !copyB.isStale)
         }
     }
+
+    @Test("a hold extended on one node runs as long on the other's copy: it takes payment there after the old expiry, and expires at the new one")
+    func extensionsReachFollowers() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let ann = try await a.user("Ann")
+            let bob = try await a.user("Bob")
+            let copyB = try await b.bookings.showActor(b.show.id)
+            let anns = try await a.lock(ann, ["A1"])
+            let bobs = try await a.lock(bob, ["A2"])
+            try await Self.followed(copyB, on: b, to: 2, "two locks")
+            a.clock.advance(by: 200)
+            let extendedAnn = try await a.bookings.extend(userId: ann, bookingId: anns.id)
+            let extendedBob = try await a.bookings.extend(userId: bob, bookingId: bobs.id)
+            _ = await eventually { await copyB.hold(for: bobs.id)?.expiresAt == extendedBob.expiresAt }
+            #expect(await copyB.hold(for: anns.id)?.expiresAt == extendedAnn.expiresAt, "the extension did not reach B's copy")
+            #expect(await copyB.hold(for: bobs.id)?.expiresAt == extendedBob.expiresAt)
+            let loaded = await b.bookings.actors.loadedActor(for: b.show.id)
+            #expect(!copyB.isStale && loaded === copyB)
+
+            // Past the old expiry (and its grace), before the new one: B's copy neither expires the holds nor refuses to
+            // take payment for one.
+            b.clock.advance(to: anns.expiresAt.addingTimeInterval(SeatMap.followerGrace + 5))
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await a.status(of: anns.id) == .pending)
+            let paid = try await b.pay(ann, anns)
+            #expect(paid.paymentStatus == .completed)
+            #expect(try await a.status(of: anns.id) == .confirmed)
+            #expect(!copyB.isStale, "B's copy was found out of date")
+            // Bob's, never paid, ends at its new time (A, its node, says nothing: B's grace second later).
+            b.clock.advance(to: extendedBob.expiresAt.addingTimeInterval(SeatMap.followerGrace + 0.1))
+            _ = try await eventually { try await a.status(of: bobs.id) == .expired }
+            #expect(try await a.status(of: bobs.id) == .expired)
+        }
+    }
 }

@@ -121,6 +121,13 @@ public final class BookingService: Sendable {
         return true
     }
 
+    /// Another node (or this one) extended the hold of `booking` on `show` to `expiresAt`: a loaded copy's hold runs until
+    /// then (an extension changes no seat, so no version tells the copy otherwise).
+    public func extendedElsewhere(show: String, booking: String, expiresAt: Date) async {
+        guard let actor = await actors.loadedActor(for: show) else { return }
+        await actor.followExtension(of: booking, to: expiresAt)
+    }
+
     /// Changes committed by other nodes may have gone unheard (the listener reconnected): every loaded copy is loaded
     /// again on its next use.
     public func mayHaveMissedChanges() async {
@@ -262,9 +269,9 @@ public final class BookingService: Sendable {
             } catch {
                 throw .journalFailed
             }
-            // The copy may follow another node's change while the operation waits for it (`ShowActor.follow`): a refusal
-            // is then judged against the version the copy had before, as well as the one it has after.
-            let before = sharedWriters ? await actor.version : 0
+            // The copy may follow another node's change while the operation waits for it (`ShowActor.follow`), and then
+            // may have refused on what it had before: such a refusal is asked again.
+            let followedBefore = sharedWriters ? await actor.followedThrough : 0
             do {
                 return try await operation(actor)
             } catch {
@@ -290,10 +297,10 @@ public final class BookingService: Sendable {
                 if durable > (await actor.version) {
                     actor.markStale()
                     EngineMetrics.recordStale(.refusal)
-                } else if durable <= before {
+                } else if await actor.followedThrough == followedBefore {
+                    // Current, and nothing of another node's arrived while it answered: the refusal stands.
                     throw error
                 }
-                // (Else the copy caught up meanwhile, perhaps after refusing on what it had before: asked again as it is.)
             }
         }
     }

@@ -439,5 +439,24 @@ enum PostgresSchema {
                 END $$
                 """,
             ]),
+        // A hold extended is heard by every node ("extend <show> <booking> <expires, µs>"): an extension changes no seat,
+        // so no seat change tells another node's copy of the show, which would keep the hold's old expiry — refuse to
+        // pay for it in its last second there, and try to expire it at its old time (refused, and loaded again).
+        PostgresMigration(
+            name: "v20-hold-extension-notices",
+            statements: [
+                """
+                CREATE FUNCTION bookings_extension_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('boxoffice_seat_changes', 'extend ' || NEW.showId || ' ' || NEW.id || ' '
+                        || (extract(epoch FROM NEW.expiresAt) * 1000000)::bigint);
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER bookings_extension_notify AFTER UPDATE OF expiresAt ON bookings FOR EACH ROW
+                WHEN (NEW.bookingStatus = 'pending' AND NEW.expiresAt > OLD.expiresAt) EXECUTE FUNCTION bookings_extension_notify()
+                """,
+            ]),
     ]
 }

@@ -4,11 +4,12 @@ import PostgresNIO
 import SeatEngine
 
 /// Hears every seat change committed to the database, by any node (the `seatChanges_notify` trigger: "<show> <version>
-/// <cause> <at> <effect> <seats>", or "<show> <version>" for a change too large for a notice), and every edit of a show's row
+/// <cause> <at> <effect> <seats>", or "<show> <version>" for a change too large for a notice), every hold extended
+/// (`bookings_extension_notify`: "extend <show> <booking> <expires>"), and every edit of a show's row
 /// (`shows_notify`: "edit <show>"), on one channel and a connection of its own outside the pool; reconnects when that
 /// connection is lost. PostgreSQL delivers notices in commit order, but the seat-changes table stays the truth: a
 /// notice that does not follow what a node has is read from it, and after a reconnection every copy is treated as
-/// out of date (`onGap`).
+/// out of date (`onGap`) — the first time too, for copies loaded before the node listened.
 struct PostgresSeatChangeListener: SeatChangeListener {
     static let channel = "boxoffice_seat_changes"
 
@@ -17,22 +18,23 @@ struct PostgresSeatChangeListener: SeatChangeListener {
 
     func run(
         onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: CarriedSeatChange?) async -> Void,
+        onExtension: @escaping @Sendable (_ show: String, _ booking: String, _ expiresAt: Date) async -> Void,
         onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
         onGap: @escaping @Sendable () async -> Void
     ) async {
         var failures = 0
-        var listenedBefore = false
         while !Task.isCancelled {
             do {
                 try await database.withProbeConnection { connection in
                     try await connection.listen(on: Self.channel) { notices in
                         failures = 0
-                        // Listening again: whatever was committed while the connection was down went unheard.
-                        if listenedBefore { await onGap() }
-                        listenedBefore = true
+                        // Listening (again): whatever was committed before — while the connection was down, or, the first
+                        // time, while this node loaded copies of shows before it listened — went unheard.
+                        await onGap()
                         for try await notice in notices {
                             switch Notice(notice.payload) {
                             case .change(let show, let version, let change): await onChange(show, version, change)
+                            case .holdExtended(let show, let booking, let expiresAt): await onExtension(show, booking, expiresAt)
                             case .showEdit(let show): await onShowEdit(show)
                             case nil: continue
                             }
@@ -53,6 +55,8 @@ struct PostgresSeatChangeListener: SeatChangeListener {
 enum Notice: Equatable {
     /// A committed seat change; `change` is nil when the notice did not carry it.
     case change(show: String, version: Int64, change: CarriedSeatChange?)
+    /// A hold extended: "extend <show> <booking> <expires, µs since 1970>" (`bookings_extension_notify`).
+    case holdExtended(show: String, booking: String, expiresAt: Date)
     case showEdit(String)
 
     init?(_ payload: String) {
@@ -61,6 +65,11 @@ enum Notice: Equatable {
         guard parts.count >= 2 else { return nil }
         if parts[0] == "edit", parts.count == 2 {
             self = .showEdit(String(parts[1]))
+            return
+        }
+        if parts[0] == "extend" {
+            guard parts.count == 4, let micros = Int64(parts[3]) else { return nil }
+            self = .holdExtended(show: String(parts[1]), booking: String(parts[2]), expiresAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000))
             return
         }
         guard let version = Int64(parts[1]) else { return nil }

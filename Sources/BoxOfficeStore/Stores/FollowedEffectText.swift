@@ -42,8 +42,9 @@ public enum FollowedEffectText {
             let hold = Hold(booking: booking, user: user, seats: seats, expiresAt: date(expires), startedAt: date(started))
             return .locked(hold, replacing: replacing.isEmpty ? nil : replacing)
         case ("E", 2):
-            let bookings = fields[1].split(separator: "|").compactMap(unescape)
-            return bookings.isEmpty ? nil : .ended(bookings)
+            let encoded = fields[1].split(separator: "|")
+            let bookings = encoded.compactMap(unescape)
+            return bookings.isEmpty || bookings.count != encoded.count ? nil : .ended(bookings)
         case ("B", 2): return unescape(fields[1]).flatMap { $0.isEmpty ? nil : .booked($0) }
         case ("C", 2): return unescape(fields[1]).flatMap { $0.isEmpty ? nil : .cancelled($0) }
         default: return nil

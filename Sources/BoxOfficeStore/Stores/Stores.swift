@@ -1,3 +1,4 @@
+import Foundation
 import ServiceLifecycle
 
 /// Everything one BoxOffice process keeps, behind the protocols its services use: one value per backend
@@ -53,12 +54,25 @@ public protocol SigningSecretStore: Sendable {
 public protocol SeatChangeListener: Sendable {
     /// Calls `onChange` with each committed change's show and version — and the change itself when the notice carried
     /// it (nil: read it from the journal if needed) — and `onShowEdit` with each show whose row was updated, until the
-    /// task is cancelled; `onGap` each time it starts listening again after losing its connection (notices sent
-    /// meanwhile are lost).
+    /// task is cancelled; `onGap` each time it starts listening — the first time, and again after losing its connection
+    /// (notices sent before or meanwhile are lost).
+    /// `onExtension` hears each hold extended (by any node): its show, booking and new expiry.
     func run(
         onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: CarriedSeatChange?) async -> Void,
+        onExtension: @escaping @Sendable (_ show: String, _ booking: String, _ expiresAt: Date) async -> Void,
         onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
         onGap: @escaping @Sendable () async -> Void) async
+}
+
+extension SeatChangeListener {
+    /// `run` for a listener that does not follow holds' extensions.
+    public func run(
+        onChange: @escaping @Sendable (_ show: String, _ version: Int64, _ change: CarriedSeatChange?) async -> Void,
+        onShowEdit: @escaping @Sendable (_ show: String) async -> Void,
+        onGap: @escaping @Sendable () async -> Void
+    ) async {
+        await run(onChange: onChange, onExtension: { _, _, _ in }, onShowEdit: onShowEdit, onGap: onGap)
+    }
 }
 
 /// Whether the database answers, for `/readyz`, and how its connection pool fares, for `/metrics`.

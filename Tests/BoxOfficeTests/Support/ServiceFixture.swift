@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import SeatEngine
 import TestDatabases
+import Synchronization
 import Testing
 
 /// The services over fresh stores of one kind, on a manual clock, with one show on sale tomorrow: a screen of rows A
@@ -98,17 +99,23 @@ private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .
         let bookings = BookingService(
             catalog: stores.catalog, bookings: stores.bookings, journal: stores.journal, feed: feed, clock: clock,
             holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, routing: routing, logger: logger)
+        let listening = Mutex(false)
         if let listener = stores.seatChanges {
             group.addTask {
                 await listener.run { show, version, change in
                     // As the server does (`OtherNodesService`): a copy one version behind applies the change it carries.
                     await bookings.committedElsewhere(show: show, version: version, effect: change?.followedEffect())
+                } onExtension: { show, booking, expiresAt in
+                    await bookings.extendedElsewhere(show: show, booking: booking, expiresAt: expiresAt)
                 } onShowEdit: { _ in
                     // The fixture's services read the catalog without a cache.
                 } onGap: {
                     await bookings.mayHaveMissedChanges()
+                    listening.withLock { $0 = true }
                 }
             }
+            // As a node's first requests may: the test begins once the node hears other nodes' changes.
+            _ = await eventually(timeout: .seconds(10)) { listening.withLock { $0 } }
         }
         let selling: Show
         if let show { selling = show } else { selling = try await onSale(in: stores.catalog, at: clock.now) }
