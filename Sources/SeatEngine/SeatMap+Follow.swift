@@ -18,6 +18,8 @@ extension SeatMap {
     /// map is then out of date, and the show must be loaded again. A followed change is durable: it has no undo record.
     public mutating func follow(version: Int64, effect: FollowedEffect) -> Bool {
         guard undoLog.isEmpty, version == self.version + 1 else { return false }
+        // The same steps as the map's own changes (`SeatMap+Undo`); their undo record is dropped: the change is durable.
+        var durable = SeatUndo()
         switch effect {
         case .locked(let hold, let replacing):
             guard liveHolds[hold.booking] == nil, bookedSeats[hold.booking] == nil, !hold.seats.isEmpty else { return false }
@@ -30,28 +32,27 @@ extension SeatMap {
                 positions.append(position)
             }
             guard Set(positions).count == positions.count else { return false }
-            if let replaced { drop(replaced) }
-            for position in positions { setSeat(position, .held, owner: hold.booking) }
+            if let replaced { removeHold(replaced, recording: &durable) }
+            for position in positions { setSeat(position, .held, owner: hold.booking, recording: &durable) }
             var normalized = hold
             normalized.seats = positions.sorted().map { seats[$0] }
-            liveHolds[hold.booking] = normalized
+            setHold(normalized, for: hold.booking, recording: &durable)
             followed.insert(hold.booking)
         case .ended(let bookings):
             let holds = bookings.compactMap { liveHolds[$0] }
             guard !holds.isEmpty, holds.count == bookings.count, Set(bookings).count == bookings.count,
                 holds.allSatisfy({ pins[$0.booking] == nil })
             else { return false }
-            for hold in holds { drop(hold) }
+            for hold in holds { removeHold(hold, recording: &durable) }
         case .booked(let booking):
             guard let hold = liveHolds[booking], pins[booking] == nil else { return false }
-            for seat in hold.seats { if let position = index[seat] { setSeat(position, .booked, owner: booking) } }
-            liveHolds[booking] = nil
-            followed.remove(booking)
-            bookedSeats[booking] = hold.seats
+            for seat in hold.seats { if let position = index[seat] { setSeat(position, .booked, owner: booking, recording: &durable) } }
+            setHold(nil, for: booking, recording: &durable)
+            setBooked(hold.seats, for: booking, recording: &durable)
         case .cancelled(let booking):
             guard let booked = bookedSeats[booking] else { return false }
-            for seat in booked { if let position = index[seat] { setSeat(position, .available, owner: nil) } }
-            bookedSeats[booking] = nil
+            for seat in booked { if let position = index[seat] { setSeat(position, .available, owner: nil, recording: &durable) } }
+            setBooked(nil, for: booking, recording: &durable)
         }
         self.version = version
         return true
@@ -64,13 +65,6 @@ extension SeatMap {
         hold.expiresAt = expiresAt
         liveHolds[booking] = hold
         return true
-    }
-
-    /// Frees a hold's seats and forgets it (a followed change: nothing to undo).
-    private mutating func drop(_ hold: Hold) {
-        for seat in hold.seats { if let position = index[seat] { setSeat(position, .available, owner: nil) } }
-        liveHolds[hold.booking] = nil
-        followed.remove(hold.booking)
     }
 
     /// When `hold` may expire on this copy: at its time, or `followerGrace` later for a hold learned from another writer.
