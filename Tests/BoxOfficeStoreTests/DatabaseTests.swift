@@ -18,6 +18,26 @@ struct DatabaseTests {
         #expect(await database.isReachable())
     }
 
+    @Test("a write riding the next sync commits, and leaves the writer at synchronous=FULL, even when it fails")
+    func ridingNextSync() async throws {
+        let database = try temporaryDatabase()
+        let city = makeCity("Kochi")
+        try await SQLiteCatalogStore(database: database).insert(city)
+        try await database.writeRidingNextSync { db in
+            #expect(try Int.fetchOne(db, sql: "PRAGMA synchronous") == 1, "NORMAL while it writes")
+            try db.execute(sql: "UPDATE cities SET name = 'Cochin' WHERE id = ?", arguments: [city.id])
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await database.writeRidingNextSync { db in
+                try db.execute(sql: "UPDATE cities SET name = 'Lost' WHERE id = ?", arguments: [city.id])
+                try db.execute(sql: "UPDATE no_such_table SET x = 1")
+            }
+        }
+        // The writer is back at FULL: the journal's next commit (a booking) is synced as before.
+        #expect(try await database.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+        #expect(try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM cities WHERE id = ?", arguments: [city.id]) } == "Cochin")
+    }
+
     @Test("reopening the same file keeps its rows and applies no migration twice")
     func reopen() async throws {
         let first = try temporaryDatabase()

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// `OutboxStore` on the SQLite file: one process, but its claims are leases all the same (a dispatcher that stops
-/// mid-send leaves the delivery to be sent again when its lease ends).
+/// mid-send leaves the delivery to be sent again when its lease ends). Its writes (leases, marks) ride to the disk with
+/// the journal's next fsync (`BoxOfficeDatabase.writeRidingNextSync`): a power failure can only make a delivery repeat.
 public struct SQLiteOutboxStore: OutboxStore {
     let database: BoxOfficeDatabase
 
@@ -16,7 +17,7 @@ public struct SQLiteOutboxStore: OutboxStore {
         // Polled often: look before taking the file's one write lock (the journal's writer needs it).
         guard try await anythingDue(channel: channel, now: now) else { return [] }
         let leasedUntil = StorageDate.databaseValue(now.addingTimeInterval(lease))
-        return try await database.pool.write { db in
+        return try await database.writeRidingNextSync { db in
             // Cached statements: a busy outbox claims several times a second.
             let due = try db.cachedStatement(
                 sql: """
@@ -39,7 +40,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     /// The channel's oldest undelivered event (rowid order: event order), by the index `outboxDeliveries_pending`.
     public func claimHead(channel: String, now: Date, lease: TimeInterval) async throws -> OutboxDelivery? {
         guard try await anythingDue(channel: channel, now: now) else { return nil }
-        return try await database.pool.write { db in
+        return try await database.writeRidingNextSync { db in
             guard let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -58,7 +59,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func abandon(eventId: String, channel: String, reason: String, at: Date) async throws {
-        try await database.pool.write { db in
+        try await database.writeRidingNextSync { db in
             try db.execute(
                 sql: "UPDATE outboxDeliveries SET deliveredAt = ?, lastError = ? WHERE eventId = ? AND channel = ? AND deliveredAt IS NULL",
                 arguments: [StorageDate.databaseValue(at), reason, eventId, channel])
@@ -75,7 +76,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func markDelivered(eventIds: [String], channel: String, at: Date) async throws {
-        try await database.pool.write { db in
+        try await database.writeRidingNextSync { db in
             let statement = try db.cachedStatement(
                 sql: "UPDATE outboxDeliveries SET deliveredAt = ?, attempts = attempts + 1, lastError = NULL WHERE eventId = ? AND channel = ?")
             for eventId in eventIds { try statement.execute(arguments: [StorageDate.databaseValue(at), eventId, channel]) }
@@ -83,7 +84,7 @@ public struct SQLiteOutboxStore: OutboxStore {
     }
 
     public func markFailed(eventId: String, channel: String, error: String, retryAt: Date) async throws {
-        try await database.pool.write { db in
+        try await database.writeRidingNextSync { db in
             try db.execute(
                 sql: "UPDATE outboxDeliveries SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE eventId = ? AND channel = ? AND deliveredAt IS NULL",
                 arguments: [String(error.prefix(500)), StorageDate.databaseValue(retryAt), eventId, channel])
