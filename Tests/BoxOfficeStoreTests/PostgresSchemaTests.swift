@@ -161,7 +161,12 @@ struct PostgresSchemaTests {
                 for try await (synchronous, application) in rows.decode((String, String).self) { seen += [synchronous, application] }
                 #expect(seen == ["on", "boxoffice"])
                 var defaults: [String] = []
-                let settings = try await database.connections.query("SELECT setting FROM pg_db_role_setting, unnest(setconfig) AS setting", logger: TestPostgres.logger)
+                // This database's own (other tests' databases, on the same cluster at the same time, have theirs).
+                let settings = try await database.connections.query(
+                    """
+                    SELECT setting FROM pg_db_role_setting, unnest(setconfig) AS setting
+                    WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """, logger: TestPostgres.logger)
                 for try await setting in settings.decode(String.self) { defaults.append(setting) }
                 #expect(defaults == ["synchronous_commit=off"], "the database's own default, which the connection overrides")
             }

@@ -38,13 +38,14 @@ struct PostgresBatchWriter: BatchWriter {
                 // First without a savepoint per entry (two round trips fewer per entry): almost every batch has no
                 // failing entry. If one fails, the transaction is void: roll it back and write the batch again with
                 // savepoints, so the failing entry fails alone.
+                let shows = Array(Set(batch.compactMap(\.show)).sorted().prefix(ShowClaims.limit))
                 do {
-                    return try await transaction(on: connection, commit: commit) { connection in
-                        try await apply(batch, knownVersions: knownVersions, on: connection, savepoints: false)
+                    return try await transaction(on: connection, claiming: shows, commit: commit) { connection, claims in
+                        try await apply(batch, knownVersions: knownVersions, claims: claims, on: connection, savepoints: false)
                     }
                 } catch is EntryFailed {
-                    return try await transaction(on: connection, commit: commit) { connection in
-                        try await apply(batch, knownVersions: knownVersions, on: connection, savepoints: true)
+                    return try await transaction(on: connection, claiming: shows, commit: commit) { connection, claims in
+                        try await apply(batch, knownVersions: knownVersions, claims: claims, on: connection, savepoints: true)
                     }
                 }
             }
@@ -54,18 +55,32 @@ struct PostgresBatchWriter: BatchWriter {
         }
     }
 
-    /// `BEGIN`, the transaction's id, `body`, `COMMIT`; a `COMMIT` that does not answer success throws `CommitOutcomeUnknown`,
-    /// and no `COMMIT` is sent once the batch has overrun its time (its caller has been told it failed).
+    /// `BEGIN`, the transaction's id and its claim on `shows` (`ShowClaims`), `body`, `COMMIT`; a `COMMIT` that does not
+    /// answer success throws `CommitOutcomeUnknown`, and no `COMMIT` is sent once the batch has overrun its time (its
+    /// caller has been told it failed).
     private func transaction(
-        on connection: PostgresConnection, commit: CommitGate, _ body: (PostgresConnection) async throws -> BatchOutcome
+        on connection: PostgresConnection, claiming shows: [String], commit: CommitGate,
+        _ body: (PostgresConnection, ShowClaims) async throws -> BatchOutcome
     ) async throws -> BatchOutcome {
         try await run("BEGIN", on: connection)
         var transaction = SentTransaction(xid: "", marker: 0)
         let outcome: BatchOutcome
         do {
-            let marking = try await connection.query("INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text, id", logger: logger)
-            for try await (xid, marker) in marking.decode((String, Int64).self) { transaction = SentTransaction(xid: xid, marker: marker) }
-            outcome = try await body(connection)
+            var claims = ShowClaims()
+            // One round trip, as the marker alone was: the marker, then for each show a transaction-scoped advisory lock,
+            // tried (never waited for), and its durable version.
+            let marking = try await connection.query(
+                """
+                WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id)
+                SELECT marker.xid, marker.id, s.showId, pg_try_advisory_xact_lock(\(ShowClaims.lockSpace), hashtext(s.showId)),
+                       (SELECT COALESCE(MAX(c.version), 0) FROM seatChanges c WHERE c.showId = s.showId)
+                FROM marker LEFT JOIN unnest(\(shows)::text[]) AS s(showId) ON true
+                """, logger: logger)
+            for try await (xid, marker, show, claimed, version) in marking.decode((String, Int64, String?, Bool?, Int64?).self) {
+                transaction = SentTransaction(xid: xid, marker: marker)
+                if let show, let claimed, let version { claims.add(show, claimed: claimed, version: version) }
+            }
+            outcome = try await body(connection, claims)
         } catch {
             try? await run("ROLLBACK", on: connection)
             throw error
@@ -159,10 +174,10 @@ struct PostgresBatchWriter: BatchWriter {
     /// locks and releases are written set-based (`PostgresLockGroup`) and the first failing statement throws
     /// `EntryFailed` (the transaction is then void).
     private func apply(
-        _ batch: [JournalEntry], knownVersions: [String: Int64], on connection: PostgresConnection, savepoints: Bool
+        _ batch: [JournalEntry], knownVersions: [String: Int64], claims: ShowClaims, on connection: PostgresConnection, savepoints: Bool
     ) async throws -> BatchOutcome {
         let writes = PostgresJournalWrites(connection: connection, logger: logger)
-        var versions = knownVersions
+        var versions = knownVersions.merging(claims.versions) { _, read in read }
         var results = [(any Error)?]()
         results.reserveCapacity(batch.count)
         // A copy whose change failed in this batch: its later changes here build on that one and fail too, even if
@@ -173,6 +188,9 @@ struct PostgresBatchWriter: BatchWriter {
             var result: (any Error)?
             if let writer = entry.lineage?.writer, failedWriters.contains(writer), let show = entry.show, let version = entry.version {
                 result = JournalError.predecessorMissing(show: show, version: version)
+            } else if let show = entry.show, claims.busy.contains(show) {
+                // Another node's batch is writing this show now: this copy cannot be current when that commits.
+                result = StaleShow()
             } else if let refusal = try await versionRefusal(entry, with: writes, versions: &versions) {
                 result = refusal
             } else if !savepoints && PostgresLockGroup.holds(entry) {
@@ -200,6 +218,9 @@ struct PostgresBatchWriter: BatchWriter {
         guard let show = entry.show, let version = entry.version else { return nil }
         var durable: Int64
         if let known = versions[show], known + 1 == version {
+            durable = known
+        } else if let known = versions[show], known >= version {
+            // Durable versions only grow: this one is taken already.
             durable = known
         } else {
             // Not known, or not what the cache expects: another node may have written the show. Ask.
