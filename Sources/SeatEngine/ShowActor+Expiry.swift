@@ -40,7 +40,10 @@ extension ShowActor {
         guard !isShutDown, !isFiring, !isStale else { return }
         var deadline = map.earliestExpiry
         if let earliest = deadline, let retry = expiryRetryAt { deadline = max(earliest, retry) }
-        if deadline == armedDeadline, timer != nil { return }
+        // A timer already set for this deadline or an earlier one stays: woken early, it finds nothing due and sets
+        // itself for the earliest hold then. Most changes end or add holds later than the earliest one, and each node
+        // applies every other node's changes too, so a new timer task at each of them cost more than an early wake.
+        if timer != nil, let armed = armedDeadline, deadline.map({ armed <= $0 }) ?? true { return }
         timer?.cancel()
         timer = nil
         armedDeadline = deadline
