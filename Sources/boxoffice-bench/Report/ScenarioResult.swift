@@ -10,6 +10,9 @@ struct ScenarioResult: Sendable {
     var throughputText: String?
     /// The throughput of the same load without what this row adds (the outbox's row: the flow without email).
     var baseline: Double?
+    /// Each round's cost of what this row adds, as a ratio (the outbox's row: server CPU per confirmed booking with email
+    /// ÷ without, one pair of runs a round).
+    var roundCostRatios: [Double] = []
     var latency: Latency?
     var seconds: Double = 0
     var usage: ServerUsage?
