@@ -219,6 +219,43 @@ def edge_checks(port, nodes, log_dir):
     check("/metrics is not served through nginx (403): scrape each node directly", status == 403, f"{status}")
 
 
+def routing_checks(port, tokens, shows, log_dir):
+    """Locks through nginx go to their show's node (upstream boxoffice_by_show); other shows to other nodes too."""
+    def lock(token, show, seat):
+        mine = f"route-{uuid.uuid4().hex[:12]}"
+        status, booking = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": [seat]}, token=token,
+                               headers={"X-Request-Id": mine})
+        return mine, status, booking
+
+    def free_seats(show, count):
+        _, detail = call("GET", port, f"/api/shows/{show}")
+        return [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"][:count]
+
+    made = []
+    one = shows[0]
+    for token, seat in zip(tokens, free_seats(one, len(tokens))):
+        made.append((token,) + lock(token, one, seat))
+    for show in shows[1:]:
+        made.append((tokens[0],) + lock(tokens[0], show, free_seats(show, 1)[0]))
+    time.sleep(0.3)  # the access log is written as each request ends
+    node_of = {}
+    for line in open(os.path.join(log_dir, "boxoffice.access.log")):
+        found = re.search(r"id=(route-[0-9a-f]{12}) node=(\S+) ", line)
+        if found:
+            node_of[found.group(1)] = found.group(2)
+    same = {node_of.get(mine) for _, mine, _, _ in made[:len(tokens)]}
+    check(f"{len(tokens)} users' locks of one show through nginx: 201 each, all answered by one node ({same})",
+          all(status == 201 for _, _, status, _ in made[:len(tokens)]) and len(same) == 1 and None not in same,
+          f"{[(mine, status, node_of.get(mine)) for _, mine, status, _ in made[:len(tokens)]]}")
+    spread = {node_of.get(mine) for _, mine, _, _ in made[len(tokens):]}
+    check(f"locks of {len(shows) - 1} other shows through nginx: 201 each, answered by more than one node ({len(spread)})",
+          all(status == 201 for _, _, status, _ in made[len(tokens):]) and len(spread) > 1 and None not in spread,
+          f"{[(mine, status, node_of.get(mine)) for _, mine, status, _ in made[len(tokens):]]}")
+    for token, _, status, booking in made:  # leave the seats as they were
+        if status == 201:
+            call("POST", port, f"/api/bookings/{booking['id']}/cancel", token=token)
+
+
 def rate_limit_check(port):
     """Registrations per client at the edge: 30 a minute with a burst of 30. Bad bodies (the node answers 400 at
     once) fill the zone; past it nginx answers 429 in the API's shape with Retry-After."""
@@ -496,6 +533,7 @@ def main():
             assert status == 201, body
             users.append((body["token"], body["user"]["id"]))
         tokens = [t for t, _ in users]
+        routing_checks(listen, tokens[:6], shows[-13:], os.path.join(nginx_dir, "logs"))
         last_version, free = live_checks(listen, nodes, tokens, shows[1])
         kill_checks(listen, url, nodes, tokens[6:8], [u for _, u in users[6:8]], shows[2:], shows[1], last_version, free, tokens)
         rate_limit_check(listen)
