@@ -38,13 +38,13 @@ struct PostgresBatchWriter: BatchWriter {
                 // First without a savepoint per entry (two round trips fewer per entry): almost every batch has no
                 // failing entry. If one fails, the transaction is void: roll it back and write the batch again with
                 // savepoints, so the failing entry fails alone.
-                let shows = Array(Set(batch.compactMap(\.show)).sorted().prefix(ShowClaims.limit))
+                let changes = ShowClaims.candidates(batch)
                 do {
-                    return try await transaction(on: connection, claiming: shows, commit: commit) { connection, claims in
+                    return try await transaction(on: connection, claiming: changes, commit: commit) { connection, claims in
                         try await apply(batch, knownVersions: knownVersions, claims: claims, on: connection, savepoints: false)
                     }
                 } catch is EntryFailed {
-                    return try await transaction(on: connection, claiming: shows, commit: commit) { connection, claims in
+                    return try await transaction(on: connection, claiming: changes, commit: commit) { connection, claims in
                         try await apply(batch, knownVersions: knownVersions, claims: claims, on: connection, savepoints: true)
                     }
                 }
@@ -55,11 +55,11 @@ struct PostgresBatchWriter: BatchWriter {
         }
     }
 
-    /// `BEGIN`, the transaction's id and its claim on `shows` (`ShowClaims`), `body`, `COMMIT`; a `COMMIT` that does not
-    /// answer success throws `CommitOutcomeUnknown`, and no `COMMIT` is sent once the batch has overrun its time (its
-    /// caller has been told it failed).
+    /// `BEGIN`, the transaction's id and its claims (`ShowClaims`), `body`, `COMMIT`; a `COMMIT` that does not answer
+    /// success throws `CommitOutcomeUnknown`, and no `COMMIT` is sent once the batch has overrun its time (its caller has
+    /// been told it failed).
     private func transaction(
-        on connection: PostgresConnection, claiming shows: [String], commit: CommitGate,
+        on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64]), commit: CommitGate,
         _ body: (PostgresConnection, ShowClaims) async throws -> BatchOutcome
     ) async throws -> BatchOutcome {
         try await run("BEGIN", on: connection)
@@ -67,14 +67,22 @@ struct PostgresBatchWriter: BatchWriter {
         let outcome: BatchOutcome
         do {
             var claims = ShowClaims()
-            // One round trip, as the marker alone was: the marker, then for each show a transaction-scoped advisory lock,
-            // tried (never waited for), and its durable version.
+            // One round trip, as the marker alone was: the marker, then for each show its durable version and, when one
+            // of the batch's changes of it follows that version, a transaction-scoped advisory lock on it, tried (never
+            // waited for). A batch claims no show it holds only out-of-date changes of: it would keep a current writer
+            // out for nothing.
             let marking = try await connection.query(
                 """
-                WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id)
-                SELECT marker.xid, marker.id, s.showId, pg_try_advisory_xact_lock(\(ShowClaims.lockSpace), hashtext(s.showId)),
-                       (SELECT COALESCE(MAX(c.version), 0) FROM seatChanges c WHERE c.showId = s.showId)
-                FROM marker LEFT JOIN unnest(\(shows)::text[]) AS s(showId) ON true
+                WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id),
+                     wanted AS (
+                         SELECT e.showId, array_agg(e.version) AS versions,
+                                (SELECT COALESCE(MAX(c.version), 0) FROM seatChanges c WHERE c.showId = e.showId) AS durable
+                         FROM unnest(\(changes.shows)::text[], \(changes.versions)::bigint[]) AS e(showId, version) GROUP BY e.showId)
+                SELECT marker.xid, marker.id, w.showId,
+                       CASE WHEN w.durable + 1 = ANY(w.versions)
+                            THEN pg_try_advisory_xact_lock(\(ShowClaims.lockSpace), hashtext(w.showId)) END,
+                       w.durable
+                FROM marker LEFT JOIN wanted w ON true
                 """, logger: logger)
             for try await (xid, marker, show, claimed, version) in marking.decode((String, Int64, String?, Bool?, Int64?).self) {
                 transaction = SentTransaction(xid: xid, marker: marker)

@@ -1,18 +1,22 @@
 /// What a journal batch learned of its shows when its transaction began (`PostgresBatchWriter`): for each show it
-/// changes, whether it holds the show's advisory lock for the rest of the transaction, and the show's durable version.
+/// changes and could write now, whether it holds the show's advisory lock for the rest of the transaction, and the
+/// show's durable version.
 ///
-/// Every batch tries (`pg_try_advisory_xact_lock`, never waiting) to lock each show it changes. A show another node's
-/// batch holds is being written there now, so this batch's changes to it are out of date before they are tried: they
-/// fail as `StaleShow` without a statement. The shows it holds, no other batch writes until it ends, and their versions
-/// as read are the versions its changes must follow — so a change is refused before it is written, not by a unique
-/// index it waits on.
+/// A batch tries (`pg_try_advisory_xact_lock`, never waiting) to lock each show one of whose changes follows the show's
+/// durable version as the statement read it. A show another node's batch holds is being written there now, so this
+/// batch's changes to it are out of date before they are tried: they fail as `StaleShow` without a statement. A show
+/// it holds, no other batch that claims shows writes until it ends, and its changes are checked against the version read.
+/// A show whose changes are all out of date (or past `limit`) is not claimed — claiming it would keep a current writer
+/// out for nothing — and its changes go the way they went before claims: checked against the database's version, and
+/// refused by the unique indexes if another node got there first.
 ///
 /// Before, two nodes' batches that wrote the same show's next version met on the primary key of `seatChanges`: the
 /// later waited for the earlier to commit, then failed, voiding its whole transaction (written again entry by entry with
 /// savepoints), and two batches that met on two shows in opposite orders waited on each other until PostgreSQL's
 /// deadlock check (`deadlock_timeout`, 1 s) broke one — seen as lock p99s of 2 s with three nodes and 96 connections.
-/// The unique indexes still decide in the one case the claim cannot see: a batch that committed between this
-/// statement's snapshot and its lock.
+/// What claims do not cover still meets on the unique indexes as before: a batch that committed between this statement's
+/// snapshot and its lock (its version then looks free: the insert fails, and the batch is written again entry by
+/// entry), shows past `limit`, and rows that are not a show's seats (a booking's extension, a charge, an admission).
 struct ShowClaims: Sendable {
     /// The first key of every BoxOffice show lock (`pg_try_advisory_xact_lock(int, int)`), so they share no key with
     /// advisory locks that other software on the same database takes; the second is `hashtext(showId)` (two shows on
@@ -24,6 +28,19 @@ struct ShowClaims: Sendable {
     /// restart; the shows past this are written unclaimed, as before claims (their versions asked, the unique indexes
     /// deciding a race).
     static let limit = 256
+
+    /// Each show with a change of this batch, once, the first `limit` in order, and the versions of the batch's changes
+    /// of them: what the claims statement is given.
+    static func candidates(_ batch: [JournalEntry]) -> (shows: [String], versions: [Int64]) {
+        let shows = Set(Set(batch.compactMap(\.show)).sorted().prefix(limit))
+        var changes: (shows: [String], versions: [Int64]) = ([], [])
+        for entry in batch {
+            guard let show = entry.show, let version = entry.version, shows.contains(show) else { continue }
+            changes.shows.append(show)
+            changes.versions.append(version)
+        }
+        return changes
+    }
 
     /// The durable version of each show this batch holds.
     private(set) var versions: [String: Int64] = [:]
