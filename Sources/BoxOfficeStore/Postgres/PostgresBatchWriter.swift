@@ -86,7 +86,7 @@ struct PostgresBatchWriter: BatchWriter {
                 """, logger: logger)
             for try await (xid, marker, show, claimed, version) in marking.decode((String, Int64, String?, Bool?, Int64?).self) {
                 transaction = SentTransaction(xid: xid, marker: marker)
-                if let show, let claimed, let version { claims.add(show, claimed: claimed, version: version) }
+                if let show, let version { claims.add(show, claimed: claimed, version: version) }
             }
             outcome = try await body(connection, claims)
         } catch {
@@ -198,6 +198,9 @@ struct PostgresBatchWriter: BatchWriter {
                 result = JournalError.predecessorMissing(show: show, version: version)
             } else if let show = entry.show, claims.busy.contains(show) {
                 // Another node's batch is writing this show now: this copy cannot be current when that commits.
+                result = StaleShow()
+            } else if let show = entry.show, let version = entry.version, let taken = claims.taken[show], version <= taken {
+                // Unclaimed, all out of date: the version read says so without asking again.
                 result = StaleShow()
             } else if let refusal = try await versionRefusal(entry, with: writes, versions: &versions) {
                 result = refusal

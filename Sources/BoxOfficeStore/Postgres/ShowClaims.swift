@@ -47,11 +47,16 @@ struct ShowClaims: Sendable {
     /// The shows another node's batch holds.
     private(set) var busy: Set<String> = []
 
-    mutating func add(_ show: String, claimed: Bool, version: Int64) {
-        if claimed {
-            versions[show] = version
-        } else {
-            busy.insert(show)
+    /// The durable version of each show not claimed because none of the batch's changes of it followed it: a version
+    /// at or below it is taken (versions only grow), though the show may have moved on since.
+    private(set) var taken: [String: Int64] = [:]
+
+    /// What the claims statement said of `show`: claimed (true), held by another batch (false), or not tried (nil).
+    mutating func add(_ show: String, claimed: Bool?, version: Int64) {
+        switch claimed {
+        case true?: versions[show] = version
+        case false?: busy.insert(show)
+        case nil: taken[show] = version
         }
     }
 }
