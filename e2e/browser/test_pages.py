@@ -789,6 +789,31 @@ def test_best_available_in_two_browsers_at_once_gives_disjoint_seats(ctx):
     assert_clean(b)
 
 
+def test_best_available_before_the_page_knows_the_user_holds_seats(ctx):
+    """Best available pressed before the page has read who is signed in (its profile request is slow here): the page
+    waits for that read and holds the seats — it does not ask someone signed in to log in (seen in CI: the two-browser
+    test pressed before the read had come back)."""
+    show = ctx.pool.take(lambda s: s["layout"]["columns"] <= 24)
+    b = ctx.browser()
+    b.sign_in_as(ctx.rest.register("Quick Hand"))
+    # Every page of this browser from now on: the profile read answers 1.5 s late.
+    b.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        const realFetch = window.fetch;
+        window.fetch = (input, init) => String(input).includes('/api/auth/profile')
+            ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => realFetch(input, init))
+            : realFetch(input, init);
+    """})
+    open_picker(ctx, b, show["id"])
+    b.js("document.querySelector('[name=\"count\"]').value = '2'")
+    check(b.text("#account .who") == "", "the page has not read the user yet when the button is pressed")
+    b.js("document.querySelector('[data-action=\"best\"]').click()")
+    seats = wait_until(lambda: len(mine(b)) == 2 and mine(b), 6, message="two seats held")
+    check(b.js("return document.querySelector('dialog[open]') === null"), "no login dialog was opened")
+    check(b.text("#account .who") == "Quick Hand", f"signed in as Quick Hand ({b.text('#account .who')!r})")
+    ctx.note(f"held {', '.join(seats)} after the late profile read")
+    assert_clean(b)
+
+
 def test_conflict_offers_alternatives_and_one_click_locks(ctx):
     """A seat taken while the page had not heard yet: the refusal offers blocks free now, and one click holds one."""
     show = ctx.pool.take(lambda s: s["layout"]["columns"] <= 24)
@@ -1085,6 +1110,7 @@ TESTS = [
     test_scan_page_admits_then_says_already_admitted,
     test_best_available_holds_seats_side_by_side,
     test_best_available_in_two_browsers_at_once_gives_disjoint_seats,
+    test_best_available_before_the_page_knows_the_user_holds_seats,
     test_conflict_offers_alternatives_and_one_click_locks,
     test_wheelchair_seats_have_a_kind_a_symbol_and_words,
     test_wheelchair_spaces_by_best_available,

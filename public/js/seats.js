@@ -29,6 +29,7 @@ const state = {
     mine: new Set(), // seats of that booking
     own: new Set(), // seats this user booked here (paid)
     user: null,
+    userLoaded: null, // the start-up read of the signed-in user, while it runs
     buttons: new Map(),
     busy: false,
     liveUsable: true, // false when the server answers that it has no live feed
@@ -268,6 +269,9 @@ function onSeatClick(event) {
 }
 
 async function ensureUser() {
+    // Pressed before the page learned who is signed in (a slow network, or a quick hand): wait for that, rather than
+    // ask someone who is signed in to log in.
+    if (!state.user && state.userLoaded) await state.userLoaded;
     if (state.user) return state.user;
     const user = await signIn('login');
     if (user) {
@@ -807,15 +811,20 @@ async function start() {
         });
     }
 
-    const [movie, theatre, user] = await Promise.all([
+    state.userLoaded = currentUser().catch(() => null).then((user) => {
+        // (Someone who logged in through the dialog meanwhile stays signed in.)
+        if (!state.user) state.user = user;
+        renderAccount();
+        return state.user;
+    });
+    const [movie, theatre] = await Promise.all([
         movieById(show.movieId).catch(() => null),
         theatreById(show.theatreId).catch(() => null),
-        currentUser().catch(() => null),
+        state.userLoaded,
     ]);
+    state.userLoaded = null;
     state.movie = movie;
     state.theatre = theatre;
-    state.user = user;
-    renderAccount();
     const screen = theatre?.screens?.find((s) => s.screenNumber === show.screenNumber);
     $('#title').textContent = movie?.title ?? 'Choose your seats';
     document.title = `${movie?.title ?? 'Seats'} — choose seats — BoxOffice`;
