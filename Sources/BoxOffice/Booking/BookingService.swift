@@ -141,8 +141,13 @@ public final class BookingService: Sendable {
         return try await bookings.lastVersion(showId: show)
     }
 
-    /// How often an operation is tried again on the show loaded afresh when another node moved it on meanwhile.
+    /// How often an operation is tried again on the show loaded afresh when another node moved it on meanwhile…
     static let staleRetries = 12
+    /// …and for at least this long, however many times that takes: a show another node's journal batch holds
+    /// (`ShowClaims`) refuses every other node's changes until that batch ends, which takes up to
+    /// `idle_in_transaction_session_timeout` (5 s) when that node was cut off from the database mid-batch; before claims
+    /// such a change waited that long on the row, and went through (`cluster_faults_test.py`'s partition).
+    static let staleRetryWindow: Duration = .seconds(6)
 
     /// True when `error` came from `actor` being out of date (another node wrote the show): load it again and retry.
     /// A change queued behind the stale one fails as `journalFailed`; the actor's flag tells that apart.
@@ -254,7 +259,7 @@ public final class BookingService: Sendable {
 
     // MARK: Engine access
 
-    /// Runs `operation` on the show's actor, and again on the show loaded afresh (up to `staleRetries` times) when
+    /// Runs `operation` on the show's actor, and again on the show loaded afresh (`staleRetries` times, or for `staleRetryWindow`) when
     /// another node moved it on meanwhile: when the journal said so at commit, or — with `sharedWriters` — when the
     /// actor refused (a seat taken, no such hold) and the database has a version the actor has not seen. A show that
     /// cannot be loaded (the database does not answer) is `journalFailed` (503); other refusals come out as they are.
@@ -262,6 +267,7 @@ public final class BookingService: Sendable {
         _ showId: String, _ operation: (ShowActor) async throws(SeatEngineError) -> Value
     ) async throws(SeatEngineError) -> Value {
         var attempts = 0
+        let started = ContinuousClock.now
         while true {
             let actor: ShowActor
             do {
@@ -275,7 +281,7 @@ public final class BookingService: Sendable {
             do {
                 return try await operation(actor)
             } catch {
-                guard attempts < Self.staleRetries else { throw error }
+                guard attempts < Self.staleRetries || (sharedWriters && ContinuousClock.now - started < Self.staleRetryWindow) else { throw error }
                 attempts += 1
                 // A change queued behind one that another node beat fails as well (its predecessor is missing), and
                 // its caller may hear of it before the earlier change's failure has marked the copy stale: let every
@@ -284,7 +290,7 @@ public final class BookingService: Sendable {
                 if Self.isStale(error, actor) {
                     EngineMetrics.recordStale(.commit)
                     // Nodes racing for one show: after the first retry, step aside a few random milliseconds.
-                    if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(8 * attempts)))) }
+                    if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(8 * min(attempts, 12))))) }
                     continue
                 }
                 guard error != .journalFailed, sharedWriters else { throw error }
