@@ -20,6 +20,20 @@ extension SeatMap {
         return hold
     }
 
+    /// Pins the hold of `booking` for `payment` again on a copy of the show loaded while that payment's card was
+    /// charged (the copy that pinned it went out of date meanwhile). No expiry check: the charge began while the hold had
+    /// time, and the database keeps a hold whose payment is processing — no node expires, cancels or replaces it. Does
+    /// nothing if `payment` pins it already; throws if the hold is gone (`alreadyBooked` once booked) or another
+    /// payment pins it. No version change.
+    public mutating func resumePayment(booking: BookingID, payment: PaymentID) throws(SeatEngineError) {
+        guard liveHolds[booking] != nil else { throw bookedSeats[booking] != nil ? .alreadyBooked : .holdNotFound }
+        switch pins[booking] {
+        case nil: pins[booking] = payment
+        case payment?: return
+        case _?: throw .paymentInProgress
+        }
+    }
+
     /// Unpins after a failed charge (the hold may then expire at once); does nothing unless `payment` pinned it.
     /// No version change.
     public mutating func endPayment(booking: BookingID, payment: PaymentID) {

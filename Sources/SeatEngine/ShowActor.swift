@@ -145,9 +145,12 @@ public actor ShowActor {
     }
 
     /// Turns the hold of `booking`, pinned by the charged payment, into booked seats. `note` goes to the journal.
+    /// `resuming`: this copy was loaded after the one the payment pinned went out of date, and pins the hold for the
+    /// charge first (`SeatMap.resumePayment`).
     @discardableResult
-    public func book(booking: BookingID, charge: Charge, note: JournalNote? = nil) async throws(SeatEngineError) -> SeatChange {
+    public func book(booking: BookingID, charge: Charge, note: JournalNote? = nil, resuming: Bool = false) async throws(SeatEngineError) -> SeatChange {
         let now = touch()
+        if resuming { try map.resumePayment(booking: booking, payment: charge.payment) }
         let step = try map.book(booking: booking, charge: charge, now: now)
         try await record(step.change, effect: step.effect, note: note)
         return step.change

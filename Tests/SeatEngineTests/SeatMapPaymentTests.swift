@@ -38,6 +38,25 @@ struct SeatMapPaymentTests {
         #expect(map.status(of: "A1") == .booked)
     }
 
+    @Test("resumePayment pins a hold again for its payment past its expiresAt (a copy loaded mid-charge); never over another payment's pin")
+    func resumePayment() throws {
+        var map = smallMap()
+        _ = try map.lock(booking: "b1", user: "u1", seats: ["A1"], expiresAt: t0 + 60, now: t0)
+        _ = try map.lock(booking: "b2", user: "u2", seats: ["A2"], expiresAt: t0 + 60, now: t0)
+        #expect(throws: SeatEngineError.holdNotFound) { try map.resumePayment(booking: "nope", payment: "p1") }
+        try map.resumePayment(booking: "b1", payment: "p1")
+        try map.resumePayment(booking: "b1", payment: "p1")  // already its own: nothing changes
+        #expect(map.payment(pinning: "b1") == "p1" && map.version == 2)
+        #expect(throws: SeatEngineError.paymentInProgress) { try map.resumePayment(booking: "b1", payment: "p2") }
+        // Past its time, the resumed hold does not expire (the other does) and books.
+        let expired = map.expire(now: t0 + 90)
+        #expect(expired?.change.seats == [.init(seat: "A2", status: .available)])
+        _ = try map.book(booking: "b1", charge: Charge(payment: "p1", transaction: "t1"), now: t0 + 90)
+        #expect(map.booked == ["b1": ["A1"]])
+        #expect(throws: SeatEngineError.alreadyBooked) { try map.resumePayment(booking: "b1", payment: "p1") }
+        #expect(invariantViolations(of: map).isEmpty)
+    }
+
     @Test("a pinned hold does not expire, and books even after its expiresAt")
     func pinnedHoldBooksAfterExpiry() throws {
         var map = smallMap()

@@ -14,6 +14,8 @@ public final class BookingService: Sendable {
     let clock: any EngineClock
     let hold: Duration
     let actors: ShowDirectory
+    /// The holds this node is charging: a copy loaded meanwhile pins them (`ChargesUnderway`).
+    let charges = ChargesUnderway()
     /// Other processes write the same shows (`Stores.sharedWriters`): a refusal from memory is checked against the
     /// database's version first.
     let sharedWriters: Bool
@@ -31,14 +33,15 @@ public final class BookingService: Sendable {
         self.clock = clock
         self.hold = .seconds(holdSeconds)
         self.logger = logger
-        self.actors = ShowDirectory(clock: clock) { [catalog, bookings, journal, feed, clock, routing] showId in
+        self.actors = ShowDirectory(clock: clock) { [catalog, bookings, journal, feed, clock, routing, charges] showId in
             // The seating plan comes from the layout, which no edit changes; the rest of the show is read per lock.
             guard let show = try await catalog.loadedShow(id: showId) else { return nil }
             let state = try await bookings.seatState(showId: showId)
             EngineMetrics.recordShowLoad()
-            return try await ShowActor(
-                show: showId, plan: show.plan, state: state,
-                journal: ShowJournal(journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
+            var map = try SeatMap(show: showId, plan: show.plan, state: state)
+            // Pinned before the copy's expiry timer is set: a hold this node charges is not this copy's to expire.
+            for (booking, payment) in await charges.pinned(on: showId) { try? map.resumePayment(booking: booking, payment: payment) }
+            return await ShowActor(map: map, journal: ShowJournal(journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
         }
     }
 
@@ -309,6 +312,14 @@ public final class BookingService: Sendable {
                 }
             }
         }
+    }
+
+    /// `payment`'s charge of `booking` on `show` ended without booking it (declined, failed, refused): no copy of the
+    /// show keeps the hold pinned for it — neither `pinned`, where it began, nor a copy loaded since.
+    func endCharge(show: String, booking: String, payment: String, pinnedOn pinned: ShowActor) async {
+        await charges.end(show: show, booking: booking)
+        await pinned.endPayment(booking: booking, payment: payment)
+        if let current = await actors.loadedActor(for: show), current !== pinned { await current.endPayment(booking: booking, payment: payment) }
     }
 
     /// The show's actor, loaded on demand.

@@ -82,11 +82,13 @@ public struct PaymentService: Sendable {
             // Another attempt is being charged, or the hold ended between the read and the pin: say which.
             return try await answerUnpinned(payment, userId: userId, because: error)
         }
-        // This call now owns the booking's payment until it books the seats or unpins them.
+        // This call now owns the booking's payment until it books the seats or unpins them. A copy of the show loaded
+        // meanwhile (this one went out of date) pins the hold for it too.
+        await booking.charges.begin(show: target.showId, booking: target.id, payment: payment.id)
         do {
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: payment.id, at: clock.now))))
         } catch {
-            await actor.endPayment(booking: target.id, payment: payment.id)
+            await booking.endCharge(show: target.showId, booking: target.id, payment: payment.id, pinnedOn: actor)
             // Refused by the database, not by this node's actor: another node charges this booking, or it is paid.
             if case PaymentWriteError.anotherInProgress = error { throw Self.inProgress }
             if case PaymentWriteError.bookingNotPending = error {
@@ -103,7 +105,7 @@ public struct PaymentService: Sendable {
             // The outcome is unknown: release whatever may have been authorised before the attempt is failed.
             let voided = (try? await gateway.void(reference: payment.id)) != nil
             try? await failCharge(payment.id, code: "gateway_unavailable", response: "\(error)", transactionId: nil)
-            await actor.endPayment(booking: target.id, payment: payment.id)
+            await booking.endCharge(show: target.showId, booking: target.id, payment: payment.id, pinnedOn: actor)
             throw BoxOfficeError(
                 .unavailable, "unavailable",
                 voided
@@ -113,22 +115,33 @@ public struct PaymentService: Sendable {
         switch decision {
         case .declined(let code, let message):
             try? await failCharge(payment.id, code: code, response: message, transactionId: nil)
-            await actor.endPayment(booking: target.id, payment: payment.id)
+            await booking.endCharge(show: target.showId, booking: target.id, payment: payment.id, pinnedOn: actor)
             let shown = try await payments.payment(id: payment.id) ?? payment
             throw BoxOfficeError(.paymentFailed, code, message, details: ["payment": .value(EncodableValue(shown.view, identity: shown.id))])
         case .approved(let transactionId):
             let charge = Charge(payment: payment.id, transaction: transactionId)
             let booked: SeatChange
             do {
-                booked = try await actor.book(booking: target.id, charge: charge, note: BookNote(payment: payment, answer: answer))
+                // On the copy that pinned the hold; or, when another node wrote the show meanwhile (the copy is out of
+                // date and the journal refused the confirmation), on the show loaded again, the hold pinned there.
+                booked = try await booking.retryingStale(target.showId) { current throws(SeatEngineError) in
+                    try await current.book(
+                        booking: target.id, charge: charge, note: BookNote(payment: payment, answer: answer), resuming: current !== actor)
+                }
             } catch {
+                // A confirmation whose commit answered nothing (the connection dropped) may have committed all the same.
+                if let stored = try? await payments.payment(id: payment.id), stored.paymentStatus == .completed {
+                    await booking.charges.end(show: target.showId, booking: target.id)
+                    return stored
+                }
                 // Not confirmed: the authorisation is released, so no money is taken; the attempt keeps its transaction.
                 try? await gateway.void(reference: payment.id)
                 try? await failCharge(payment.id, code: "not_confirmed", response: "\(error)", transactionId: transactionId)
-                await actor.endPayment(booking: target.id, payment: payment.id)
+                await booking.endCharge(show: target.showId, booking: target.id, payment: payment.id, pinnedOn: actor)
                 if error != .journalFailed { throw BoxOfficeError(error) }
                 throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
             }
+            await booking.charges.end(show: target.showId, booking: target.id)
             // Exactly the row the confirmation wrote, and the answer stored with it.
             return payment.completed(by: charge, at: booked.at)
         }

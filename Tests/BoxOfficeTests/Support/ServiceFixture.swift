@@ -74,13 +74,15 @@ func withServices(on kind: StoreKind, routing: OutboxRouting = .none, _ body: (S
 
 /// `count` nodes on one fresh PostgreSQL database: each with its own stores (pool, journal), services and clock, all
 /// selling the same show (the first node writes it). Then the money rules over what they left.
-func withNodes(_ count: Int, _ body: ([ServiceFixture]) async throws -> Void) async throws {
+/// `following: false`: no node hears of another's changes (no listener), as if every notice came late; a copy then
+/// finds another node's change only when the journal refuses its own as out of date.
+func withNodes(_ count: Int, following: Bool = true, _ body: ([ServiceFixture]) async throws -> Void) async throws {
     try await TestPostgres.withFreshDatabase { url in
         var stores: [Stores] = []
         for _ in 0..<count { stores.append(try await Stores.postgres(url: url, logger: logger)) }
         func nest(_ fixtures: [ServiceFixture]) async throws {
             guard fixtures.count < count else { return try await body(fixtures) }
-            try await run(stores[fixtures.count], show: fixtures.first?.show) { try await nest(fixtures + [$0]) }
+            try await run(stores[fixtures.count], show: fixtures.first?.show, following: following) { try await nest(fixtures + [$0]) }
         }
         try await nest([])
         let violations = try await PostgresDatabase.withOpened(url: url, logger: logger) { try await LedgerCheck.violations(in: $0) }
@@ -89,8 +91,11 @@ func withNodes(_ count: Int, _ body: ([ServiceFixture]) async throws -> Void) as
 }
 
 /// Runs the stores' own services (the journal's writer, connection pools) for the length of `body`, and the
-/// services over them on a manual clock, selling `show` (nil: a new one, written here).
-private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .none, _ body: (ServiceFixture) async throws -> Void) async throws {
+/// services over them on a manual clock, selling `show` (nil: a new one, written here); `following`: listening to other
+/// nodes' changes.
+private func run(
+    _ stores: Stores, show: Show? = nil, routing: OutboxRouting = .none, following: Bool = true, _ body: (ServiceFixture) async throws -> Void
+) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         for service in stores.services { group.addTask { try await service.run() } }
         defer { group.cancelAll() }
@@ -100,7 +105,7 @@ private func run(_ stores: Stores, show: Show? = nil, routing: OutboxRouting = .
             catalog: stores.catalog, bookings: stores.bookings, journal: stores.journal, feed: feed, clock: clock,
             holdSeconds: ServiceFixture.holdSeconds, sharedWriters: stores.sharedWriters, routing: routing, logger: logger)
         let listening = Mutex(false)
-        if let listener = stores.seatChanges {
+        if following, let listener = stores.seatChanges {
             group.addTask {
                 await listener.run { show, version, change in
                     // As the server does (`OtherNodesService`): a copy one version behind applies the change it carries.
