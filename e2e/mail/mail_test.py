@@ -50,6 +50,7 @@ class Inbox:
         self.lock = threading.Lock()
         self.refuse = {}  # address -> how many more times to answer 450 to RCPT
         self.refuse_content = {}  # address -> how many more times to answer 451 to the content
+        self.refused_ids = {}  # address -> the Message-IDs of its contents answered 451
         self.connection_of = []  # (recipients, the client's address and port): which connection each message came over
         self.pipelining = False
         self.mail_with_rest = []  # for each MAIL: whether its RCPT and DATA had come with it (in the server's buffer)
@@ -82,6 +83,7 @@ class Inbox:
             if any(self.refuse_content.get(address, 0) > 0 for address in envelope.rcpt_tos):
                 for address in envelope.rcpt_tos:
                     self.refuse_content[address] = self.refuse_content.get(address, 0) - 1
+                    self.refused_ids.setdefault(address, []).append(message["Message-ID"])
                 return "451 4.3.0 Try that one again later"
             self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
             self.connection_of.append((list(envelope.rcpt_tos), session.peer))
@@ -189,6 +191,11 @@ def main():
             counts = [len(inbox.to(address)) for address, _ in burst]
             check(f"PIPELINING {offered}: six emails due together all arrive, each once, the two refused (450 to RCPT, 451 to the content) on a later try",
                   counts == [1] * 6, f"{counts}")
+            ids = [got[0][2]["Message-ID"] if got else None for got in arrived]
+            with inbox.lock:
+                refused_ids = list(inbox.refused_ids.get(burst[4][0], []))
+            check("... each with its own Message-ID, and the one whose content was refused sent again with the same one",
+                  None not in ids and len(set(ids)) == 6 and refused_ids == [ids[4]], f"{ids}, refused {refused_ids}")
             with inbox.lock:
                 connections = {peer for recipients, peer in inbox.connection_of if any(address in recipients for address, _ in burst)}
                 with_rest = inbox.mail_with_rest[first_mail:]

@@ -14,8 +14,9 @@ public struct MailComposer: Sendable {
     }
 
     /// The email of `kind` for a booking (`BookingStore.mailFacts`): the film, the theatre and screen, the local date and
-    /// time, seats, amount, code, link; plain words for a film, theatre or show that is gone.
-    public func message(_ kind: OutboxEvent.Kind, _ facts: BookingMailFacts) -> MailMessage {
+    /// time, seats, amount, code, link; plain words for a film, theatre or show that is gone. `id`: the outbox event's,
+    /// for its Message-ID (`MailMessage.id`).
+    public func message(_ kind: OutboxEvent.Kind, _ facts: BookingMailFacts, id: String? = nil) -> MailMessage {
         let booking = facts.booking
         let movieTitle = facts.movieTitle ?? "your film"
         let theatre = "\(facts.theatreName ?? "the theatre"), \(facts.theatreAddress ?? "")"
@@ -53,7 +54,7 @@ public struct MailComposer: Sendable {
             \(confirmed ? "<p><a href=\"\(Self.escape(link))\">Open your ticket</a> and show the code or its QR code at the door.</p>" : "")
             </body></html>
             """
-        return MailMessage(from: from, to: facts.email, subject: subject, text: lines.joined(separator: "\n"), html: html)
+        return MailMessage(from: from, to: facts.email, subject: subject, text: lines.joined(separator: "\n"), html: html, id: id)
     }
 
     /// Minor units as a decimal amount with the currency's code: `250.00 INR`.

@@ -7,13 +7,18 @@ public struct MailMessage: Sendable, Equatable {
     public var subject: String
     public var text: String
     public var html: String
+    /// What its Message-ID is made from (`<id@host>`): the same for every attempt to send this one email (the outbox
+    /// event's id), so a mail system that receives it twice — the acknowledgement was lost, or the server stopped
+    /// before marking it delivered — can tell it is one email. Nil: a new one per attempt.
+    public var id: String?
 
-    public init(from: String, to: String, subject: String, text: String, html: String) {
+    public init(from: String, to: String, subject: String, text: String, html: String, id: String? = nil) {
         self.from = from
         self.to = to
         self.subject = subject
         self.text = text
         self.html = html
+        self.id = id
     }
 }
 

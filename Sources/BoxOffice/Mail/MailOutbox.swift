@@ -69,7 +69,7 @@ public struct MailOutbox: Sendable {
         var sending: [(delivery: OutboxDelivery, message: MailMessage)] = []
         for delivery in due {
             if let facts = facts[delivery.bookingId] {
-                sending.append((delivery, composer.message(delivery.kind, facts)))
+                sending.append((delivery, composer.message(delivery.kind, facts, id: delivery.eventId)))
             } else {
                 // Nothing to write from (the booking or its user is gone): delivered as nothing, so it does not come back for ever.
                 logger.warning("an email's booking is gone; not sent", metadata: ["event": "\(delivery.eventId)"])

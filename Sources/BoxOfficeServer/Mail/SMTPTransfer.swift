@@ -74,6 +74,6 @@ struct SMTPTransfer {
     }
 
     private func write(_ message: MailMessage, into buffer: inout ByteBuffer) {
-        MIMEMessage.writeDataSection(message, date: Date(), id: UUID().uuidString.lowercased(), host: host, into: &buffer)
+        MIMEMessage.writeDataSection(message, date: Date(), id: message.id ?? UUID().uuidString.lowercased(), host: host, into: &buffer)
     }
 }
