@@ -75,7 +75,7 @@ public func buildApplication(
         // The stores' own services (the journal's writer) first, so they stop last.
         services: parts.stores.services + [
             RecoveryService(bookings: parts.bookings, payments: parts.payments, readiness: parts.readiness, logger: logger),
-            Housekeeping(bookings: parts.bookings, idempotency: parts.idempotency, logger: logger),
+            Housekeeping(bookings: parts.bookings, payments: parts.payments, idempotency: parts.idempotency, logger: logger),
             parts.hub,
         ] + (parts.stores.seatChanges.map { [OtherNodesService(listener: $0, bookings: parts.bookings, shows: parts.catalogStore, hub: parts.hub, logger: logger)] } ?? [])
             + (parts.mail.map { [MailOutboxService(outbox: $0)] } ?? []) + [WebhookOutboxService(outbox: parts.webhookOutbox)]

@@ -76,6 +76,16 @@ public actor ShowDirectory {
         return nil
     }
 
+    /// The actor of `show` if it is loaded, or once it is if a load is under way (never starts one): a change made to
+    /// "every copy" then reaches the one whose load read the state before the change, too.
+    public func currentActor(for show: ShowID) async -> ShowActor? {
+        switch entries[show] {
+        case .loaded(let actor, _)?: return actor
+        case .loading(let task, _)?: return try? await task.value
+        case nil: return nil
+        }
+    }
+
     /// Drops and shuts down the actors with no live holds and nothing in flight that nobody used for `idleFor`.
     @discardableResult
     public func evictIdle(idleFor: Duration) async -> [ShowID] {

@@ -67,7 +67,10 @@ struct PaymentAcrossNodesTests {
             await a.bookings.committedElsewhere(show: a.show.id, version: 2)
             let reloaded = try #require(try await a.bookings.snapshot(showId: a.show.id))
             #expect(reloaded.held.sorted() == ["A4", "B3"])
+            let copy = try await a.bookings.showActor(a.show.id)
+            #expect(await copy.seatMap.isPinned(hold.id), "the copy loaded during the charge does not know of it")
             try await Task.sleep(for: .milliseconds(50))  // time for a wrongly armed expiry timer to fire
+            #expect(!copy.isStale, "the copy tried to expire the hold being charged (the database refused)")
             #expect(try await a.status(of: hold.id) == .pending)
 
             gateway.approve()
@@ -80,7 +83,7 @@ struct PaymentAcrossNodesTests {
         }
     }
 
-    @Test("a declined charge on a copy loaded during it leaves no pin behind: the hold expires on time, and a new attempt is not refused as in progress")
+    @Test("a declined charge on a copy loaded during it leaves no pin behind: a new attempt is not refused as in progress")
     func declinedLeavesNoPin() async throws {
         try await withNodes(2, following: false) { nodes in
             let (a, b) = (nodes[0], nodes[1])
@@ -102,6 +105,43 @@ struct PaymentAcrossNodesTests {
             // Ann tries again on A: pinned by nobody, charged (UPI, approved).
             let paid = try await a.pay(ann, hold)
             #expect(paid.paymentStatus == .completed)
+        }
+    }
+
+    @Test("a node starting while another charges a card leaves that charge alone; a charge left processing past its time is voided by any node")
+    func startingNodeLeavesChargesInProgress() async throws {
+        try await withNodes(2) { nodes in
+            let (a, b) = (nodes[0], nodes[1])
+            let ann = try await a.user("Ann")
+            let bob = try await a.user("Bob")
+            let hold = try await a.lock(ann, ["A1"])
+            let (gateway, paying) = try await a.startPaying(ann, hold)
+
+            // Node B (re)starts a second later: its recovery voids what a stop interrupted — not A's charge.
+            b.clock.advance(by: 1)
+            let bGateway = GatedGateway()
+            let restarted = PaymentService(booking: b.bookings, payments: b.stores.payments, journal: b.stores.journal, gateway: bGateway, clock: b.clock)
+            #expect(try await restarted.voidInterrupted() == 0)
+            gateway.approve()
+            let paid = try await paying.value
+            #expect(paid.paymentStatus == .completed)
+            #expect(gateway.voided.isEmpty && bGateway.voided.isEmpty, "a charge in progress was voided: \(gateway.voided) \(bGateway.voided)")
+
+            // Bob's charge on A never ends (A stopped mid-charge, say). Once it is older than any charge may take, B's
+            // housekeeping voids it.
+            let bobs = try await a.lock(bob, ["A2"])
+            let (stuck, stuckPaying) = try await a.startPaying(bob, bobs)
+            #expect(try await restarted.voidInterrupted(atStart: false) == 0, "too young to be a leftover")
+            b.clock.advance(by: Payment.chargeLeftoverSeconds + 1)
+            #expect(try await restarted.voidInterrupted(atStart: false) == 1)
+            let voidedId = try #require(bGateway.voided.first)
+            let payment = try #require(try await b.stores.payments.payment(id: voidedId))
+            #expect(bGateway.voided.count == 1 && payment.bookingId == bobs.id)
+            #expect(payment.paymentStatus == .failed && payment.failureCode == "interrupted")
+            // The processor answers at last: the confirmation is refused (the attempt failed), and A voids it too.
+            stuck.approve()
+            await #expect(throws: BoxOfficeError.self) { _ = try await stuckPaying.value }
+            #expect(try await a.status(of: bobs.id) == .pending)
         }
     }
 }

@@ -14,7 +14,7 @@ public final class BookingService: Sendable {
     let clock: any EngineClock
     let hold: Duration
     let actors: ShowDirectory
-    /// The holds this node is charging: a copy loaded meanwhile pins them (`ChargesUnderway`).
+    /// The holds this node is charging: a copy loaded meanwhile pins them (`ChargesUnderway`, `BookingService+Charges`).
     let charges = ChargesUnderway()
     /// Other processes write the same shows (`Stores.sharedWriters`): a refusal from memory is checked against the
     /// database's version first.
@@ -306,20 +306,16 @@ public final class BookingService: Sendable {
                 if durable > (await actor.version) {
                     actor.markStale()
                     EngineMetrics.recordStale(.refusal)
+                } else if actor.isStale {
+                    // A change in flight when it refused (its own expiry of the hold asked for, say) was refused as out
+                    // of date meanwhile and undone: the refusal was made on what is not so.
+                    EngineMetrics.recordStale(.refusal)
                 } else if await actor.followedThrough == followedBefore {
                     // Current, and nothing of another node's arrived while it answered: the refusal stands.
                     throw error
                 }
             }
         }
-    }
-
-    /// `payment`'s charge of `booking` on `show` ended without booking it (declined, failed, refused): no copy of the
-    /// show keeps the hold pinned for it — neither `pinned`, where it began, nor a copy loaded since.
-    func endCharge(show: String, booking: String, payment: String, pinnedOn pinned: ShowActor) async {
-        await charges.end(show: show, booking: booking)
-        await pinned.endPayment(booking: booking, payment: payment)
-        if let current = await actors.loadedActor(for: show), current !== pinned { await current.endPayment(booking: booking, payment: payment) }
     }
 
     /// The show's actor, loaded on demand.

@@ -6,13 +6,16 @@ import SeatEngine
 actor ChargesUnderway {
     private var pins: [ShowID: [BookingID: PaymentID]] = [:]
 
-    /// `payment` pinned the hold of `booking` on `show` and charges it.
+    /// `payment` pinned the hold of `booking` on `show` and charges it. Another payment of the booking pinning it on
+    /// another copy at the same moment keeps its entry: the database lets one of them charge, and the other ends.
     func begin(show: ShowID, booking: BookingID, payment: PaymentID) {
+        guard pins[show]?[booking] == nil else { return }
         pins[show, default: [:]][booking] = payment
     }
 
-    /// The charge of `booking` on `show` ended: booked, or given up.
-    func end(show: ShowID, booking: BookingID) {
+    /// `payment`'s charge of `booking` on `show` ended: booked, or given up. Another payment's entry stays.
+    func end(show: ShowID, booking: BookingID, payment: PaymentID) {
+        guard pins[show]?[booking] == payment else { return }
         pins[show]?[booking] = nil
         if pins[show]?.isEmpty == true { pins[show] = nil }
     }

@@ -84,7 +84,7 @@ public struct PaymentService: Sendable {
         }
         // This call now owns the booking's payment until it books the seats or unpins them. A copy of the show loaded
         // meanwhile (this one went out of date) pins the hold for it too.
-        await booking.charges.begin(show: target.showId, booking: target.id, payment: payment.id)
+        await booking.chargeStarted(show: target.showId, booking: target.id, payment: payment.id)
         do {
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: payment.id, at: clock.now))))
         } catch {
@@ -122,29 +122,47 @@ public struct PaymentService: Sendable {
             let charge = Charge(payment: payment.id, transaction: transactionId)
             let booked: SeatChange
             do {
-                // On the copy that pinned the hold; or, when another node wrote the show meanwhile (the copy is out of
-                // date and the journal refused the confirmation), on the show loaded again, the hold pinned there.
-                booked = try await booking.retryingStale(target.showId) { current throws(SeatEngineError) in
-                    try await current.book(
-                        booking: target.id, charge: charge, note: BookNote(payment: payment, answer: answer), resuming: current !== actor)
-                }
+                booked = try await booking.bookCharged(
+                    show: target.showId, booking: target.id, charge: charge, note: BookNote(payment: payment, answer: answer), pinnedOn: actor)
             } catch {
-                // A confirmation whose commit answered nothing (the connection dropped) may have committed all the same.
-                if let stored = try? await payments.payment(id: payment.id), stored.paymentStatus == .completed {
-                    await booking.charges.end(show: target.showId, booking: target.id)
-                    return stored
-                }
-                // Not confirmed: the authorisation is released, so no money is taken; the attempt keeps its transaction.
-                try? await gateway.void(reference: payment.id)
-                try? await failCharge(payment.id, code: "not_confirmed", response: "\(error)", transactionId: transactionId)
-                await booking.endCharge(show: target.showId, booking: target.id, payment: payment.id, pinnedOn: actor)
-                if error != .journalFailed { throw BoxOfficeError(error) }
-                throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
+                return try await answerUnconfirmed(payment, charge: charge, show: target.showId, pinnedOn: actor, because: error)
             }
-            await booking.charges.end(show: target.showId, booking: target.id)
             // Exactly the row the confirmation wrote, and the answer stored with it.
             return payment.completed(by: charge, at: booked.at)
         }
+    }
+
+    /// The approved `charge` of `payment` was not confirmed (`error`); the payment's row says whether it was all the
+    /// same — a commit whose answer was lost — so it is read, a few times if need be:
+    /// - completed: the booking is confirmed, and this is its answer (this node's copy of the show is loaded again);
+    /// - not completed: the authorisation is voided and the attempt failed, so no money is taken;
+    /// - unknown (the database does not answer): nothing is voided that may have paid for a booking. The attempt stays
+    ///   `processing` and is voided once it is a leftover (`voidInterrupted`), unless it completed.
+    private func answerUnconfirmed(
+        _ payment: Payment, charge: Charge, show: String, pinnedOn actor: ShowActor, because error: SeatEngineError
+    ) async throws -> Payment {
+        var stored: Payment?
+        for attempt in 1...3 {
+            if let read = try? await payments.payment(id: payment.id) {
+                stored = read
+                break
+            }
+            if attempt < 3 { try? await Task.sleep(for: .milliseconds(250 * attempt)) }
+        }
+        guard let stored, stored.paymentStatus != .completed else {
+            await booking.endCharge(show: show, booking: payment.bookingId, payment: payment.id, pinnedOn: actor)
+            await booking.reloadShow(show)
+            if let stored { return stored }
+            throw BoxOfficeError(
+                .unavailable, "unavailable",
+                "Whether the booking was confirmed is not known yet; if it was not, the charge is voided within a few minutes and no money is taken.")
+        }
+        // Not confirmed: the authorisation is released, so no money is taken; the attempt keeps its transaction.
+        try? await gateway.void(reference: payment.id)
+        try? await failCharge(payment.id, code: "not_confirmed", response: "\(error)", transactionId: charge.transaction)
+        await booking.endCharge(show: show, booking: payment.bookingId, payment: payment.id, pinnedOn: actor)
+        if error != .journalFailed { throw BoxOfficeError(error) }
+        throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
     }
 
     /// The gateway's answer for `payment`, or a thrown `GatewayTimeout` after `chargeTimeout`: a processor that
@@ -253,10 +271,17 @@ struct GatewayTimeout: Error, CustomStringConvertible {
 }
 
 extension PaymentService {
-    /// Payments a stop left between the charge and the confirmation were never captured: mark them failed.
-    /// Only those last touched before this server started, so no charge of this run is voided mid-way.
-    public func voidInterrupted() async throws -> Int {
-        let interrupted = try await payments.interruptedPayments(before: startedAt)
+    /// Charges that will never be confirmed were never captured: void them at the processor and mark them failed.
+    /// - At start-up (`atStart`): on a database of this process alone (SQLite), every attempt still `processing` from
+    ///   before this server started (a stop left it between the charge and the confirmation). With other nodes on the
+    ///   database (PostgreSQL), only those older than `Payment.chargeLeftoverSeconds`: a younger one may be another
+    ///   node's charge in progress — a node starting must not void it.
+    /// - Then (`Housekeeping`, once a minute): attempts `processing` for longer than that, whatever their node — left by
+    ///   a node that stopped and is not coming back, or by a confirmation whose outcome could not be read.
+    public func voidInterrupted(atStart: Bool = true) async throws -> Int {
+        let leftover = clock.now.addingTimeInterval(-Payment.chargeLeftoverSeconds)
+        let cutoff = atStart && !booking.sharedWriters ? startedAt : leftover
+        let interrupted = try await payments.interruptedPayments(before: cutoff)
         var voided = 0
         for payment in interrupted {
             do {

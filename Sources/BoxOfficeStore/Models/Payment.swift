@@ -21,6 +21,10 @@ public enum PaymentStatus: String, Codable, Sendable, DatabaseValueConvertible {
 /// One payment attempt. Attempts are never deleted.
 public struct Payment: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "payments"
+    /// Longer than any charge may take (`PaymentService.chargeTimeout` is 30 s, and the confirmation's retries a few
+    /// more): an attempt `processing` for longer was left by a node that stopped mid-charge, or by a confirmation whose
+    /// outcome its node never learned. It no longer keeps its hold, and it is voided (`PaymentService.voidInterrupted`).
+    public static let chargeLeftoverSeconds: TimeInterval = 90
 
     public var id: String
     public var bookingId: String

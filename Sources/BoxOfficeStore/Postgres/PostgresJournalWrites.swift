@@ -315,9 +315,8 @@ struct PostgresJournalWrites {
             """)
     }
 
-    /// Longer than any charge may take (`PaymentService.chargeTimeout` is 30 s): an attempt processing for longer was
-    /// left by a node that stopped mid-charge.
-    static let chargeLeftoverSeconds: TimeInterval = 90
+    /// `Payment.chargeLeftoverSeconds`: an attempt processing for longer no longer keeps its hold.
+    static let chargeLeftoverSeconds = Payment.chargeLeftoverSeconds
 
     // MARK: Running statements
 
