@@ -82,11 +82,12 @@ public struct PaymentService: Sendable {
             // Another attempt is being charged, or the hold ended between the read and the pin: say which.
             return try await answerUnpinned(payment, userId: userId, because: error)
         }
-        // This call now owns the booking's payment until it books the seats or unpins them. A copy of the show loaded
-        // meanwhile (this one went out of date) pins the hold for it too.
-        await booking.chargeStarted(show: target.showId, booking: target.id, payment: payment.id)
+        // This call now owns the booking's payment on this copy until it books the seats or unpins them; once the
+        // database agrees (the attempt is `processing`), a copy of the show loaded meanwhile (this one went out of
+        // date) pins the hold for it too.
         do {
             try await journal.append(JournalEntry(.payment(.chargeStarted(payment: payment.id, at: clock.now))))
+            await booking.chargeStarted(show: target.showId, booking: target.id, payment: payment.id)
         } catch {
             await booking.endCharge(show: target.showId, booking: target.id, payment: payment.id, pinnedOn: actor)
             // Refused by the database, not by this node's actor: another node charges this booking, or it is paid.
@@ -157,10 +158,28 @@ public struct PaymentService: Sendable {
                 .unavailable, "unavailable",
                 "Whether the booking was confirmed is not known yet; if it was not, the charge is voided within a few minutes and no money is taken.")
         }
-        // Not confirmed: the authorisation is released, so no money is taken; the attempt keeps its transaction.
-        try? await gateway.void(reference: payment.id)
-        try? await failCharge(payment.id, code: "not_confirmed", response: "\(error)", transactionId: charge.transaction)
         await booking.endCharge(show: show, booking: payment.bookingId, payment: payment.id, pinnedOn: actor)
+        guard stored.paymentStatus == .processing else {
+            // Failed already: whoever failed it (the leftover sweep) released the authorisation.
+            throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
+        }
+        // Not confirmed: the attempt is failed first — the one step a late confirmation cannot also win — and only then
+        // is the authorisation released, so no money is taken; the attempt keeps its transaction.
+        do {
+            try await failCharge(payment.id, code: "not_confirmed", response: "\(error)", transactionId: charge.transaction)
+        } catch is PaymentWriteError {
+            // Settled meanwhile: a confirmation that was still on its way after all, or the leftover sweep.
+            if let now = try? await payments.payment(id: payment.id), now.paymentStatus == .completed {
+                await booking.reloadShow(show)
+                return now
+            }
+            throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
+        } catch {
+            throw BoxOfficeError(
+                .unavailable, "unavailable",
+                "Whether the booking was confirmed is not known yet; if it was not, the charge is voided within a few minutes and no money is taken.")
+        }
+        try? await gateway.void(reference: payment.id)
         if error != .journalFailed { throw BoxOfficeError(error) }
         throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
     }
@@ -271,7 +290,7 @@ struct GatewayTimeout: Error, CustomStringConvertible {
 }
 
 extension PaymentService {
-    /// Charges that will never be confirmed were never captured: void them at the processor and mark them failed.
+    /// Charges that will never be confirmed were never captured: mark them failed, then void them at the processor.
     /// - At start-up (`atStart`): on a database of this process alone (SQLite), every attempt still `processing` from
     ///   before this server started (a stop left it between the charge and the confirmation). With other nodes on the
     ///   database (PostgreSQL), only those older than `Payment.chargeLeftoverSeconds`: a younger one may be another
@@ -284,13 +303,15 @@ extension PaymentService {
         let interrupted = try await payments.interruptedPayments(before: cutoff)
         var voided = 0
         for payment in interrupted {
+            // Failed first — the one step a confirmation arriving late cannot also win — and voided only then, so a
+            // booking confirmed at the last moment keeps its money.
             do {
-                try? await gateway.void(reference: payment.id)
                 try await failCharge(payment.id, code: "interrupted", response: "the server stopped before confirming", transactionId: nil)
-                voided += 1
             } catch is PaymentWriteError {
                 continue  // settled meanwhile
             }
+            try? await gateway.void(reference: payment.id)
+            voided += 1
         }
         return voided
     }

@@ -21,6 +21,14 @@ final class GatedGateway: PaymentGateway {
     private let reached = AsyncStream<Void>.makeStream()
     private let decided = AsyncStream<Bool>.makeStream()
     private let voids = Mutex<[String]>([])
+    /// With `holdingVoids`, each void waits for `releaseVoid()`; `voiding()` returns once one waits.
+    private let holdingVoids: Bool
+    private let voidReached = AsyncStream<Void>.makeStream()
+    private let voidReleased = AsyncStream<Void>.makeStream()
+
+    init(holdingVoids: Bool = false) {
+        self.holdingVoids = holdingVoids
+    }
 
     var voided: [String] { voids.withLock { $0 } }
 
@@ -35,6 +43,18 @@ final class GatedGateway: PaymentGateway {
 
     func void(reference: String) async throws {
         voids.withLock { $0.append(reference) }
+        guard holdingVoids else { return }
+        voidReached.continuation.yield()
+        for await _ in voidReleased.stream { break }
+    }
+
+    /// Returns once a void is waiting for `releaseVoid()`.
+    func voiding() async {
+        for await _ in voidReached.stream { return }
+    }
+
+    func releaseVoid() {
+        voidReleased.continuation.yield()
     }
 
     /// Returns once a charge is waiting for its decision.
