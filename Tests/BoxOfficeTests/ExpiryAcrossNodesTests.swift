@@ -96,11 +96,7 @@ struct ExpiryAcrossNodesTests {
             #expect(try await b.bookings.sweepOverdueHolds() == 0)  // being paid for: not B's to end
             #expect(try await a.status(of: hold.id) == .pending)
 
-            gateway.approve()
-            let paid = try await paying.value
-            #expect(paid.paymentStatus == .completed)
-            #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
-            #expect(try await a.status(of: hold.id) == .confirmed)
+            try await a.approve(gateway, paying, confirming: hold)
             _ = try await eventually(timeout: .seconds(2)) { try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"] }
             #expect(try await b.bookings.snapshot(showId: b.show.id)?.booked == ["B3", "B4"])
         }
@@ -126,11 +122,7 @@ extension ExpiryAcrossNodesTests {
             #expect(try await a.status(of: hold.id) == .pending)
             #expect(try await b.durableSeats().holds.map(\.seats) == [["A1"]])
 
-            gateway.approve()
-            let paid = try await paying.value
-            #expect(paid.paymentStatus == .completed)
-            #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
-            #expect(try await a.status(of: hold.id) == .confirmed)
+            try await a.approve(gateway, paying, confirming: hold)
             // Once paid, B cancels the confirmed booking as usual (refunded).
             let cancelled = try await b.bookings.cancel(userId: ann, bookingId: hold.id)
             #expect(cancelled.bookingStatus == .cancelled)

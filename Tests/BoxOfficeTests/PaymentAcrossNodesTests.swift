@@ -30,13 +30,8 @@ struct PaymentAcrossNodesTests {
 
             // While Ann's card is charged on A, Bob takes a seat on B: the show's next version is B's.
             let bobs = try await b.lock(bob, ["B1"])
-            gateway.approve()
-            let paid = try await paying.value
-
-            #expect(paid.paymentStatus == .completed)
-            #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
+            try await a.approve(gateway, paying, confirming: hold)
             #expect(pinnedCopy.isStale, "A's copy was never refused, so this test did not meet the case it is for")
-            #expect(try await a.status(of: hold.id) == .confirmed)
             #expect(try await a.status(of: bobs.id) == .pending)
             let durable = try await a.durableSeats()
             #expect(durable.booked[hold.id]?.sorted() == ["A1", "A2"])
@@ -73,11 +68,7 @@ struct PaymentAcrossNodesTests {
             #expect(!copy.isStale, "the copy tried to expire the hold being charged (the database refused)")
             #expect(try await a.status(of: hold.id) == .pending)
 
-            gateway.approve()
-            let paid = try await paying.value
-            #expect(paid.paymentStatus == .completed)
-            #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)")
-            #expect(try await a.status(of: hold.id) == .confirmed)
+            try await a.approve(gateway, paying, confirming: hold)
             #expect(try await a.status(of: bobs.id) == .pending)
             #expect(try await a.durableSeats().booked[hold.id] == ["B3"])
         }
@@ -122,10 +113,8 @@ struct PaymentAcrossNodesTests {
             let bGateway = GatedGateway(holdingVoids: true)
             let restarted = PaymentService(booking: b.bookings, payments: b.stores.payments, journal: b.stores.journal, gateway: bGateway, clock: b.clock)
             #expect(try await restarted.voidInterrupted() == 0)
-            gateway.approve()
-            let paid = try await paying.value
-            #expect(paid.paymentStatus == .completed)
-            #expect(gateway.voided.isEmpty && bGateway.voided.isEmpty, "a charge in progress was voided: \(gateway.voided) \(bGateway.voided)")
+            try await a.approve(gateway, paying, confirming: hold)
+            #expect(bGateway.voided.isEmpty, "a starting node voided a charge in progress: \(bGateway.voided)")
 
             // Bob's charge on A never ends (A stopped mid-charge, say). Once it is older than any charge may take, B's
             // housekeeping voids it.

@@ -149,7 +149,9 @@ def start_all(servers):
 
 
 class Load:
-    """Users locking and cancelling seats of a few shows, each request to a random live node."""
+    """Users locking and cancelling seats of a few shows, and now and then paying for a hold (and cancelling the paid
+    booking, which frees its seats again), each request to a random live node: a payment's confirmation then often
+    meets other nodes' changes of its show."""
 
     def __init__(self, nodes, tokens, shows, seats):
         self.nodes, self.tokens, self.shows, self.seats = nodes, tokens, shows, seats
@@ -157,6 +159,7 @@ class Load:
         self.stop = threading.Event()
         self.lock = threading.Lock()
         self.held = {}  # booking -> (show, seats)
+        self.paid = {}  # booking -> payment id, for every 200 to a payment's process
         self.uncertain = set()
         self.answers = []  # (answered at, node port, status, code, sent at, show)
         self.threads = [threading.Thread(target=self.user, args=(i,), daemon=True) for i in range(len(tokens))]
@@ -174,7 +177,11 @@ class Load:
             port = self.port(rng)
             sent = time.time()
             try:
-                if show in mine and rng.random() < 0.4:
+                if show in mine and rng.random() < 0.1:
+                    status, body = self.pay_and_cancel(rng, token, mine[show], port)
+                    if status == 200:
+                        del mine[show]
+                elif show in mine and rng.random() < 0.4:
                     status, body = call("POST", port, f"/api/bookings/{mine[show]}/cancel", token=token)
                     if status == 200:
                         with self.lock:
@@ -201,6 +208,20 @@ class Load:
             with self.lock:
                 self.answers.append((time.time(), port, status, code, sent, show))
 
+    def pay_and_cancel(self, rng, token, booking, port):
+        """Pays for the hold (UPI: always approved) on `port`, then, if paid, cancels the booking on another random
+        node (refunded, its seats free again). The first answer that is not a success is the one returned."""
+        status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking, "paymentMethod": "upi"}, token=token)
+        if status != 201:
+            return status, payment
+        status, body = call("POST", self.port(rng), f"/api/payments/{payment['id']}/process", {}, token=token)
+        if status != 200:
+            return status, body
+        with self.lock:
+            self.paid[booking] = payment["id"]
+            self.held.pop(booking, None)  # booked now, no longer a hold
+        return call("POST", self.port(rng), f"/api/bookings/{booking}/cancel", token=token)
+
     def start(self):
         for thread in self.threads:
             thread.start()
@@ -212,6 +233,12 @@ class Load:
 
 
 def verify(url, nodes, load, label):
+    if load.paid:
+        ids = ",".join(f"'{b}'" for b in load.paid)
+        rows = {r[0]: r[1:] for r in psql(url, f"SELECT b.id, b.paymentId, p.paymentStatus FROM bookings b LEFT JOIN payments p ON p.id = b.paymentId WHERE b.id IN ({ids})")}
+        wrong = [(b, rows.get(b)) for b, payment in load.paid.items() if rows.get(b) is None or rows[b][0] != payment or rows[b][1] not in ("completed", "refunded")]
+        check(f"{label}: every payment answered 200 ({len(load.paid)}) paid its booking: the booking names it, completed or refunded",
+              not wrong, f"{wrong[:3]}")
     stored = {row[0]: (row[1], sorted(row[2].split(","))) for row in psql(
         url, "SELECT b.id, b.showId, string_agg(s.seatNumber, ',' ORDER BY s.seatNumber) FROM bookings b "
              "JOIN bookingSeats s ON s.bookingId = b.id WHERE s.state = 'held' GROUP BY b.id, b.showId")}
@@ -284,8 +311,8 @@ def main():
         load.finish()
         odd = [(a[2], a[3]) for a in load.answers if a[2] not in (200, 201, 409)]
         locks = sum(1 for a in load.answers if a[2] == 201)
-        check(f"load on all three nodes: {locks} locks acknowledged, every answer 200/201/409", locks > 0 and not odd,
-              f"{len(odd)} others, e.g. {odd[:5]}")
+        check(f"load on all three nodes: {locks} locks acknowledged, {len(load.paid)} holds paid for (each on a random node), "
+              "every answer 200/201/409", locks > 0 and load.paid and not odd, f"{len(odd)} others, e.g. {odd[:5]}")
         verify(url, nodes, load, "three nodes")
 
         # kill -9 of a node under load; the others serve its shows at once.

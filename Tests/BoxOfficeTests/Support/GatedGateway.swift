@@ -1,6 +1,7 @@
 import BoxOffice
 import BoxOfficeStore
 import Synchronization
+import Testing
 
 extension ServiceFixture {
 
@@ -13,6 +14,20 @@ extension ServiceFixture {
         let paying = Task { try await payments.process(userId: user, paymentId: attempt.id, ProcessPaymentInput()) }
         await gateway.charging()
         return (gateway, paying)
+    }
+}
+
+extension ServiceFixture {
+    /// Approves the charge `paying` waits for, and expects what its user would: the payment completed, nothing voided,
+    /// `hold` confirmed.
+    func approve(
+        _ gateway: GatedGateway, _ paying: Task<Payment, any Error>, confirming hold: Booking, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        gateway.approve()
+        let paid = try await paying.value
+        #expect(paid.paymentStatus == .completed, sourceLocation: sourceLocation)
+        #expect(gateway.voided.isEmpty, "an approved charge was voided: \(gateway.voided)", sourceLocation: sourceLocation)
+        #expect(try await status(of: hold.id) == .confirmed, sourceLocation: sourceLocation)
     }
 }
 
