@@ -42,6 +42,7 @@ public enum SeatEngineError: Error, Sendable, Equatable {
     /// The journal could not make the change durable; the change was undone.
     case journalFailed
     /// Another writer made a later version of this show durable first: the change was undone, and the actor is out of
-    /// date (`ShowActor.isStale`); load the show again and retry.
+    /// date (`ShowActor.isStale`); load the show again and retry. Also said of a change undone, unjudged, with an earlier
+    /// change of this actor that the journal refused (a hold another node is charging): ask again.
     case stale
 }

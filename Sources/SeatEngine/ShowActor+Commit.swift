@@ -25,11 +25,15 @@ extension ShowActor {
             stale = error is StaleShow
             beingPaid = error is HoldBeingPaid
         }
-        let stands = conclude(ticket, durable: durable)
+        let outcome = conclude(ticket, durable: durable, refused: stale || beingPaid)
         resumeConcludedWaiters()
         if stale { staleFlag.store(true, ordering: .releasing) }
         followAwaited()
-        guard stands else { throw stale ? .stale : beingPaid ? .paymentInProgress : .journalFailed }
+        guard outcome.stands else {
+            // Undone with an earlier change that was refused (not one the journal failed to write): this change was not
+            // judged itself — asked again, it may well stand (`BookingService.retryingStale`).
+            throw stale || outcome.undoneByRefusal ? .stale : beingPaid ? .paymentInProgress : .journalFailed
+        }
     }
 
     /// Returns once every change applied before the call has concluded — made durable and published, or undone —
@@ -51,18 +55,19 @@ extension ShowActor {
         }
     }
 
-    /// Settles one commit's outcome; returns whether its change stands.
-    private func conclude(_ ticket: UInt64, durable: Bool) -> Bool {
+    /// Settles one commit's outcome (`refused`: it failed because the journal refused it, not because it could not
+    /// write); returns whether its change stands, and whether it was undone with an earlier change that was refused.
+    private func conclude(_ ticket: UInt64, durable: Bool, refused: Bool) -> (stands: Bool, undoneByRefusal: Bool) {
         // An earlier change failed while this one was in flight, and took it down with it.
-        if rolledBack.remove(ticket) != nil { return false }
+        if let byRefusal = rolledBack.removeValue(forKey: ticket) { return (false, byRefusal) }
         // Already published: a later version's success proved this one durable (the journal commits in order).
-        guard let position = inFlight.firstIndex(where: { $0.ticket == ticket }) else { return true }
+        guard let position = inFlight.firstIndex(where: { $0.ticket == ticket }) else { return (true, false) }
         if durable {
             publish(through: position)
         } else {
-            undo(from: position)
+            undo(from: position, refused: refused)
         }
-        return durable
+        return (durable, false)
     }
 
     /// Publishes the in-flight changes up to `position`: a success for one version means all before it are durable too.
@@ -74,9 +79,9 @@ extension ShowActor {
     }
 
     /// Undoes the change at `position` and every later one, newest first, so memory matches the journal again.
-    private func undo(from position: Int) {
+    private func undo(from position: Int, refused: Bool) {
         map.rollBack(from: inFlight[position].change.version)
-        for entry in inFlight[(position + 1)...] { rolledBack.insert(entry.ticket) }
+        for entry in inFlight[(position + 1)...] { rolledBack[entry.ticket] = refused }
         inFlight.removeSubrange(position...)
         assert(map.unsettledVersions == inFlight.map(\.change.version))
         rearmTimer()

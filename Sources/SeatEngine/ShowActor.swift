@@ -21,8 +21,10 @@ public actor ShowActor {
     let clock: any EngineClock
     /// Changes applied to `map` whose commit has not concluded, in version order.
     var inFlight: [InFlightChange] = []
-    /// Tickets undone because an earlier change failed, whose own commits have not returned yet.
-    var rolledBack: Set<UInt64> = []
+    /// Tickets undone because an earlier change failed, whose own commits have not returned yet; true when that change
+    /// was refused (another writer's version, a hold another node charges) rather than not written: these were never
+    /// judged, and their callers are told to ask again (`.stale`).
+    var rolledBack: [UInt64: Bool] = [:]
     var nextTicket: UInt64 = 0
     /// Callers of `concluded()` waiting for every change up to their ticket to be durable or undone.
     var concludedWaiters: [(ticket: UInt64, continuation: CheckedContinuation<Void, Never>)] = []

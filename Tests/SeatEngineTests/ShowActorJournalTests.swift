@@ -161,6 +161,37 @@ struct ShowActorJournalTests {
         #expect(await journal.book.orderViolations.isEmpty)
     }
 
+    @Test("changes in flight behind one the journal refused (a hold another node charges) are undone unjudged: their callers are told to ask again (stale), not that the journal failed")
+    func refusalUndoesLaterChangesAsStale() async throws {
+        let journal = MemoryJournal(mode: .gated)
+        let actor = try await makeActor(journal)
+        try await committed(journal) { try await actor.lock(booking: "b0", user: "u0", seats: ["C4"], holdFor: .seconds(60)) }
+
+        async let refused = actor.release(booking: "b0")  // b0's card is being charged on another node
+        await journal.book.waitForQueued(1)
+        async let behind = actor.lock(booking: "b2", user: "u2", seats: ["A2"], holdFor: .seconds(60))
+        await journal.book.waitForQueued(2)
+        await journal.book.failNext(refusing: true)
+        await journal.book.write()
+        // The refusal's caller resumes first (the journal answers a batch's entries in order); resumed the other way,
+        // the change behind it hears only that it was not written (`BookingService.retryingStale` asks it once more).
+        await journal.book.resume(versions: [2, 3])
+        var errors: [SeatEngineError?] = []
+        do {
+            _ = try await refused
+            errors.append(nil)
+        } catch { errors.append(error as? SeatEngineError) }
+        do {
+            _ = try await behind
+            errors.append(nil)
+        } catch { errors.append(error as? SeatEngineError) }
+        #expect(errors == [.paymentInProgress, .stale])
+        #expect(!actor.isStale, "a refusal of a hold being paid for does not make the copy out of date")
+        // Asked again, the lock stands.
+        try await committed(journal) { try await actor.lock(booking: "b2", user: "u2", seats: ["A2"], holdFor: .seconds(60)) }
+        #expect(await actor.snapshot().held.sorted() == ["A2", "C4"])
+    }
+
     @Test("a success for v + 1 publishes v too; a failure of v + 1 alone keeps v")
     func laterFailureKeepsEarlierChange() async throws {
         let journal = MemoryJournal(mode: .gated)

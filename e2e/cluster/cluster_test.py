@@ -178,7 +178,8 @@ class Load:
             sent = time.time()
             try:
                 if show in mine and rng.random() < 0.1:
-                    status, body = self.pay_and_cancel(rng, token, mine[show], port)
+                    # Its answer is the node's that gave it (the process and the cancel go to other random nodes).
+                    status, body, port = self.pay_and_cancel(rng, token, mine[show], port)
                     if status == 200:
                         del mine[show]
                 elif show in mine and rng.random() < 0.4:
@@ -196,9 +197,10 @@ class Load:
                                 self.held.pop(mine[show], None)
                             self.held[body["id"]] = (show, sorted(seats))
                         mine[show] = body["id"]
-            except OSError:
+            except OSError as cut:
                 # Cut off (its node was killed): it may or may not have happened.
                 status, body = -1, {}
+                port = getattr(cut, "port", port)
                 with self.lock:
                     if show in mine:
                         self.uncertain.add(mine[show])
@@ -209,18 +211,28 @@ class Load:
                 self.answers.append((time.time(), port, status, code, sent, show))
 
     def pay_and_cancel(self, rng, token, booking, port):
-        """Pays for the hold (UPI: always approved) on `port`, then, if paid, cancels the booking on another random
-        node (refunded, its seats free again). The first answer that is not a success is the one returned."""
-        status, payment = call("POST", port, "/api/payments/initiate", {"bookingId": booking, "paymentMethod": "upi"}, token=token)
+        """Starts a payment for the hold (UPI: always approved) on `port`, processes it on a random node, then, if paid,
+        cancels the booking on another random node (refunded, its seats free again). Returns the first answer that is
+        not a success, or the cancel's, with the port of the node that gave it (a call cut off raises its OSError with
+        that port as `port`)."""
+        def on(port, method, path, body=None):
+            try:
+                return call(method, port, path, body, token=token)
+            except OSError as cut:
+                cut.port = port
+                raise
+        status, payment = on(port, "POST", "/api/payments/initiate", {"bookingId": booking, "paymentMethod": "upi"})
         if status != 201:
-            return status, payment
-        status, body = call("POST", self.port(rng), f"/api/payments/{payment['id']}/process", {}, token=token)
+            return status, payment, port
+        port = self.port(rng)
+        status, body = on(port, "POST", f"/api/payments/{payment['id']}/process", {})
         if status != 200:
-            return status, body
+            return status, body, port
         with self.lock:
             self.paid[booking] = payment["id"]
             self.held.pop(booking, None)  # booked now, no longer a hold
-        return call("POST", self.port(rng), f"/api/bookings/{booking}/cancel", token=token)
+        port = self.port(rng)
+        return (*on(port, "POST", f"/api/bookings/{booking}/cancel"), port)
 
     def start(self):
         for thread in self.threads:

@@ -178,7 +178,10 @@ public final class BookingService: Sendable {
                     await actor.concluded()
                     if await actor.hold(for: booking.id) != nil {
                         do {
-                            _ = try await actor.release(booking: booking.id)
+                            // As the first try: on a copy that is current (another node may have written the show).
+                            _ = try await retryingStale(booking.showId) { actor throws(SeatEngineError) in try await actor.release(booking: booking.id) }
+                        } catch .holdNotFound {
+                            // Gone after all, this time for good (an expiry or a replacement that stood).
                         } catch {
                             throw BoxOfficeError(error)
                         }
@@ -270,6 +273,7 @@ public final class BookingService: Sendable {
         _ showId: String, _ operation: (ShowActor) async throws(SeatEngineError) -> Value
     ) async throws(SeatEngineError) -> Value {
         var attempts = 0
+        var askedAgainAfterFailure = false
         let started = ContinuousClock.now
         while true {
             let actor: ShowActor
@@ -294,6 +298,14 @@ public final class BookingService: Sendable {
                     EngineMetrics.recordStale(.commit)
                     // Nodes racing for one show: after the first retry, step aside a few random milliseconds.
                     if attempts > 1 { try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(8 * min(attempts, 12))))) }
+                    continue
+                }
+                if error == .journalFailed, sharedWriters, !askedAgainAfterFailure {
+                    // Not written, and the copy is not out of date: an earlier change of this copy that the journal
+                    // refused (a hold another node is charging) takes the changes in flight behind it down with it, and
+                    // this caller may hear of its own failure before that refusal concludes (`ShowActor.record` says
+                    // `.stale` once it has). Asked once more; a journal that cannot write fails it again.
+                    askedAgainAfterFailure = true
                     continue
                 }
                 guard error != .journalFailed, sharedWriters else { throw error }

@@ -140,6 +140,12 @@ actor IdempotentRequests {    private let answers: any IdempotencyStore
             var headers = HTTPFields()
             if case .rateLimited(let seconds) = error.kind { headers[.retryAfter] = String(seconds) }
             return Answer(status: Int(ErrorResponse.status(of: error.kind).code), body: body, headers: headers)
+        } catch where StorageFailure.isStorageFailure(error) {
+            // The database did not answer, or refused the write (as `ContractErrorMiddleware` says it for the other
+            // routes): nothing was done that this answer claims, and a retry may succeed — 503, not 500.
+            let message = "The change could not be saved; nothing was changed. Try again shortly."
+            let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: "unavailable", message: message, details: nil)))) ?? Data()
+            return Answer(status: 503, body: body, headers: [:])
         } catch {
             let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: "internal", message: "Something went wrong on our side.", details: nil)))) ?? Data()
             return Answer(status: 500, body: body, headers: [:])

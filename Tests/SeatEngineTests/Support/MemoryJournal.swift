@@ -67,6 +67,10 @@ actor JournalBook {
     private let failureRate: Double
     private var random: SplitMix64
     private var failNextCount = 0
+    /// With `failNext(refusing: true)`: the failures to come are refusals (`HoldBeingPaid`: a hold another node is
+    /// charging), not the journal being down; the versions so refused.
+    private var refusing = false
+    private var refusedVersions: Set<Int64> = []
     /// After version v failed, later versions fail until the actor starts again at or below v.
     private var poisonedAbove: Int64?
     private var lastVersion: Int64?
@@ -104,8 +108,9 @@ actor JournalBook {
         extensions.append(hold)
     }
 
-    func failNext(_ count: Int = 1) {
+    func failNext(_ count: Int = 1, refusing: Bool = false) {
         failNextCount += count
+        self.refusing = refusing
     }
 
     func receive(_ pending: PendingCommit) {
@@ -147,6 +152,7 @@ actor JournalBook {
         if fail {
             poisonedAbove = change.version
             failures += 1
+            if refusing { refusedVersions.insert(change.version) }
             return false
         }
         durable.append(change)
@@ -157,6 +163,8 @@ actor JournalBook {
     private func resumeCommit(_ pending: PendingCommit, durable: Bool) {
         if durable {
             pending.continuation.resume()
+        } else if refusedVersions.contains(pending.change.version) {
+            pending.continuation.resume(throwing: HoldBeingPaid())
         } else {
             pending.continuation.resume(throwing: JournalDown())
         }
