@@ -13,27 +13,21 @@ extension BookingService {
 
     /// Books the hold of `booking` for the approved `charge`, on `pinned`, the copy that pinned it. When that copy's
     /// change is refused because another node wrote the show meanwhile (PostgreSQL, several nodes), on the show loaded
-    /// again, the hold pinned there for the charge (`SeatMap.resumePayment`).
+    /// again, the hold pinned there for the charge (`SeatMap.resumePayment`). Booked, the charge is no longer under way
+    /// here; not booked, its caller ends it (`endCharge`).
     func bookCharged(
         show: String, booking: String, charge: Charge, note: JournalNote, pinnedOn pinned: ShowActor
     ) async throws(SeatEngineError) -> SeatChange {
-        let outcome: Result<SeatChange, SeatEngineError>
-        do throws(SeatEngineError) {
-            outcome = .success(try await pinned.book(booking: booking, charge: charge, note: note))
+        let change: SeatChange
+        do {
+            change = try await pinned.book(booking: booking, charge: charge, note: note)
         } catch where sharedWriters {
-            do throws(SeatEngineError) {
-                outcome = .success(
-                    try await retryingStale(show) { current throws(SeatEngineError) in
-                        try await current.book(booking: booking, charge: charge, note: note, resuming: current !== pinned)
-                    })
-            } catch {
-                outcome = .failure(error)
+            change = try await retryingStale(show) { current throws(SeatEngineError) in
+                try await current.book(booking: booking, charge: charge, note: note, resuming: current !== pinned)
             }
-        } catch {
-            outcome = .failure(error)
         }
         await charges.end(show: show, booking: booking, payment: charge.payment)
-        return try outcome.get()
+        return change
     }
 
     /// `payment`'s charge of `booking` on `show` ended without booking it (declined, failed, refused): no copy of the

@@ -2,6 +2,10 @@ import Foundation
 import SeatEngine
 
 extension BoxOfficeError {
+    /// 503: the journal, or the storage under a request, could not make a change durable; nothing was changed.
+    public static let changeNotSaved = BoxOfficeError(
+        .unavailable, "unavailable", "The change could not be saved; nothing was changed. Try again shortly.")
+
     /// The contract's words for the engine's refusals.
     init(_ error: SeatEngineError) {
         switch error {
@@ -44,7 +48,7 @@ extension BoxOfficeError {
         case .paymentNotStarted:
             self.init(.conflict, "payment_not_started", "No payment of this booking is being processed under that id.")
         case .journalFailed:
-            self.init(.unavailable, "unavailable", "The change could not be saved; nothing was changed. Try again shortly.")
+            self = .changeNotSaved
         case .stale:
             self.init(.unavailable, "unavailable", "The show was changing too fast to save this; nothing was changed. Try again.")
         }

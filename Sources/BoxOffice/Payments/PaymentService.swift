@@ -150,19 +150,14 @@ public struct PaymentService: Sendable {
             }
             if attempt < 3 { try? await Task.sleep(for: .milliseconds(250 * attempt)) }
         }
+        await booking.endCharge(show: show, booking: payment.bookingId, payment: payment.id, pinnedOn: actor)
         guard let stored, stored.paymentStatus != .completed else {
-            await booking.endCharge(show: show, booking: payment.bookingId, payment: payment.id, pinnedOn: actor)
             await booking.reloadShow(show)
             if let stored { return stored }
-            throw BoxOfficeError(
-                .unavailable, "unavailable",
-                "Whether the booking was confirmed is not known yet; if it was not, the charge is voided within a few minutes and no money is taken.")
+            throw Self.outcomeUnknown
         }
-        await booking.endCharge(show: show, booking: payment.bookingId, payment: payment.id, pinnedOn: actor)
-        guard stored.paymentStatus == .processing else {
-            // Failed already: whoever failed it (the leftover sweep) released the authorisation.
-            throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
-        }
+        // Failed already: whoever failed it (the leftover sweep) released the authorisation.
+        guard stored.paymentStatus == .processing else { throw Self.notConfirmed }
         // Not confirmed: the attempt is failed first — the one step a late confirmation cannot also win — and only then
         // is the authorisation released, so no money is taken; the attempt keeps its transaction.
         do {
@@ -173,15 +168,12 @@ public struct PaymentService: Sendable {
                 await booking.reloadShow(show)
                 return now
             }
-            throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
+            throw Self.notConfirmed
         } catch {
-            throw BoxOfficeError(
-                .unavailable, "unavailable",
-                "Whether the booking was confirmed is not known yet; if it was not, the charge is voided within a few minutes and no money is taken.")
+            throw Self.outcomeUnknown
         }
         try? await gateway.void(reference: payment.id)
-        if error != .journalFailed { throw BoxOfficeError(error) }
-        throw BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
+        throw error == .journalFailed ? Self.notConfirmed : BoxOfficeError(error)
     }
 
     /// The gateway's answer for `payment`, or a thrown `GatewayTimeout` after `chargeTimeout`: a processor that
@@ -227,6 +219,10 @@ public struct PaymentService: Sendable {
         .conflict, "already_paid", "This booking is already paid by another payment; nothing more was charged.")
     static let holdExpired = BoxOfficeError(.conflict, "hold_expired", "The hold on these seats has expired; no money was taken.")
     static let notSaved = BoxOfficeError(.unavailable, "unavailable", "The payment could not be saved; nothing was charged. Try again shortly.")
+    static let notConfirmed = BoxOfficeError(.unavailable, "unavailable", "The booking could not be confirmed; no money was taken. Try again.")
+    static let outcomeUnknown = BoxOfficeError(
+        .unavailable, "unavailable",
+        "Whether the booking was confirmed is not known yet; if it was not, the charge is voided within a few minutes and no money is taken.")
 
     /// The answer for an attempt that is no longer `initiated`: a captured one is returned as it is (processing
     /// twice changes nothing); a failed one is 409 `payment_failed`; one being charged is `payment_in_progress`.

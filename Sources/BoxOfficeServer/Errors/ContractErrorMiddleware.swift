@@ -26,8 +26,7 @@ struct ContractErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch where StorageFailure.isStorageFailure(error) {
             // A full, read-only or failing disk: nothing was written, and a retry may succeed once the disk recovers.
             context.logger.error("storage refused a write", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            return ErrorResponse.response(
-                status: .serviceUnavailable, code: "unavailable", message: "The change could not be saved; nothing was changed. Try again shortly.")
+            return ErrorResponse.response(for: .changeNotSaved)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             return ErrorResponse.response(status: .internalServerError, code: "internal", message: "Something went wrong on our side.")

@@ -135,20 +135,17 @@ actor IdempotentRequests {    private let answers: any IdempotencyStore
             let value = try await call()
             let body = (value as? any PreEncodedJSON)?.jsonBody ?? (try? JSONCoding.encoder.encode(value)) ?? Data()
             return Answer(status: status, body: body, headers: [:])
-        } catch let error as BoxOfficeError {
+        } catch {
+            // A storage failure (the database did not answer, or refused the write) is 503, as `ContractErrorMiddleware`
+            // says it for the other routes: nothing was done that this answer claims, and a retry may succeed.
+            guard let error = error as? BoxOfficeError ?? (StorageFailure.isStorageFailure(error) ? .changeNotSaved : nil) else {
+                let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: "internal", message: "Something went wrong on our side.", details: nil)))) ?? Data()
+                return Answer(status: 500, body: body, headers: [:])
+            }
             let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details)))) ?? Data()
             var headers = HTTPFields()
             if case .rateLimited(let seconds) = error.kind { headers[.retryAfter] = String(seconds) }
             return Answer(status: Int(ErrorResponse.status(of: error.kind).code), body: body, headers: headers)
-        } catch where StorageFailure.isStorageFailure(error) {
-            // The database did not answer, or refused the write (as `ContractErrorMiddleware` says it for the other
-            // routes): nothing was done that this answer claims, and a retry may succeed — 503, not 500.
-            let message = "The change could not be saved; nothing was changed. Try again shortly."
-            let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: "unavailable", message: message, details: nil)))) ?? Data()
-            return Answer(status: 503, body: body, headers: [:])
-        } catch {
-            let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: "internal", message: "Something went wrong on our side.", details: nil)))) ?? Data()
-            return Answer(status: 500, body: body, headers: [:])
         }
     }
 }
