@@ -98,12 +98,14 @@ public final class BookingService: Sendable {
     /// very version still in flight, the notice is either that change's own (heard before its commit's answer) or
     /// another node's that took the version first. That is decided once the change concludes: if it did not become
     /// durable, the copy is marked out of date and `otherwise` runs (for the live feed), later.
+    /// `effect` is read only when this node has a current copy of the show: many notices are of shows it does not hold.
     @discardableResult
     public func committedElsewhere(
-        show: String, version: Int64, effect: FollowedEffect? = nil, otherwise: @escaping @Sendable () async -> Void = {}
+        show: String, version: Int64, effect: @autoclosure @Sendable () -> FollowedEffect? = nil,
+        otherwise: @escaping @Sendable () async -> Void = {}
     ) async -> Bool {
         guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return true }
-        if let effect, await actor.follow(version: version, effect: effect) {
+        if let effect = effect(), await actor.follow(version: version, effect: effect) {
             EngineMetrics.recordFollowed()
             return true
         }

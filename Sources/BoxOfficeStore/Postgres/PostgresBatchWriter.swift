@@ -62,7 +62,12 @@ struct PostgresBatchWriter: BatchWriter {
         on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64]), commit: CommitGate,
         _ body: (PostgresConnection, ShowClaims) async throws -> BatchOutcome
     ) async throws -> BatchOutcome {
-        try await run("BEGIN", on: connection)
+        // `BEGIN` is handed to the connection without waiting for its answer: the connection sends the claims statement
+        // as soon as `BEGIN` is answered, without waking this task in between — one hop fewer per batch, in a lock's
+        // time (docs/BENCHMARKS.md, session 14). Its answer is checked before the claims are read. (Had `BEGIN` failed,
+        // the claims statement ran on its own and ended: it changed nothing but a marker no transaction names, and its
+        // advisory locks ended with it.)
+        let begun: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: "BEGIN"), logger: logger)
         var transaction = SentTransaction(xid: "", marker: 0)
         let outcome: BatchOutcome
         do {
@@ -84,6 +89,7 @@ struct PostgresBatchWriter: BatchWriter {
                        w.durable
                 FROM marker LEFT JOIN wanted w ON true
                 """, logger: logger)
+            _ = try await begun.get()
             for try await (xid, marker, show, claimed, version) in marking.decode((String, Int64, String?, Bool?, Int64?).self) {
                 transaction = SentTransaction(xid: xid, marker: marker)
                 if let show, let version { claims.add(show, claimed: claimed, version: version) }
