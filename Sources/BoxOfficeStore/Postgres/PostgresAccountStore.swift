@@ -46,24 +46,10 @@ public struct PostgresAccountStore: AccountStore {
 
     /// One indexed read on every request: a demotion or deactivation takes effect at once.
     public func activeRole(id: String) async throws -> Role? {
-        try await connections.rows(ActiveRole(id: id), logger: logger).first.flatMap(Role.init(rawValue:))
-    }
-
-    /// Prepared: it is the statement PostgreSQL is sent most, and parsing and planning it cost more than running it.
-    struct ActiveRole: PostgresPreparedStatement {
-        static let name = "boxoffice_active_role"
-        static let sql = "SELECT role FROM users WHERE id = $1 AND isActive"
-        typealias Row = String
-
-        let id: String
-
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(id)
-            return bindings
+        for try await role in try await connections.query("SELECT role FROM users WHERE id = \(id) AND isActive", logger: logger).decode(String.self) {
+            return Role(rawValue: role)
         }
-
-        func decodeRow(_ row: PostgresRow) throws -> String { try row.decode(String.self) }
+        return nil
     }
 
     public func users(page: PageRequest) async throws -> Page<UserRecord> {

@@ -62,35 +62,12 @@ struct PostgresBatchWriter: BatchWriter {
         on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64]), commit: CommitGate,
         _ body: (PostgresConnection, ShowClaims) async throws -> BatchOutcome
     ) async throws -> BatchOutcome {
-        // `BEGIN` is handed to the connection without waiting for its answer: the connection sends the claims statement
-        // as soon as `BEGIN` is answered, without waking this task in between — one hop fewer per batch, in a lock's
-        // time (docs/BENCHMARKS.md, session 14). Its answer is checked before the claims are read. (Had `BEGIN` failed,
-        // the claims statement ran on its own and ended: it changed nothing but a marker no transaction names, and its
-        // advisory locks ended with it.)
-        let begun: EventLoopFuture<PostgresQueryResult> = connection.query(PostgresQuery(unsafeSQL: "BEGIN"), logger: logger)
         var transaction = SentTransaction(xid: "", marker: 0)
         let outcome: BatchOutcome
         do {
             var claims = ShowClaims()
-            // One round trip, as the marker alone was: the marker, then for each show its durable version and, when one
-            // of the batch's changes of it follows that version, a transaction-scoped advisory lock on it, tried (never
-            // waited for). A batch claims no show it holds only out-of-date changes of: it would keep a current writer
-            // out for nothing.
-            let marking = try await connection.query(
-                """
-                WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id),
-                     wanted AS (
-                         SELECT e.showId, array_agg(e.version) AS versions,
-                                (SELECT COALESCE(MAX(c.version), 0) FROM seatChanges c WHERE c.showId = e.showId) AS durable
-                         FROM unnest(\(changes.shows)::text[], \(changes.versions)::bigint[]) AS e(showId, version) GROUP BY e.showId)
-                SELECT marker.xid, marker.id, w.showId,
-                       CASE WHEN w.durable + 1 = ANY(w.versions)
-                            THEN pg_try_advisory_xact_lock(\(ShowClaims.lockSpace), hashtext(w.showId)) END,
-                       w.durable
-                FROM marker LEFT JOIN wanted w ON true
-                """, logger: logger)
-            _ = try await begun.get()
-            for try await (xid, marker, show, claimed, version) in marking.decode((String, Int64, String?, Bool?, Int64?).self) {
+            for row in try await begin(on: connection, claiming: changes).rows {
+                let (xid, marker, show, claimed, version) = try row.decode((String, Int64, String?, Bool?, Int64?).self)
                 transaction = SentTransaction(xid: xid, marker: marker)
                 if let show, let version { claims.add(show, claimed: claimed, version: version) }
             }
@@ -111,6 +88,41 @@ struct PostgresBatchWriter: BatchWriter {
             throw CommitOutcomeUnknown(transaction: transaction, outcome: outcome, cause: error)
         }
         return outcome
+    }
+
+    /// `BEGIN`, then the claims statement: the marker, then for each show its durable version and, when one of the batch's
+    /// changes of it follows that version, a transaction-scoped advisory lock on it, tried (never waited for). A batch
+    /// claims no show it holds only out-of-date changes of: it would keep a current writer out for nothing.
+    ///
+    /// Both are handed to the connection at once, and this task wakes once, when the claims are answered, not once for
+    /// each (docs/BENCHMARKS.md, session 14: one node's locks +7–12%). They are written on the connection's event loop,
+    /// where it is closed: a connection found open there still has postgres-nio's handler, which answers or fails each
+    /// statement (a statement written to a connection whose handler is gone is dropped unanswered). The claims
+    /// statement is sent only after `BEGIN`, on the same connection, so it runs in the transaction; a `BEGIN` that
+    /// failed fails this (had it, the claims ran on their own and ended: a marker no transaction names, its locks gone).
+    private func begin(on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64])) async throws -> PostgresQueryResult {
+        let claims: PostgresQuery = """
+            WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id),
+                 wanted AS (
+                     SELECT e.showId, array_agg(e.version) AS versions,
+                            (SELECT COALESCE(MAX(c.version), 0) FROM seatChanges c WHERE c.showId = e.showId) AS durable
+                     FROM unnest(\(changes.shows)::text[], \(changes.versions)::bigint[]) AS e(showId, version) GROUP BY e.showId)
+            SELECT marker.xid, marker.id, w.showId,
+                   CASE WHEN w.durable + 1 = ANY(w.versions)
+                        THEN pg_try_advisory_xact_lock(\(ShowClaims.lockSpace), hashtext(w.showId)) END,
+                   w.durable
+            FROM marker LEFT JOIN wanted w ON true
+            """
+        let logger = logger
+        let eventLoop = connection.eventLoop
+        return try await eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+            guard !connection.isClosed else {
+                return eventLoop.makeFailedFuture(PostgresUnreachable(reason: "the connection closed before the batch began"))
+            }
+            let begun = connection.query(PostgresQuery(unsafeSQL: "BEGIN"), logger: logger)
+            let claimed = connection.query(claims, logger: logger)
+            return begun.flatMap { _ in claimed }
+        }.get()
     }
 
     /// Whether `transaction` committed, asked on fresh connections until the server answers.

@@ -81,19 +81,6 @@ public final class PostgresConnections: Sendable {
         }
     }
 
-    /// A prepared read (`PostgresPreparedStatement`: parsed once per connection) through the gate, as `query`: its rows.
-    /// For the reads every request makes.
-    public func rows<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row]
-    where Statement.Row: Sendable {
-        try await perform { client in
-            try await Self.race(self.readTimeout) { _ in
-                var rows: [Statement.Row] = []
-                for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
-                return rows
-            }
-        }
-    }
-
     /// Runs `body` on one connection of the pool, through the gate. `body` starts only if the connection came within
     /// `leaseTimeout`.
     ///
