@@ -95,11 +95,12 @@ struct PostgresBatchWriter: BatchWriter {
     /// claims no show it holds only out-of-date changes of: it would keep a current writer out for nothing.
     ///
     /// Both are handed to the connection at once, and this task wakes once, when the claims are answered, not once for
-    /// each (docs/BENCHMARKS.md, session 14: one node's locks +7–12%). They are written on the connection's event loop,
-    /// where it is closed: a connection found open there still has postgres-nio's handler, which answers or fails each
-    /// statement (a statement written to a connection whose handler is gone is dropped unanswered). The claims
-    /// statement is sent only after `BEGIN`, on the same connection, so it runs in the transaction; a `BEGIN` that
-    /// failed fails this (had it, the claims ran on their own and ended: a marker no transaction names, its locks gone).
+    /// each (docs/BENCHMARKS.md, session 14: one node's locks a few percent faster). They are written on the
+    /// connection's event loop, where it is closed: a connection found open there still has postgres-nio's handler,
+    /// which answers or fails each statement (a statement written to a connection whose handler is gone is dropped
+    /// unanswered). The claims statement is sent only after `BEGIN`, on the same connection, so it runs in the
+    /// transaction; a `BEGIN` that failed fails this (had it, the claims ran on their own and ended: a marker no
+    /// transaction names, its locks gone).
     private func begin(on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64])) async throws -> PostgresQueryResult {
         let claims: PostgresQuery = """
             WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id),
