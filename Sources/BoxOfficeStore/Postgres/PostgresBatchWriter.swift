@@ -101,7 +101,7 @@ struct PostgresBatchWriter: BatchWriter {
     /// unanswered). The claims statement is sent only after `BEGIN`, on the same connection, so it runs in the
     /// transaction; a `BEGIN` that failed fails this (had it, the claims ran on their own and ended: a marker no
     /// transaction names, its locks gone).
-    private func begin(on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64])) async throws -> PostgresQueryResult {
+    func begin(on connection: PostgresConnection, claiming changes: (shows: [String], versions: [Int64])) async throws -> PostgresQueryResult {
         let claims: PostgresQuery = """
             WITH marker AS (INSERT INTO journalCommits DEFAULT VALUES RETURNING pg_current_xact_id()::text AS xid, id),
                  wanted AS (
