@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import cluster_test  # noqa: E402
-from cluster_test import Load, LiveSocket, call, check, node, psql, start_all, verify  # noqa: E402
+from cluster_test import Load, LiveSocket, call, check, node, psql, shows_on_sale, start_all, verify  # noqa: E402
 from tcp_proxy import CuttableProxy  # noqa: E402
 
 CLUSTER = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "postgres-cluster")
@@ -274,8 +274,7 @@ def main():
                                 {"name": f"Fault user {i}", "email": f"faults{i}@example.com", "password": "password-123"})
             assert status == 201, body
             tokens.append(body["token"])
-        status, page = call("GET", nodes[0].port, "/api/shows?limit=50")
-        big = [s for s in page["items"] if s["availability"]["total"] >= 40]
+        big = [s for s in shows_on_sale(nodes[0].port) if s["availability"]["total"] >= 40]
         shows = [s["id"] for s in big[:3]]
         seats = {}
         for show in shows:

@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import LiveSocket, Server, call, free_port  # noqa: E402
+from crash_test import LiveSocket, Server, call, free_port, shows_on_sale  # noqa: E402
 
 BIN = next((a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--postgres"),
            ".build/debug/boxoffice")
@@ -303,18 +303,17 @@ def main():
         answers = [call("GET", server.port, "/api/bookings", token=tokens[0])[0] for server in nodes]
         check("a token from one node works on every node", answers == [200, 200, 200], f"{answers}")
 
-        status, page = call("GET", nodes[0].port, "/api/shows?limit=50")
-        shows = [s["id"] for s in page["items"] if s["availability"]["total"] >= 40][:3]
+        on_sale = shows_on_sale(nodes[0].port)
+        shows = [s["id"] for s in on_sale if s["availability"]["total"] >= 40][:3]
         seats = {}
         for show in shows:
             status, detail = call("GET", nodes[0].port, f"/api/shows/{show}")
             seats[show] = [s["seatNumber"] for s in detail["seats"]][:20]  # a small area, so users collide
 
-        status, page = call("GET", nodes[0].port, "/api/shows?limit=50")
-        quiet = [s["id"] for s in page["items"] if s["id"] not in shows and s["availability"]["total"] >= 10][0]
+        quiet = [s["id"] for s in on_sale if s["id"] not in shows and s["availability"]["total"] >= 10][0]
         status, detail = call("GET", nodes[0].port, f"/api/shows/{quiet}")
         live_across_nodes(nodes, tokens, quiet, [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"])
-        edited = [s["id"] for s in page["items"] if s["id"] not in shows and s["id"] != quiet and s["availability"]["total"] >= 10][0]
+        edited = [s["id"] for s in on_sale if s["id"] not in shows and s["id"] != quiet and s["availability"]["total"] >= 10][0]
         admin_edits_across_nodes(nodes, tokens, edited)
 
         load = Load(nodes, tokens, shows, seats)

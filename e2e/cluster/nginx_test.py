@@ -34,7 +34,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, call, free_port, shows_on_sale  # noqa: E402
 import cluster_test  # noqa: E402
 from cluster_test import LiveSocket, psql, start_all  # noqa: E402
 
@@ -522,6 +522,7 @@ def main():
         status, page = call("GET", listen, "/api/shows?limit=200")
         shows = [s["id"] for s in page["items"] if s["availability"]["available"] >= 10]
         check(f"browse through nginx: {len(shows)} shows with room", status == 200 and len(shows) >= 60, f"{status} {len(shows)}")
+        shows = [s["id"] for s in shows_on_sale(listen) if s["availability"]["available"] >= 10]
         status, detail = call("GET", listen, f"/api/shows/{shows[0]}")
         booking_flow(listen, shows[0], [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"][:2])
         edge_checks(listen, nodes, os.path.join(nginx_dir, "logs"))

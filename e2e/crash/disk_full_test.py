@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, call, free_port, shows_on_sale  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -92,8 +92,7 @@ def scenario(folder, logs):
     try:
         port = server.port
         alice, bob = register(port, "Alice"), register(port, "Bob")
-        status, page = call("GET", port, "/api/shows?limit=1")
-        show = page["items"][0]["id"]
+        show = shows_on_sale(port)[0]["id"]
         seats = list(seat_statuses(port, show)[0])[:3]  # from the layout: some layouts block A1
         status, held = call("POST", port, "/api/bookings/lock-seats", {"showId": show, "seats": [seats[0]]}, alice)
         assert status == 201, (status, held)

@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, call, free_port, shows_on_sale  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -308,9 +308,7 @@ def main():
                                 {"name": f"Outage {i}", "email": f"outage{i}@example.com", "password": "password-123"})
             assert status == 201, (status, body)
             tokens.append(body["token"])
-        status, shows = call("GET", port, "/api/shows?limit=3")
-        assert status == 200, (status, shows)
-        show_ids = [s["id"] for s in shows["items"]][:3]
+        show_ids = [s["id"] for s in shows_on_sale(port)][:3]
         seats = {}
         for show in show_ids:
             status, detail = call("GET", port, f"/api/shows/{show}")

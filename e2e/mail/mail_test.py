@@ -32,7 +32,7 @@ from aiosmtpd.controller import Controller  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, book_seats as book, call, free_port  # noqa: E402
+from crash_test import Server, book_seats as book, call, free_port, shows_on_sale  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -133,8 +133,7 @@ def main():
         "BOXOFFICE_PUBLIC_URL": "https://cinema.example", "BOXOFFICE_LOG_LEVEL": "info", "BOXOFFICE_PAYMENT_LATENCY_MS": "0"})
     try:
         server.start()
-        status, page = call("GET", port, "/api/shows?limit=5")
-        show = page["items"][0]
+        show = shows_on_sale(port)[0]
         status, detail = call("GET", port, f"/api/shows/{show['id']}")
         free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
         status, movie = call("GET", port, f"/api/movies/{show['movieId']}")

@@ -35,7 +35,7 @@ from aiosmtpd.smtp import AuthResult  # noqa: E402
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, call, free_port, shows_on_sale  # noqa: E402
 from mail_test import Inbox, book, user  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
@@ -151,8 +151,7 @@ def run_case(folder, name, scheme, ca_file, context, implicit):
         env["BOXOFFICE_SMTP_CA_FILE"] = ca_file
     server = Server(db, port, log=log, env=env)
     server.start()
-    status, page = call("GET", port, "/api/shows?limit=1")
-    show = page["items"][0]["id"]
+    show = shows_on_sale(port)[0]["id"]
     status, detail = call("GET", port, f"/api/shows/{show}")
     seat = next(s["seatNumber"] for s in detail["seats"] if s["status"] == "available")
     address, token = user(port, name)

@@ -158,7 +158,7 @@ def served_tickets(binary, directory, separator_png, count=12):
     and decodes it. Returns the failures (empty when every one reads back as its booking's ticket code)."""
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
     import crash_test
-    from crash_test import Server, book_seats, call, free_port
+    from crash_test import Server, book_seats, call, free_port, shows_on_sale
     crash_test.BIN = binary
     port = free_port()
     server = Server(os.path.join(directory, "tickets.sqlite"), port, log=os.path.join(directory, "server.log"))
@@ -167,8 +167,7 @@ def served_tickets(binary, directory, separator_png, count=12):
         server.start()
         status, body = call("POST", port, "/api/auth/register", {"name": "Q", "email": "qr@example.com", "password": "password-123"})
         token = body["token"]
-        status, page = call("GET", port, "/api/shows?limit=1")
-        show = page["items"][0]["id"]
+        show = shows_on_sale(port)[0]["id"]
         status, detail = call("GET", port, f"/api/shows/{show}")
         free = [seat["seatNumber"] for seat in detail["seats"] if seat["status"] == "available"]
         tickets = []

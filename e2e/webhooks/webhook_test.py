@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import LiveSocket, Server, book_seats, call, free_port  # noqa: E402
+from crash_test import LiveSocket, Server, book_seats, call, free_port, shows_on_sale  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 crash_test.BIN = BIN
@@ -202,8 +202,7 @@ def main():
 
         status, body = call("POST", port, "/api/auth/register", {"name": "Hook User", "email": "hook@example.com", "password": "password-123"})
         token = body["token"]
-        status, page = call("GET", port, "/api/shows?limit=3")
-        show = page["items"][0]["id"]
+        show = shows_on_sale(port)[0]["id"]
         status, detail = call("GET", port, f"/api/shows/{show}")
         free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
 
