@@ -274,13 +274,14 @@ def main():
                                 {"name": f"Fault user {i}", "email": f"faults{i}@example.com", "password": "password-123"})
             assert status == 201, body
             tokens.append(body["token"])
-        big = [s for s in shows_on_sale(nodes[0].port) if s["availability"]["total"] >= 40]
+        on_sale = shows_on_sale(nodes[0].port)
+        big = [s for s in on_sale if s["availability"]["total"] >= 40]
         shows = [s["id"] for s in big[:3]]
         seats = {}
         for show in shows:
             status, detail = call("GET", nodes[0].port, f"/api/shows/{show}")
             seats[show] = [s["seatNumber"] for s in detail["seats"]][:20]
-        spare = [s for s in page["items"] if s["id"] not in shows and s["availability"]["total"] >= 20]
+        spare = [s for s in on_sale if s["id"] not in shows and s["availability"]["total"] >= 20]
         since_across_nodes(url, nodes, tokens, spare[0]["id"], spare[0]["theatreId"])
         partition(url, nodes, proxy, tokens, shows, seats, spare[1]["id"])
         restart(url, folder, nodes, tokens, shows, seats)
