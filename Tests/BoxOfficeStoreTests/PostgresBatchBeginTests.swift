@@ -15,24 +15,11 @@ import Testing
 struct PostgresBatchBeginTests {
     let logger = TestPostgres.logger
 
-    func connect(_ url: PostgresURL) async throws -> PostgresConnection {
-        let configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        return try await PostgresConnection.connect(configuration: configuration, id: 11, logger: logger)
-    }
-
     /// A batch writer on a new migrated database, and a connection of its own to that database.
     func withWriter(_ body: (PostgresBatchWriter, PostgresConnection) async throws -> Void) async throws {
         try await TestPostgres.withFreshDatabase { url in
             try await TestPostgres.Database.withOpened(url: url, logger: logger) { database in
-                let connection = try await connect(url)
-                do {
-                    try await body(PostgresBatchWriter(database: database, logger: logger), connection)
-                } catch {
-                    try? await connection.close()
-                    throw error
-                }
-                try? await connection.close()
+                try await TestPostgres.withConnection(url) { try await body(PostgresBatchWriter(database: database, logger: logger), $0) }
             }
         }
     }

@@ -40,16 +40,7 @@ struct PostgresShowClaimTests {
 
     /// A connection of its own, outside the pools: stands for another node's batch in the middle of its transaction.
     func withOtherNode(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> Void) async throws {
-        let configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 7, logger: TestPostgres.logger)
-        do {
-            try await body(connection)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try await connection.close()
+        try await TestPostgres.withConnection(url, body)
     }
 
     func run(_ statement: PostgresQuery, on connection: PostgresConnection) async throws {

@@ -35,17 +35,25 @@ public enum TestPostgres {
 
     /// Runs one statement on a connection of its own (CREATE/DROP DATABASE cannot run inside a transaction or pool).
     private static func administer(_ server: PostgresURL, _ statement: PostgresQuery) async throws {
+        try await withConnection(server) { connection in
+            for try await _ in try await connection.query(statement, logger: logger) {}
+        }
+    }
+
+    /// A connection of its own to `url`, outside any pool (closed after `body`, which may close it itself): another
+    /// node's session, an administrator's, a connection a test breaks.
+    public static func withConnection<Value: Sendable>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
         let configuration = PostgresConnection.Configuration(
-            host: server.host, port: server.port, username: server.user, password: server.password, database: server.database,
-            tls: .disable)
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
-            for try await _ in try await connection.query(statement, logger: logger) {}
+            let value = try await body(connection)
+            try? await connection.close()
+            return value
         } catch {
             try? await connection.close()
             throw error
         }
-        try await connection.close()
     }
 
     /// Runs the pools of `databases` (not migrated) for the length of `body`.
