@@ -86,19 +86,22 @@ final class ClusterNodes: @unchecked Sendable {
     }
 }
 
-/// Journal entries and batches (each batch one PostgreSQL transaction, one WAL flush), from /metrics.
+/// Journal entries and batches (each batch one PostgreSQL transaction, one WAL flush), and the seconds the writers spent
+/// on them (`boxoffice_journal_commit_seconds`), from /metrics.
 struct JournalCounters: Sendable {
     var entries = 0.0
     var batches = 0.0
+    var seconds = 0.0
 
     init() {}
 
     init(metrics text: String) {
-        for line in text.split(separator: "\n") where line.hasPrefix("boxoffice_journal_batch_size_") {
+        for line in text.split(separator: "\n") where line.hasPrefix("boxoffice_journal_") {
             let parts = line.split(separator: " ")
             guard parts.count >= 2, let value = Double(parts[parts.count - 1]) else { continue }
             if parts[0].hasPrefix("boxoffice_journal_batch_size_sum") { entries = value }
             if parts[0].hasPrefix("boxoffice_journal_batch_size_count") { batches = value }
+            if parts[0].hasPrefix("boxoffice_journal_commit_seconds_sum") { seconds = value }
         }
     }
 
@@ -106,6 +109,7 @@ struct JournalCounters: Sendable {
         var sum = JournalCounters()
         sum.entries = left.entries + right.entries
         sum.batches = left.batches + right.batches
+        sum.seconds = left.seconds + right.seconds
         return sum
     }
 
@@ -113,6 +117,7 @@ struct JournalCounters: Sendable {
         var difference = JournalCounters()
         difference.entries = left.entries - right.entries
         difference.batches = left.batches - right.batches
+        difference.seconds = left.seconds - right.seconds
         return difference
     }
 

@@ -133,6 +133,11 @@ struct LockMeasurement {
                 String(
                     format: "journals: %.0f commits/s, %.1f entries a commit (all nodes, warm-up included)", journal.batches / max(seconds, 0.001),
                     journal.meanBatch))
+            // A node's writer sends one batch at a time: busy near 100% of the window, it is what the node waits on.
+            result.notes.append(
+                String(
+                    format: "a batch takes %.1f ms; the writers busy %.0f%% of the window (summed over nodes)",
+                    journal.seconds / journal.batches * 1000, journal.seconds / max(seconds, 0.001) * 100))
         }
         if let postgresSeconds, journal.entries > 0 {
             result.notes.append(
