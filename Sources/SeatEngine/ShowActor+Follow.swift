@@ -13,7 +13,35 @@ struct AwaitedFollow: Sendable {
     let effect: FollowedEffect
 }
 
+/// What a notice of a durable version meant to a copy of its show (`ShowActor.hear`).
+public enum HeardNotice: Sendable, Equatable {
+    /// Another writer's change, applied to this copy (or kept until the copy's own changes in flight conclude).
+    case followed
+    /// The copy is out of date: it was already, or is now (`markedStale`: by this notice) — loaded again on its next use.
+    case outOfDate(markedStale: Bool)
+    /// A change of that version made here is still being written: the notice is its own, unless that change fails (then
+    /// another writer took the version first, and the copy is out of date).
+    case ownInFlight
+    /// A version this copy has made durable itself.
+    case known
+}
+
 extension ShowActor {
+    /// What the notice of another writer's (or this copy's own) durable `version` means here, decided in one step on the
+    /// actor: applied when it is this copy's next version (`follow`; `effect` is read only then), the copy marked out of
+    /// date when it is past what the copy has, or this copy's own.
+    public func hear(version: Int64, effect: @Sendable () -> FollowedEffect?) -> HeardNotice {
+        guard !isStale else { return .outOfDate(markedStale: false) }
+        if version == (awaitedFollows.last?.version ?? map.version) + 1, let effect = effect(), follow(version: version, effect: effect) {
+            return .followed
+        }
+        guard map.version >= version else {
+            markStale()
+            return .outOfDate(markedStale: true)
+        }
+        return self.version < version ? .ownInFlight : .known
+    }
+
     /// Applies another writer's durable change of version `version` (`SeatMap.follow`) when it is this copy's next
     /// version; returns false, changing nothing, when it cannot — the caller then marks the copy out of date. The
     /// journal hears of it (`SeatJournal.followed`): this copy's next change builds on that version.

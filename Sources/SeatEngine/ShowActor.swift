@@ -184,8 +184,9 @@ public actor ShowActor {
         return durable
     }
 
-    /// The last durable version.
-    public var version: Int64 { seatMap.version }
+    /// The last durable version: the one before the first change still being written (what `seatMap` rolls back to),
+    /// read without copying the map.
+    public var version: Int64 { inFlight.first.map { $0.change.version - 1 } ?? map.version }
 
     /// The version of the newest change made here, durable or still being written.
     public var latestVersion: Int64 { map.version }

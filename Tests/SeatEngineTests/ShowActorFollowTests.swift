@@ -1,5 +1,6 @@
 import BoxOfficeTestSupport
 import SeatEngine
+import Synchronization
 import Testing
 
 #if canImport(FoundationEssentials)
@@ -57,5 +58,43 @@ struct ShowActorFollowTests {
         #expect(actor.isStale)
         #expect(await actor.snapshot().held == [])
         #expect(!(await actor.follow(version: 1, effect: Self.theirs)), "a stale copy follows nothing")
+    }
+
+    @Test("a notice decided in one step: its own version in flight, then known; another's next version followed; one past it marks the copy out of date")
+    func hearing() async throws {
+        let journal = MemoryJournal(mode: .gated)
+        let actor = try await makeActor(journal)
+        let reads = ReadCounter()
+        async let mine = actor.lock(booking: "mine", user: "u1", seats: ["A1"], holdFor: .seconds(300))
+        await journal.book.waitForQueued(1)
+        #expect(await actor.version == 0, "the durable version, with version 1 still being written")
+        #expect(await actor.latestVersion == 1)
+        #expect(await actor.hear(version: 1, effect: reads.effect(Self.theirs)) == .ownInFlight)
+        #expect(reads.count == 0, "no effect is read for a version the copy has made")
+        await journal.book.write()
+        await journal.book.resumeAll()
+        _ = try await mine
+        #expect(await actor.version == 1)
+        #expect(await actor.hear(version: 1, effect: reads.effect(Self.theirs)) == .known)
+        #expect(await actor.hear(version: 2, effect: reads.effect(Self.theirs)) == .followed)
+        #expect(reads.count == 1)
+        #expect(await actor.snapshot().held == ["A1", "A3"])
+        #expect(await actor.hear(version: 4, effect: reads.effect(.ended(["theirs"]))) == .outOfDate(markedStale: true))
+        #expect(reads.count == 1, "a version past the next one is not read: the copy is loaded again")
+        #expect(actor.isStale)
+        #expect(await actor.hear(version: 5, effect: reads.effect(.ended(["theirs"]))) == .outOfDate(markedStale: false))
+    }
+}
+
+/// Counts how often a notice's effect is read.
+private final class ReadCounter: Sendable {
+    private let reads = Mutex(0)
+    var count: Int { reads.withLock { $0 } }
+
+    func effect(_ effect: FollowedEffect) -> @Sendable () -> FollowedEffect? {
+        { [self] in
+            reads.withLock { $0 += 1 }
+            return effect
+        }
     }
 }

@@ -98,32 +98,33 @@ public final class BookingService: Sendable {
     /// very version still in flight, the notice is either that change's own (heard before its commit's answer) or
     /// another node's that took the version first. That is decided once the change concludes: if it did not become
     /// durable, the copy is marked out of date and `otherwise` runs (for the live feed), later.
-    /// `effect` is read only when this node has a current copy of the show: many notices are of shows it does not hold.
+    /// The copy decides in one step (`ShowActor.hear`), and reads `effect` only when the version is its next one: many
+    /// notices are of shows this node does not hold, or its own.
     @discardableResult
     public func committedElsewhere(
         show: String, version: Int64, effect: @autoclosure @Sendable () -> FollowedEffect? = nil,
         otherwise: @escaping @Sendable () async -> Void = {}
     ) async -> Bool {
         guard let actor = await actors.loadedActor(for: show), !actor.isStale else { return true }
-        if let effect = effect(), await actor.follow(version: version, effect: effect) {
+        switch await actor.hear(version: version, effect: effect) {
+        case .followed:
             EngineMetrics.recordFollowed()
             return true
-        }
-        guard await actor.latestVersion < version else {
-            if await actor.version < version {
-                Task {
-                    await actor.concluded()
-                    guard await actor.version < version else { return }
-                    actor.markStale()
-                    EngineMetrics.recordStale(.lostVersion)
-                    await otherwise()
-                }
+        case .outOfDate(let markedStale):
+            if markedStale { EngineMetrics.recordStale(.notice) }
+            return true
+        case .ownInFlight:
+            Task {
+                await actor.concluded()
+                guard await actor.version < version else { return }
+                actor.markStale()
+                EngineMetrics.recordStale(.lostVersion)
+                await otherwise()
             }
             return false
+        case .known:
+            return false
         }
-        actor.markStale()
-        EngineMetrics.recordStale(.notice)
-        return true
     }
 
     /// Another node (or this one) extended the hold of `booking` on `show` to `expiresAt`: a loaded copy's hold runs until
