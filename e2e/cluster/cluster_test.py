@@ -15,7 +15,6 @@ database), then checks, against the real binaries:
 
 stdlib only; ends with `cluster: N passed, M failed`.
 """
-import json
 import os
 import random
 import subprocess

@@ -19,7 +19,6 @@ with scripts/install, on one PostgreSQL database (docs/DEPLOY.md).
 stdlib only; needs root to install nginx when it is missing; ends with `nginx: N passed, M failed`.
 """
 import http.client
-import json
 import os
 import re
 import shutil

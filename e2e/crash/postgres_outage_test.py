@@ -225,7 +225,6 @@ def verify(port, url, load):
     history = ""
     if released:
         rows = psql(url, f"SELECT id, bookingStatus, userId, showId FROM bookings WHERE id = '{released[0]}'")
-        token = next(t for i, t in enumerate(load.tokens) if True)  # replaced below
         owner = psql(url, f"SELECT email FROM users WHERE id = '{rows[0][2]}'")[0][0]
         index = int(owner.split("@")[0].removeprefix("outage"))
         again = call("POST", port, f"/api/bookings/{released[0]}/cancel", token=load.tokens[index])

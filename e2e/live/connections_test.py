@@ -13,14 +13,13 @@ import os
 import resource
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "crash"))
 import crash_test  # noqa: E402
-from crash_test import Server, call, free_port  # noqa: E402
+from crash_test import Server, free_port  # noqa: E402
 
 crash_test.BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 results = []

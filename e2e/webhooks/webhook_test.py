@@ -206,7 +206,6 @@ def main():
         status, detail = call("GET", port, f"/api/shows/{show}")
         free = [s["seatNumber"] for s in detail["seats"] if s["status"] == "available"]
 
-        paid_at = time.time()
         first = book(port, token, show, free[:2])
         status, _ = call("POST", port, f"/api/bookings/{first}/cancel", token=token)
         assert status == 200

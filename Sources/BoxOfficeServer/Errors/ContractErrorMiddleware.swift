@@ -29,7 +29,7 @@ struct ContractErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return ErrorResponse.response(for: .changeNotSaved)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
-            return ErrorResponse.response(status: .internalServerError, code: "internal", message: "Something went wrong on our side.")
+            return ErrorResponse.response(status: .internalServerError, code: ErrorResponse.internalCode, message: ErrorResponse.internalMessage)
         }
     }
 
@@ -49,7 +49,7 @@ struct ContractErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case 401: ("unauthorized", "Log in first: send `Authorization: Bearer <token>`.")
             case 403: ("forbidden", "Not allowed.")
             case 400..<500: ("bad_request", (error as? HTTPError)?.body ?? status.reasonPhrase)
-            default: ("internal", "Something went wrong on our side.")
+            default: (ErrorResponse.internalCode, ErrorResponse.internalMessage)
             }
         return ErrorResponse.response(status: status.code < 400 ? .internalServerError : status, code: code, message: message)
     }

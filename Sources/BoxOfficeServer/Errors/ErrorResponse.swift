@@ -29,14 +29,28 @@ struct ErrorResponse: Encodable {
         }
     }
 
+    /// What an unexpected failure answers (500): no detail of it leaves the server.
+    static let internalCode = "internal"
+    static let internalMessage = "Something went wrong on our side."
+
     /// The response for a service error.
     static func response(for error: BoxOfficeError) -> Response {
+        response(
+            status: status(of: error.kind), code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details,
+            headers: headers(for: error))
+    }
+
+    /// The headers a service error's answer carries beside its body: when to try again, or how to authenticate.
+    static func headers(for error: BoxOfficeError) -> HTTPFields {
         var headers = HTTPFields()
         if case .rateLimited(let seconds) = error.kind { headers[.retryAfter] = String(max(1, seconds)) }
         if case .unauthorized = error.kind { headers[.wwwAuthenticate] = "Bearer" }
-        return response(
-            status: status(of: error.kind), code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details,
-            headers: headers)
+        return headers
+    }
+
+    /// The body of a service error's answer.
+    static func json(for error: BoxOfficeError) -> Data {
+        json(code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details)
     }
 
     static func response(

@@ -139,13 +139,10 @@ actor IdempotentRequests {    private let answers: any IdempotencyStore
             // A storage failure (the database did not answer, or refused the write) is 503, as `ContractErrorMiddleware`
             // says it for the other routes: nothing was done that this answer claims, and a retry may succeed.
             guard let error = error as? BoxOfficeError ?? (StorageFailure.isStorageFailure(error) ? .changeNotSaved : nil) else {
-                let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: "internal", message: "Something went wrong on our side.", details: nil)))) ?? Data()
-                return Answer(status: 500, body: body, headers: [:])
+                return Answer(status: 500, body: ErrorResponse.json(code: ErrorResponse.internalCode, message: ErrorResponse.internalMessage), headers: [:])
             }
-            let body = (try? JSONCoding.encoder.encode(ErrorResponse(error: .init(code: error.code, message: error.message, details: error.details.isEmpty ? nil : error.details)))) ?? Data()
-            var headers = HTTPFields()
-            if case .rateLimited(let seconds) = error.kind { headers[.retryAfter] = String(seconds) }
-            return Answer(status: Int(ErrorResponse.status(of: error.kind).code), body: body, headers: headers)
+            // The same body and headers as `ContractErrorMiddleware` gives the routes that are not idempotent.
+            return Answer(status: Int(ErrorResponse.status(of: error.kind).code), body: ErrorResponse.json(for: error), headers: ErrorResponse.headers(for: error))
         }
     }
 }
