@@ -197,6 +197,7 @@ let package = Package(
                 "BoxOffice",
                 "BoxOfficeStore",
                 "BoxOfficeTestSupport",
+                "TestDatabases",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "WSCompression", package: "swift-websocket"),

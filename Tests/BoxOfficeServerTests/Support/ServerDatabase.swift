@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Logging
 import PostgresNIO
+import TestDatabases
 
 /// The test server's database, reached behind the server's back, whichever store it uses: the SQLite file through
 /// GRDB, or the PostgreSQL database on a connection of its own. The SQL is shared — both stores have the same table
@@ -14,7 +15,7 @@ struct ServerDatabase: Sendable {
     /// Runs one statement.
     func execute(_ sql: String, _ arguments: [String] = []) async throws {
         if let url = options.postgres {
-            try await Self.withConnection(url) { connection in
+            try await TestPostgres.withConnection(url) { connection in
                 for try await _ in try await connection.query(Self.postgresQuery(sql, arguments), logger: Self.logger) {}
             }
         } else {
@@ -25,7 +26,7 @@ struct ServerDatabase: Sendable {
     /// The first column of every row, as integers.
     func integers(_ sql: String, _ arguments: [String] = []) async throws -> [Int] {
         if let url = options.postgres {
-            return try await Self.withConnection(url) { connection in
+            return try await TestPostgres.withConnection(url) { connection in
                 var values: [Int] = []
                 for try await value in try await connection.query(Self.postgresQuery(sql, arguments), logger: Self.logger).decode(Int.self) {
                     values.append(value)
@@ -85,20 +86,6 @@ struct ServerDatabase: Sendable {
         for argument in arguments { binds.append(argument) }
         return PostgresQuery(unsafeSQL: text, binds: binds)
     }
-
-    static func withConnection<Value: Sendable>(_ url: PostgresURL, _ body: (PostgresConnection) async throws -> Value) async throws -> Value {
-        let configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
-        do {
-            let value = try await body(connection)
-            try await connection.close()
-            return value
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-    }
 }
 
 extension TestServer {
@@ -114,7 +101,7 @@ extension TestServer {
         let server = try PostgresURL(parsing: cluster)
         await creations.enter()
         do {
-            try await ServerDatabase.withConnection(server) { connection in
+            try await TestPostgres.withConnection(server) { connection in
                 do {
                     // An identifier cannot be a bound parameter; the name is ours, of letters, digits and '_' only.
                     for try await _ in try await connection.query("CREATE DATABASE \(unescaped: url.database)", logger: ServerDatabase.logger) {}
