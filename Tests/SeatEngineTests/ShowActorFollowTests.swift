@@ -84,6 +84,29 @@ struct ShowActorFollowTests {
         #expect(actor.isStale)
         #expect(await actor.hear(version: 5, effect: reads.effect(.ended(["theirs"]))) == .outOfDate(markedStale: false))
     }
+
+    @Test("while changes of its own are written: the durable version is the one before them; another's next version is kept; without its effect the copy is out of date")
+    func hearingDuringOwnChanges() async throws {
+        let journal = MemoryJournal(mode: .gated)
+        let actor = try await makeActor(journal)
+        async let first = actor.lock(booking: "first", user: "u1", seats: ["A1"], holdFor: .seconds(300))
+        await journal.book.waitForQueued(1)
+        async let second = actor.lock(booking: "second", user: "u2", seats: ["A2"], holdFor: .seconds(300))
+        await journal.book.waitForQueued(2)
+        #expect(await actor.version == 0, "versions 1 and 2 still being written")
+        #expect(await actor.seatMap.version == 0)
+        #expect(await actor.latestVersion == 2)
+        #expect(await actor.hear(version: 2, effect: { Self.theirs }) == .ownInFlight)
+        #expect(await actor.hear(version: 3, effect: { Self.theirs }) == .followed, "kept until its own have concluded")
+        await journal.book.write()
+        await journal.book.resumeAll()
+        _ = try await first
+        _ = try await second
+        #expect(await actor.version == 3)
+        #expect(await actor.snapshot().held == ["A1", "A2", "A3"])
+        #expect(await actor.hear(version: 4, effect: { nil }) == .outOfDate(markedStale: true), "a notice without its change")
+        #expect(actor.isStale)
+    }
 }
 
 /// Counts how often a notice's effect is read.
