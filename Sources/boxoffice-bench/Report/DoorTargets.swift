@@ -17,7 +17,7 @@ extension Targets {
                     met: p99 < 20 && door.failures.isEmpty))
         }
         if let outbox = results.first(where: { $0.key == OutboxCostScenario.key && $0.skipped == nil }),
-            let cost = OutboxCostScenario.median(outbox.roundCostRatios)
+            let cost = median(outbox.roundCostRatios)
         {
             let delivered = outbox.failures.isEmpty ? "every email delivered" : outbox.failures.joined(separator: "; ")
             let rates = outbox.baseline.flatMap { without in

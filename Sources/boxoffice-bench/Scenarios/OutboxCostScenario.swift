@@ -149,7 +149,7 @@ enum OutboxCostScenario {
             guard let with = pair.first(where: \.mail)?.cpuPerConfirmed, let without = pair.first(where: { !$0.mail })?.cpuPerConfirmed else { return nil }
             return with / without
         }
-        if let median = Self.median(result.roundCostRatios) {
+        if let median = median(result.roundCostRatios) {
             result.notes.append(
                 "CPU per confirmed booking, with ÷ without, each round: "
                     + result.roundCostRatios.map { String(format: "%.0f%%", $0 * 100) }.joined(separator: ", ")
@@ -183,12 +183,5 @@ enum OutboxCostScenario {
             }
         }
         return result
-    }
-
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }
