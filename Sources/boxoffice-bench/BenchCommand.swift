@@ -79,7 +79,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Cluster: subscribers, spread evenly over the nodes.") var clusterSubscribers = 3_000
     @Option(help: "Cluster: locks a second offered while measuring cross-node delivery.") var clusterRate: Double = 1_000
     @Option(help: "Cluster: kill -9 rounds.") var failovers = 3
-    @Option(help: "Cluster: rounds of the three lock loads (rows give the median round; ratios are paired within a round).") var clusterRounds = 1
     @Option(help: "Door: ticket scans a second while the booking flow runs.") var scanRate: Double = 20
     @Option(help: "Door: seconds the scans and the flow are measured.") var doorDuration: Double = 10
     @Option(help: "Door: run the flow at this many flows a second (open loop) instead of at full speed.") var doorFlowRate: Double?
@@ -102,7 +101,6 @@ struct RunCommand: AsyncParsableCommand {
         sizes.clusterSubscribers = clusterSubscribers
         sizes.clusterLockRate = clusterRate
         sizes.failovers = failovers
-        sizes.clusterRounds = max(1, clusterRounds)
         sizes.scanRate = scanRate
         sizes.doorDuration = .milliseconds(Int(doorDuration * 1000))
         sizes.outboxRounds = outboxRounds

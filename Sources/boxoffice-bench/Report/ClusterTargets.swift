@@ -8,20 +8,12 @@ extension Targets {
         var checks = [TargetCheck]()
 
         let rate = "cluster: \(sizes.clusterNodes) nodes ≥ 80% of 1 node's durable lock rate (same database, same load)"
-        // The share of one node's rate: the median of the rounds' shares when the rows carry them (each taken within a
-        // round), else the rows' rates divided.
-        func share(_ three: ScenarioResult, _ one: Double) -> Double? {
-            median(three.roundRatios) ?? three.throughput.map { $0 / one }
-        }
-        if let one = row("cluster-locks-1")?.throughput, one > 0, let spread = row("cluster-locks-3"), let three = spread.throughput,
-            let spreadShare = share(spread, one)
-        {
-            let rounds = spread.roundRatios.count > 1 ? ", median of \(spread.roundRatios.count) rounds" : ""
-            var measured = String(format: "%.0f%%", spreadShare * 100) + " round robin (\(Format.rate(three, "locks/s")) vs \(Format.rate(one, "locks/s"))\(rounds))"
-            if let pinned = row("cluster-locks-3-pinned"), let pinnedShare = share(pinned, one) {
-                measured += String(format: "; %.0f%% with each show on one node", pinnedShare * 100)
+        if let one = row("cluster-locks-1")?.throughput, one > 0, let spread = row("cluster-locks-3"), let three = spread.throughput {
+            var measured = String(format: "%.0f%%", three / one * 100) + " round robin (\(Format.rate(three, "locks/s")) vs \(Format.rate(one, "locks/s")))"
+            if let pinned = row("cluster-locks-3-pinned")?.throughput {
+                measured += String(format: "; %.0f%% with each show on one node", pinned / one * 100)
             }
-            checks.append(TargetCheck(target: rate, measured: measured, met: spreadShare >= 0.8 && spread.failures.isEmpty))
+            checks.append(TargetCheck(target: rate, measured: measured, met: three / one >= 0.8 && spread.failures.isEmpty))
         } else {
             checks.append(TargetCheck(target: rate, measured: "–", met: nil))
         }

@@ -13,9 +13,6 @@ struct ScenarioResult: Sendable {
     /// Each round's cost of what this row adds, as a ratio (the outbox's row: server CPU per confirmed booking with email
     /// ÷ without, one pair of runs a round).
     var roundCostRatios: [Double] = []
-    /// Each round's rate as a share of the baseline configuration's in the same round (the cluster's three-node rows:
-    /// ÷ one node's).
-    var roundRatios: [Double] = []
     var latency: Latency?
     var seconds: Double = 0
     var usage: ServerUsage?

@@ -43,9 +43,6 @@ struct BenchSizes: Sendable {
     var sqliteSeconds: Duration = .seconds(3)
     // cluster (PostgreSQL): nodes on one database; its lock loads use (b)'s sizes
     var clusterNodes = 3
-    /// Rounds of the three lock loads (one node, round robin, by show), one after another; the rows give each
-    /// configuration's median round, and the ratios are paired within a round.
-    var clusterRounds = 1
     var clusterSubscribers = 3_000
     var clusterShows = 100
     var clusterLockRate = 1_000.0

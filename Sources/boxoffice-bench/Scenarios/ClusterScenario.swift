@@ -48,8 +48,6 @@ enum ClusterScenario {
     /// The lock scenario's users and shows, closed loop, 32 connections: all to node 0 (the other nodes up, idle);
     /// then spread round robin over every node, each connection playing any show (what a load balancer without
     /// affinity does); then with each show's locks sent to one node (`show index mod nodes`: a balancer routing by show).
-    /// With `clusterRounds` > 1 the three loads run that many times, in the reverse order every other round; each row is
-    /// its configuration's median round, and each share of one node's rate is taken within a round.
     private static func locks(_ context: BenchContext, nodes: ClusterNodes, crowd: LockCrowd) async throws -> [ScenarioResult] {
         let sizes = context.sizes
         let lockShows = crowd.shows
@@ -59,86 +57,48 @@ enum ClusterScenario {
         let shape = String(
             format: "%d users on %d shows (~%.0f per show), 1–%d seats, %d connections, closed loop", sizes.lockUsers, lockShows.count, crowd.crowd, maxSeats,
             sizes.connections)
+
+        var results = [ScenarioResult]()
+        context.log("cluster: (b) locks through node 0 of \(nodeCount)")
         let single = crowd.perConnection(sizes.connections)
+        let one = try await measureLocks(context, nodes: nodes, ports: [nodes.ports[0]], plan: plan) { index in
+            LockUser(users: single[index % single.count], maxSeats: maxSeats, seed: UInt64(index) &+ 101)
+        }
+        results.append(
+            one.row(
+                "cluster-locks-1", "Cluster: durable locks through 1 node of \(nodeCount), on PostgreSQL",
+                note: "\(shape); every request to node 0, the other \(nodeCount - 1) nodes up and idle; server CPU = all nodes"))
+
+        context.log("cluster: (b) locks round robin over \(nodeCount) nodes")
+        let spread = try await measureLocks(context, nodes: nodes, ports: nodes.ports, plan: plan) { index in
+            LockUser(users: single[index % single.count], maxSeats: maxSeats, seed: UInt64(index) &+ 201)
+        }
+        results.append(
+            spread.row(
+                "cluster-locks-3", "Cluster: durable locks through \(nodeCount) nodes, round robin, on PostgreSQL",
+                note: "\(shape); connection i to node i mod \(nodeCount), any show on any node" + ratio(spread, one)))
+
         // Connection i goes to node i mod n and plays only the shows of that node.
+        context.log("cluster: (b) locks, each show's locks on one node")
         let showIndex = Dictionary(uniqueKeysWithValues: lockShows.enumerated().map { ($1.id, $0) })
         let pinned = (0..<nodeCount).map { node in
             crowd.only { (showIndex[$0.id] ?? 0) % nodeCount == node }
                 .perConnection(sizes.connections / nodeCount + (node < sizes.connections % nodeCount ? 1 : 0))
         }
-
-        // Each load's users and where their requests go.
-        let loads: [(name: String, ports: [Int], user: @Sendable (Int) -> any VirtualUser)] = [
-            ("locks through node 0 of \(nodeCount)", [nodes.ports[0]], { index in
-                LockUser(users: single[index % single.count], maxSeats: maxSeats, seed: UInt64(index) &+ 101)
-            }),
-            ("locks round robin over \(nodeCount) nodes", nodes.ports, { index in
-                LockUser(users: single[index % single.count], maxSeats: maxSeats, seed: UInt64(index) &+ 201)
-            }),
-            ("locks, each show's locks on one node", nodes.ports, { index in
-                let mine = pinned[index % nodeCount]
-                return LockUser(users: mine[(index / nodeCount) % mine.count], maxSeats: maxSeats, seed: UInt64(index) &+ 301)
-            }),
-        ]
-        var rounds: [(one: LockMeasurement, spread: LockMeasurement, routed: LockMeasurement)] = []
-        for round in 1...sizes.clusterRounds {
-            let of = sizes.clusterRounds > 1 ? " (round \(round) of \(sizes.clusterRounds))" : ""
-            // The machine drifts during a run (docs/BENCHMARKS.md, session 15: a load can be 10% slower than the one before
-            // it), so every other round runs the loads in the reverse order: drift then favours neither configuration.
-            let order = round % 2 == 1 ? [0, 1, 2] : [2, 1, 0]
-            var measured = [LockMeasurement?](repeating: nil, count: loads.count)
-            for index in order {
-                context.log("cluster: (b) \(loads[index].name)\(of)")
-                measured[index] = try await measureLocks(context, nodes: nodes, ports: loads[index].ports, plan: plan, makeUser: loads[index].user)
-            }
-            guard let one = measured[0], let spread = measured[1], let routed = measured[2] else { continue }
-            for (name, measurement) in [("1 node", one), ("round robin", spread), ("by show", routed)] {
-                context.log("cluster: round \(round): \(name): " + measurement.summary)
-            }
-            rounds.append((one, spread, routed))
+        let routed = try await measureLocks(context, nodes: nodes, ports: nodes.ports, plan: plan) { index in
+            let mine = pinned[index % nodeCount]
+            return LockUser(users: mine[(index / nodeCount) % mine.count], maxSeats: maxSeats, seed: UInt64(index) &+ 301)
         }
-
-        let oneRates = rounds.map(\.one.load.okPerSecond)
-        var results = [
-            Self.row(
-                rounds.map(\.one), "cluster-locks-1", "Cluster: durable locks through 1 node of \(nodeCount), on PostgreSQL",
-                note: "\(shape); every request to node 0, the other \(nodeCount - 1) nodes up and idle; server CPU = all nodes", baseline: nil)
-        ]
         results.append(
-            Self.row(
-                rounds.map(\.spread), "cluster-locks-3", "Cluster: durable locks through \(nodeCount) nodes, round robin, on PostgreSQL",
-                note: "\(shape); connection i to node i mod \(nodeCount), any show on any node", baseline: oneRates))
-        results.append(
-            Self.row(
-                rounds.map(\.routed), "cluster-locks-3-pinned", "Cluster: durable locks through \(nodeCount) nodes, each show on one node, on PostgreSQL",
-                note: "\(shape); show k's locks all to node k mod \(nodeCount) (routing by show)", baseline: oneRates))
+            routed.row(
+                "cluster-locks-3-pinned", "Cluster: durable locks through \(nodeCount) nodes, each show on one node, on PostgreSQL",
+                note: "\(shape); show k's locks all to node k mod \(nodeCount) (routing by show)" + ratio(routed, one)))
         return results
     }
 
-    /// The row of one configuration: its median round's measurement, every round's rate, and — against `baseline`
-    /// (one node's rate in each round) — its share in each round and their median.
-    private static func row(_ rounds: [LockMeasurement], _ key: String, _ title: String, note: String, baseline: [Double]?) -> ScenarioResult {
-        let ordered = rounds.sorted { $0.load.okPerSecond < $1.load.okPerSecond }
-        let middle = ordered[(ordered.count - 1) / 2]
-        var shares = ""
-        var ratios: [Double] = []
-        if let baseline {
-            ratios = zip(rounds, baseline).compactMap { measured, one in one > 0 ? measured.load.okPerSecond / one : nil }
-            if let share = median(ratios) {
-                shares = String(format: "; %.0f%% of 1 node's rate", share * 100)
-                if ratios.count > 1 {
-                    shares += " (median of the rounds' " + ratios.map { String(format: "%.0f%%", $0 * 100) }.joined(separator: ", ") + ")"
-                }
-            }
-        }
-        var result = middle.row(key, title, note: note + shares)
-        result.roundRatios = ratios
-        if rounds.count > 1 {
-            result.notes.append(
-                "\(rounds.count) rounds: " + rounds.map { Format.rate($0.load.okPerSecond, "locks/s") }.joined(separator: ", ")
-                    + " (this row: the median round)")
-        }
-        return result
+    private static func ratio(_ measured: LockMeasurement, _ one: LockMeasurement) -> String {
+        guard one.load.okPerSecond > 0 else { return "" }
+        return String(format: "; %.0f%% of 1 node's rate", measured.load.okPerSecond / one.load.okPerSecond * 100)
     }
 
     private static func measureLocks(
@@ -151,7 +111,9 @@ enum ClusterScenario {
         let seconds = Double(Monotonic.now() - started) / 1e9
         let postgres = nodes.postgres.flatMap { cpu in postgresBefore.map { cpu.seconds() - $0 } }
         let journal = await nodes.journal() - before
-        return LockMeasurement(load: load, journal: journal, seconds: seconds, postgresSeconds: postgres)
+        let measured = LockMeasurement(load: load, journal: journal, seconds: seconds, postgresSeconds: postgres)
+        context.log("cluster: " + measured.summary)
+        return measured
     }
 }
 
@@ -167,8 +129,8 @@ struct LockMeasurement {
     var summary: String {
         let cpu = load.usage.map { String(format: "%.0f µs server CPU an answer", $0.cpuSeconds / Double(max(load.answered, 1)) * 1e6) } ?? "–"
         let postgres = postgresSeconds.map { String(format: "%.0f µs PostgreSQL CPU an entry", $0 / max(journal.entries, 1) * 1e6) } ?? "–"
-        return String(format: "%.0f locks/s, %@, %@, %.1f entries a batch, %.1f ms a batch", load.okPerSecond, cpu, postgres, journal.meanBatch,
-                      journal.seconds / max(journal.batches, 1) * 1000)
+        return String(format: "%.0f locks/s, %.0f%% 409, %@, %@, %.1f entries a batch, %.1f ms a batch", load.okPerSecond, load.conflictPercent, cpu,
+                      postgres, journal.meanBatch, journal.seconds / max(journal.batches, 1) * 1000)
     }
 
     func row(_ key: String, _ title: String, note: String) -> ScenarioResult {
