@@ -31,6 +31,11 @@ struct LoadResult: Sendable {
 
     var answered: Int { ok + conflicts }
     var okPerSecond: Double { seconds > 0 ? Double(ok) / seconds : 0 }
+    /// The servers' CPU for each answer, in µs (nil: not measured, or nothing answered).
+    var cpuMicrosPerAnswer: Double? {
+        guard let usage, answered > 0 else { return nil }
+        return usage.cpuSeconds / Double(answered) * 1e6
+    }
     var answersPerSecond: Double { seconds > 0 ? Double(answered) / seconds : 0 }
     /// The share of answers that were 409s, in percent.
     var conflictPercent: Double { answered > 0 ? Double(conflicts) / Double(answered) * 100 : 0 }

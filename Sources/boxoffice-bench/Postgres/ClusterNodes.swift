@@ -122,4 +122,6 @@ struct JournalCounters: Sendable {
     }
 
     var meanBatch: Double { batches > 0 ? entries / batches : 0 }
+    /// How long a batch took, on average, in ms.
+    var millisPerBatch: Double { batches > 0 ? seconds / batches * 1000 : 0 }
 }

@@ -125,12 +125,18 @@ struct LockMeasurement {
     var seconds: Double
     var postgresSeconds: Double?
 
+    /// PostgreSQL's CPU for each journal entry, in µs (nil: not measured, or nothing written).
+    var postgresMicrosPerEntry: Double? {
+        guard let postgresSeconds, journal.entries > 0 else { return nil }
+        return postgresSeconds / journal.entries * 1e6
+    }
+
     /// One line for the log: the rate and what each answer and entry cost.
     var summary: String {
-        let cpu = load.usage.map { String(format: "%.0f µs server CPU an answer", $0.cpuSeconds / Double(max(load.answered, 1)) * 1e6) } ?? "–"
-        let postgres = postgresSeconds.map { String(format: "%.0f µs PostgreSQL CPU an entry", $0 / max(journal.entries, 1) * 1e6) } ?? "–"
+        let cpu = load.cpuMicrosPerAnswer.map { String(format: "%.0f µs server CPU an answer", $0) } ?? "–"
+        let postgres = postgresMicrosPerEntry.map { String(format: "%.0f µs PostgreSQL CPU an entry", $0) } ?? "–"
         return String(format: "%.0f locks/s, %.0f%% 409, %@, %@, %.1f entries a batch, %.1f ms a batch", load.okPerSecond, load.conflictPercent, cpu,
-                      postgres, journal.meanBatch, journal.seconds / max(journal.batches, 1) * 1000)
+                      postgres, journal.meanBatch, journal.millisPerBatch)
     }
 
     func row(_ key: String, _ title: String, note: String) -> ScenarioResult {
@@ -147,13 +153,11 @@ struct LockMeasurement {
             result.notes.append(
                 String(
                     format: "a batch takes %.1f ms; the writers busy %.0f%% of the window (summed over nodes)",
-                    journal.seconds / journal.batches * 1000, journal.seconds / max(seconds, 0.001) * 100))
+                    journal.millisPerBatch, journal.seconds / max(seconds, 0.001) * 100))
         }
-        if let postgresSeconds, journal.entries > 0 {
+        if let postgresSeconds, let perEntry = postgresMicrosPerEntry {
             result.notes.append(
-                String(
-                    format: "PostgreSQL CPU %.0f%% of a core, %.0f µs per journal entry", postgresSeconds / max(seconds, 0.001) * 100,
-                    postgresSeconds / journal.entries * 1e6))
+                String(format: "PostgreSQL CPU %.0f%% of a core, %.0f µs per journal entry", postgresSeconds / max(seconds, 0.001) * 100, perEntry))
         }
         return result
     }

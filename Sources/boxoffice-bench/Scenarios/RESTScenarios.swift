@@ -166,8 +166,8 @@ enum RESTScenarios {
         result.latency = load.latency
         result.seconds = load.seconds
         result.usage = load.usage
-        if let usage = load.usage, load.answered > 0 {
-            result.notes.append(String(format: "server CPU %.0f µs per answer", usage.cpuSeconds / Double(load.answered) * 1e6))
+        if let cpu = load.cpuMicrosPerAnswer {
+            result.notes.append(String(format: "server CPU %.0f µs per answer", cpu))
         }
         if load.connected == 0 { result.failures.append("no connection") }
         let failures = load.outcomes.filter { $0.key != "ok" && $0.key != "conflict" }
