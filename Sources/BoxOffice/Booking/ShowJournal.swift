@@ -16,7 +16,7 @@ struct ShowJournal: SeatJournal {
     let feed: any SeatChangeFeed
     let currency: String
     /// This copy of the show, for the journal to tell its changes from another node's (`ChangeLineage`).
-    let writer = UUID()
+    let writer: CopyWriter
     /// The newest durable version this copy did not make: its load version, then each other node's change it follows.
     let base: FollowedVersion
     /// Where each booking event is delivered (email, webhooks); an event with no channel is not written.
@@ -25,6 +25,7 @@ struct ShowJournal: SeatJournal {
     init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency, routing: OutboxRouting = .none) {
         self.journal = journal
         self.feed = feed
+        self.writer = CopyWriter(journal: journal)
         self.base = FollowedVersion(base)
         self.currency = currency
         self.routing = routing
@@ -56,7 +57,7 @@ struct ShowJournal: SeatJournal {
             entry = JournalEntry(.seatChange(change, .cancelled(booking)))
             entry.events = events(.bookingCancelled, booking, at: change.at, paid: true)
         }
-        entry.lineage = ChangeLineage(writer: writer, base: base.value)
+        entry.lineage = ChangeLineage(writer: writer.id, base: base.value)
         try await journal.append(entry)
         recipe?.markRecorded()
     }
@@ -126,6 +127,22 @@ extension Booking {
             id: hold.booking, userId: hold.user, show: show.show, seats: show.seats(numbered: hold.seats), expiresAt: hold.expiresAt,
             createdAt: at, currency: currency)
         holdStartedAt = hold.startedAt
+    }
+}
+
+/// One copy of a show as the journal knows its changes (`ChangeLineage.writer`). It lives as long as the copy's actor and
+/// every call of the copy's `ShowJournal` (each holds it), so when it goes no change of the copy is being appended or
+/// ever will be: the journal is then told to forget the copy.
+final class CopyWriter: Sendable {
+    let id = UUID()
+    private let journal: any Journal
+
+    init(journal: any Journal) {
+        self.journal = journal
+    }
+
+    deinit {
+        Task { [journal, id] in await journal.retire(id) }
     }
 }
 

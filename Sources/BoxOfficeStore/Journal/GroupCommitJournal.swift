@@ -29,7 +29,8 @@ public actor GroupCommitJournal: Journal, Service {
     /// The highest durable version of each show this writer has seen, loaded from disk on first use.
     private var durableVersion: [String: Int64] = [:]
     /// Each copy's (`ChangeLineage.writer`) last durable change: its next change must follow that one (or the version
-    /// it was loaded at), never a version another node made durable after one of its own failed.
+    /// it was loaded at), never a version another node made durable after one of its own failed. A copy's entry goes
+    /// when the copy does (`retire`): a node reloads copies for as long as it runs.
     private var lineageLast: [UUID: Int64] = [:]
     /// Called after each batch with its size and how long the commit took (metrics).
     private let onBatch: @Sendable (_ size: Int, _ seconds: Double) -> Void
@@ -100,6 +101,13 @@ public actor GroupCommitJournal: Journal, Service {
     }
 
     static let refusalCheckInterval: Duration = .milliseconds(100)
+
+    public func retire(_ writer: UUID) {
+        lineageLast[writer] = nil
+    }
+
+    /// The copies whose last durable change this journal keeps (tests).
+    public var copiesKept: Int { lineageLast.count }
 
     /// Entries waiting for a transaction (tests).
     var waiting: Int { firstLane.count + queue.count }
