@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 extension Duration {
-    /// This duration as Foundation seconds, for date arithmetic.
-    var timeInterval: TimeInterval {
+    /// This duration as Foundation seconds, for date arithmetic and reports.
+    public var timeInterval: TimeInterval {
         let (seconds, attoseconds) = components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }

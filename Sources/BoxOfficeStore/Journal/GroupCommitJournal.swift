@@ -156,7 +156,7 @@ public actor GroupCommitJournal: Journal, Service {
             outcome = .failure(error)
         }
         let elapsed = ContinuousClock.now - started
-        onBatch(batch.count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        onBatch(batch.count, elapsed.timeInterval)
         switch outcome {
         case .success(let written):
             durableVersion = written.versions

@@ -32,6 +32,34 @@ struct LiveReport: Codable, Sendable {
     var otherNodeEarly = 0
     /// Deltas no answer was announced for (locks answered before `go`, or not ours).
     var unmatched = 0
+
+    /// Every worker's report added up: counts summed, latencies merged.
+    static func total(_ reports: [LiveReport]) -> LiveReport {
+        var total = LiveReport()
+        for report in reports {
+            total.connected += report.connected
+            total.ready += report.ready
+            total.failed += report.failed
+            total.readyLatency.add(report.readyLatency)
+            total.deliveries += report.deliveries
+            total.markedDeliveries += report.markedDeliveries
+            total.snapshots += report.snapshots
+            total.availabilities += report.availabilities
+            total.gaps += report.gaps
+            for (code, count) in report.errors { total.errors[code, default: 0] += count }
+            total.closedByServer += report.closedByServer
+            total.fromAnswer.add(report.fromAnswer)
+            total.fromRequest.add(report.fromRequest)
+            total.early += report.early
+            total.matched += report.matched
+            total.missing += report.missing
+            total.sameNode.add(report.sameNode)
+            total.otherNode.add(report.otherNode)
+            total.otherNodeEarly += report.otherNodeEarly
+            total.unmatched += report.unmatched
+        }
+        return total
+    }
 }
 
 /// The live sockets of one event loop and everything they measured. Touched only on that loop.

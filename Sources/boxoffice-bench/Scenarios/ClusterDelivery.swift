@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import SeatEngine
 
 /// Cross-node delivery on a cluster: subscribers spread evenly over every node (each show followed on every node),
 /// locks at a fixed rate with each show's locks sent to one node (show k to node k mod n). A delivery on the node that
@@ -84,22 +85,10 @@ enum ClusterDelivery {
         fleet.broadcast("mark")
         let postgresSeconds = nodes.postgres.flatMap { cpu in postgresBefore.map { cpu.seconds() - $0 } }
         let drainedFor = try await fleet.drain(limit: .seconds(15))
-        let drained = Format.seconds(Double(drainedFor.components.seconds) + Double(drainedFor.components.attoseconds) / 1e18)
+        let drained = Format.seconds(drainedFor.timeInterval)
         let reports = try await fleet.results(timeout: .seconds(60))
 
-        var total = LiveReport()
-        for report in reports {
-            total.markedDeliveries += report.markedDeliveries
-            total.fromRequest.add(report.fromRequest)
-            total.sameNode.add(report.sameNode)
-            total.otherNode.add(report.otherNode)
-            total.otherNodeEarly += report.otherNodeEarly
-            total.matched += report.matched
-            total.missing += report.missing
-            total.gaps += report.gaps
-            total.closedByServer += report.closedByServer
-            for (code, count) in report.errors { total.errors[code, default: 0] += count }
-        }
+        let total = LiveReport.total(reports)
         result.throughput = locks.seconds > 0 ? Double(total.markedDeliveries) / locks.seconds : 0
         result.latency = total.otherNode
         result.seconds = locks.seconds

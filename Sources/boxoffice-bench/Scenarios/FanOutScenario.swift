@@ -1,5 +1,6 @@
 import Foundation
 import Histogram
+import SeatEngine
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -129,23 +130,10 @@ enum FanOutScenario {
         }
         workers.broadcast("mark")
         let drainedFor = try await workers.drain(limit: .seconds(15))
-        let drained = Format.seconds(Double(drainedFor.components.seconds) + Double(drainedFor.components.attoseconds) / 1e18)
+        let drained = Format.seconds(drainedFor.timeInterval)
         let reports = try await workers.results(timeout: .seconds(60))
 
-        var total = LiveReport()
-        for report in reports {
-            total.deliveries += report.deliveries
-            total.markedDeliveries += report.markedDeliveries
-            total.fromAnswer.add(report.fromAnswer)
-            total.fromRequest.add(report.fromRequest)
-            total.early += report.early
-            total.matched += report.matched
-            total.missing += report.missing
-            total.unmatched += report.unmatched
-            total.gaps += report.gaps
-            total.closedByServer += report.closedByServer
-            for (code, count) in report.errors { total.errors[code, default: 0] += count }
-        }
+        let total = LiveReport.total(reports)
         result.throughput = locks.seconds > 0 ? Double(total.markedDeliveries) / locks.seconds : 0
         result.latency = total.fromAnswer
         result.seconds = locks.seconds

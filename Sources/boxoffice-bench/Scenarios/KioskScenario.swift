@@ -75,16 +75,9 @@ enum KioskScenario {
         try await Task.sleep(for: sizes.kioskIdle)
         let idleUsage = idle.finish()
         let reports = try await workers.results(timeout: .seconds(60))
-        var readyLatency = Latency.latency()
-        var errors = [String: Int]()
-        var closed = 0
-        for report in reports {
-            readyLatency.add(report.readyLatency)
-            closed += report.closedByServer
-            for (code, count) in report.errors { errors[code, default: 0] += count }
-        }
+        let total = LiveReport.total(reports)
         result.throughput = connectSeconds > 0 ? Double(watching) / connectSeconds : 0
-        result.latency = readyLatency
+        result.latency = total.readyLatency
         result.seconds = connectSeconds
         result.usage = ServerUsage(cpuSeconds: connectUsage.cpuSeconds, peakResidentBytes: max(connectUsage.peakResidentBytes, idleUsage.peakResidentBytes),
             residentBytes: idleUsage.residentBytes)
@@ -111,8 +104,8 @@ enum KioskScenario {
         }
         if failed > 0 { result.failures.append("\(failed) sockets failed") }
         if watching < sockets { result.failures.append("\(watching)/\(sockets) sockets got their first availability") }
-        if closed > 0 { result.failures.append("\(closed) sockets closed by the server") }
-        for (code, count) in errors { result.failures.append("\(count)× \(code)") }
+        if total.closedByServer > 0 { result.failures.append("\(total.closedByServer) sockets closed by the server") }
+        for (code, count) in total.errors { result.failures.append("\(count)× \(code)") }
         return result
     }
 }
