@@ -41,7 +41,7 @@ public final class BookingService: Sendable {
             var map = try SeatMap(show: showId, plan: show.plan, state: state)
             // Pinned before the copy's expiry timer is set: a hold this node charges is not this copy's to expire.
             for (booking, payment) in await charges.pinned(on: showId) { try? map.resumePayment(booking: booking, payment: payment) }
-            return await ShowActor(map: map, journal: ShowJournal(journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
+            return await ShowActor(map: map, journal: ShowJournal(show: showId, journal: journal, feed: feed, base: state.version, routing: routing), clock: clock)
         }
     }
 

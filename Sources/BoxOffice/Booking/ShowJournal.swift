@@ -22,10 +22,13 @@ struct ShowJournal: SeatJournal {
     /// Where each booking event is delivered (email, webhooks); an event with no channel is not written.
     let routing: OutboxRouting
 
-    init(journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency, routing: OutboxRouting = .none) {
+    init(
+        show: ShowID, journal: any Journal, feed: any SeatChangeFeed, base: Int64, currency: String = Booking.defaultCurrency,
+        routing: OutboxRouting = .none
+    ) {
         self.journal = journal
         self.feed = feed
-        self.writer = CopyWriter(journal: journal)
+        self.writer = CopyWriter(show: show, journal: journal)
         self.base = FollowedVersion(base)
         self.currency = currency
         self.routing = routing
@@ -135,14 +138,16 @@ extension Booking {
 /// ever will be: the journal is then told to forget the copy.
 final class CopyWriter: Sendable {
     let id = UUID()
+    private let show: ShowID
     private let journal: any Journal
 
-    init(journal: any Journal) {
+    init(show: ShowID, journal: any Journal) {
+        self.show = show
         self.journal = journal
     }
 
     deinit {
-        Task { [journal, id] in await journal.retire(id) }
+        Task { [journal, id, show] in await journal.retire(id, of: show) }
     }
 }
 

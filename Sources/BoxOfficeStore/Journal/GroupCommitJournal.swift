@@ -26,7 +26,8 @@ public actor GroupCommitJournal: Journal, Service {
     private var wakeUp: CheckedContinuation<Void, Never>?
     private var running = false
     private var stopping = false
-    /// The highest durable version of each show this writer has seen, loaded from disk on first use.
+    /// The highest durable version of each show this writer has seen, loaded from disk on first use; a show's goes with
+    /// the copy that wrote it (`retire`), and is read again if the show is loaded again.
     private var durableVersion: [String: Int64] = [:]
     /// Each copy's (`ChangeLineage.writer`) last durable change: its next change must follow that one (or the version
     /// it was loaded at), never a version another node made durable after one of its own failed. A copy's entry goes
@@ -102,12 +103,13 @@ public actor GroupCommitJournal: Journal, Service {
 
     static let refusalCheckInterval: Duration = .milliseconds(100)
 
-    public func retire(_ writer: UUID) {
+    public func retire(_ writer: UUID, of show: ShowID) {
         lineageLast[writer] = nil
+        durableVersion[show] = nil
     }
 
-    /// The copies whose last durable change this journal keeps (tests).
-    public var copiesKept: Int { lineageLast.count }
+    /// The copies whose last durable change this journal keeps, and the shows whose durable version it keeps (tests).
+    public var kept: (copies: Int, shows: Int) { (lineageLast.count, durableVersion.count) }
 
     /// Entries waiting for a transaction (tests).
     var waiting: Int { firstLane.count + queue.count }

@@ -7,14 +7,14 @@ public protocol Journal: Sendable {
     /// Makes `entry` durable; returns once it is, throws if it is not.
     func append(_ entry: JournalEntry) async throws
 
-    /// Forgets what it keeps of one copy of a show (`ChangeLineage.writer`): the copy is gone, and none of its changes
+    /// Forgets what it keeps of one copy of `show` (`ChangeLineage.writer`): the copy is gone, and none of its changes
     /// is being appended any more.
-    func retire(_ writer: UUID) async
+    func retire(_ writer: UUID, of show: ShowID) async
 }
 
 extension Journal {
     /// A journal that keeps nothing per copy has nothing to forget.
-    public func retire(_ writer: UUID) async {}
+    public func retire(_ writer: UUID, of show: ShowID) async {}
 }
 
 /// One durable write handed to the journal, described by values — what changed, never how a store writes it — so
