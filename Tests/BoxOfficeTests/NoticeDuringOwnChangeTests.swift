@@ -34,6 +34,10 @@ struct NoticeDuringOwnChangeTests {
             try await base.append(entry)
         }
 
+        func retire(_ writer: UUID, of show: ShowID) async {
+            await base.retire(writer, of: show)
+        }
+
         var holding: Bool { state.withLock { $0.holding != nil } }
 
         func release(failing: Bool) {

@@ -161,7 +161,9 @@ public actor GroupCommitJournal: Journal, Service {
         onBatch(batch.count, elapsed.timeInterval)
         switch outcome {
         case .success(let written):
-            durableVersion = written.versions
+            // Only the batch's shows: the writer's map is built from the one it was given, and a show retired while the
+            // batch was out must stay forgotten.
+            for show in Set(batch.compactMap(\.entry.show)) { durableVersion[show] = written.versions[show] }
             for (pending, error) in zip(batch, written.results) {
                 if let lineage = pending.entry.lineage, let version = pending.entry.version {
                     if error == nil {

@@ -8,13 +8,9 @@ public protocol Journal: Sendable {
     func append(_ entry: JournalEntry) async throws
 
     /// Forgets what it keeps of one copy of `show` (`ChangeLineage.writer`): the copy is gone, and none of its changes
-    /// is being appended any more.
+    /// is being appended any more. (No default: a wrapper that did not pass it on would keep its inner journal growing,
+    /// and a default in an extension is what a direct call on an actor conforming here resolves to.)
     func retire(_ writer: UUID, of show: ShowID) async
-}
-
-extension Journal {
-    /// A journal that keeps nothing per copy has nothing to forget.
-    public func retire(_ writer: UUID, of show: ShowID) async {}
 }
 
 /// One durable write handed to the journal, described by values — what changed, never how a store writes it — so
