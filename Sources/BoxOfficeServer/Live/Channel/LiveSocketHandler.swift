@@ -36,17 +36,39 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var encoderContext: ChannelHandlerContext?
     /// This handler's own context: its writes go through the encoder.
     private var context: ChannelHandlerContext?
-    private var closeSent = false
-    /// The client closed, or broke the protocol: nothing more is read.
-    private var inputEnded = false
+    private var phase = Phase.open
     private var needsFlush = false
     /// The pinger this socket is registered with, once `LivePinger.add` ran; nil again once removed.
     private var pinger: LivePinger?
     /// The payload of the ping not yet answered by a matching pong; nil when none is outstanding.
     private var unansweredPing: ByteBuffer?
-    private var removed = false
-    /// Closes the connection when a close frame we sent goes unanswered; cancelled once the channel is gone.
-    private var closeTimer: Scheduled<Void>?
+
+    /// Where the connection is in its life.
+    private enum Phase {
+        /// Reading and sending.
+        case open
+        /// A close frame went out: nothing more is sent (RFC 6455 §5.5.1). `reading`: the client's frames are still
+        /// handled; false once it closed or broke the protocol, when only its answering close matters. `deadline`
+        /// closes the connection if the client has not answered by then (nil: it is being closed already); it is
+        /// cancelled when the channel goes.
+        case closing(reading: Bool, deadline: Scheduled<Void>?)
+        /// Out of the pipeline: the channel is closed.
+        case removed
+    }
+
+    /// Whether a close frame went out (or the channel is gone): nothing more may be sent.
+    private var closeSent: Bool {
+        if case .open = phase { false } else { true }
+    }
+
+    /// Whether the client's frames are still handled.
+    private var reading: Bool {
+        switch phase {
+        case .open: true
+        case .closing(let reading, _): reading
+        case .removed: false
+        }
+    }
 
     /// A message arriving in fragments: what came so far, its opcode, and whether it is compressed.
     private var fragments: (payload: ByteBuffer, opcode: WebSocketOpcode, compressed: Bool)?
@@ -68,11 +90,10 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        closeTimer?.cancel()
-        closeTimer = nil
+        if case .closing(_, let deadline?) = phase { deadline.cancel() }
+        phase = .removed
         encoderContext = nil
         self.context = nil
-        removed = true
         pinger?.remove(self)
         pinger = nil
     }
@@ -103,8 +124,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // NIO's protocol error handler, before this one, has already sent the close frame (1002, 1009) and closes
         // once it is written; the grace timer covers a client that never lets it be written.
         if error is NIOWebSocketError {
-            inputEnded = true
-            closeWasSent(context: context)
+            closeWasSent(context: context, reading: false)
             return
         }
         context.close(promise: nil)
@@ -114,7 +134,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        guard !inputEnded else {
+        guard reading else {
             // After a failure only the client's answering close matters: it ends the connection at once.
             if frame.opcode == .connectionClose, closeSent { context.close(promise: nil) }
             return
@@ -164,8 +184,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .pong:
             if let unansweredPing, frame.unmaskedData == unansweredPing { self.unansweredPing = nil }
         default:
-            inputEnded = true
             if closeSent {
+                stopReading()
                 context.close(promise: nil)  // the answer to our close
                 return
             }
@@ -179,7 +199,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 let code = payload.readInteger(as: UInt16.self) ?? 0
                 answer.writeInteger(Self.isValidCloseCode(code) ? code : 1002)
             }
-            closeWasSent(context: context)
+            closeWasSent(context: context, reading: false)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer)))
                 .whenComplete { _ in channel.close(promise: nil) }
@@ -224,12 +244,11 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// still sends is read and ignored until it closes, or the close grace period ends.
     private func fail(_ code: WebSocketErrorCode, _ reason: String) {
         guard let context else { return }
-        inputEnded = true
-        guard !closeSent else { return }
+        guard !closeSent else { return stopReading() }
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.write(webSocketErrorCode: code)
         payload.writeString(reason)
-        closeWasSent(context: context)
+        closeWasSent(context: context, reading: false)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)))
             .whenComplete { _ in channel.close(mode: .output, promise: nil) }
@@ -237,10 +256,19 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Every close frame the server sends goes with this: nothing is sent after it, and the connection is closed
     /// after the close grace period whatever happens (a client that stopped reading may never let the frame out).
-    private func closeWasSent(context: ChannelHandlerContext) {
-        closeSent = true
+    /// `reading`: whether the client's frames are still handled meanwhile. Once closing, the first deadline stands.
+    private func closeWasSent(context: ChannelHandlerContext, reading: Bool) {
+        guard case .open = phase else {
+            if !reading { stopReading() }
+            return
+        }
         let channel = context.channel
-        closeTimer = context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) }
+        phase = .closing(reading: reading, deadline: context.eventLoop.scheduleTask(in: closeGrace) { channel.close(promise: nil) })
+    }
+
+    /// After our close frame: the client closed or broke the protocol, so only its answering close matters now.
+    private func stopReading() {
+        if case .closing(_, let deadline) = phase { phase = .closing(reading: false, deadline: deadline) }
     }
 
     // MARK: Read pacing
@@ -284,7 +312,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var payload = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
         payload.writeInteger(UInt16(code))
         payload.writeString(reason)
-        closeWasSent(context: context)
+        closeWasSent(context: context, reading: true)
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: payload)), promise: nil)
     }
 
@@ -297,7 +325,8 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Registers with the loop's pinger; false when the handler is already out of its pipeline (channel closed).
     func attach(to pinger: LivePinger) -> Bool {
-        guard !removed, self.pinger == nil else { return false }
+        if case .removed = phase { return false }
+        guard self.pinger == nil else { return false }
         self.pinger = pinger
         return true
     }
@@ -310,7 +339,7 @@ final class LiveSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
             var data = context.channel.allocator.buffer(capacity: 16)
             data.write(webSocketErrorCode: .goingAway)
             data.writeString("Ping timeout")
-            closeSent = true
+            phase = .closing(reading: true, deadline: nil)  // closed at once, below
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
             context.close(promise: nil)
             return
