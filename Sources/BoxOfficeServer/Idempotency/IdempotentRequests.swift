@@ -11,7 +11,8 @@ import NIOCore
 /// A success is stored by the service in the same transaction as its work (the work gets the key's claim and an
 /// `AnswerRecipe`), so a crash can never keep the work and forget the key. Refusals (4xx), which did nothing, are
 /// stored here after the fact; 5xx and 429 are not remembered. Expired answers are deleted by `purgeExpired`.
-actor IdempotentRequests {    private let answers: any IdempotencyStore
+actor IdempotentRequests {
+    private let answers: any IdempotencyStore
     private let journal: any Journal
     private var inFlight: [String: Task<Result<Outcome, any Error>, Never>] = [:]
 
