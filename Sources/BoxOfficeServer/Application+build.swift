@@ -88,9 +88,13 @@ public func buildApplication(
 func buildParts(_ options: ServerOptions, registry: PrometheusCollectorRegistry, logger: Logger) async throws -> AppParts {
     let stores: Stores
     if let url = options.postgres {
-        stores = try await Stores.postgres(url: url, poolSize: options.databasePoolSize, logger: logger, onBatch: BookingService.journalMetrics)
+        stores = try await Stores.postgres(
+            url: url, poolSize: options.databasePoolSize, linger: options.journalLinger(else: .postgres), logger: logger,
+            onBatch: BookingService.journalMetrics)
     } else {
-        stores = try Stores.sqlite(path: options.databasePath, durability: options.durability, logger: logger, onBatch: BookingService.journalMetrics)
+        stores = try Stores.sqlite(
+            path: options.databasePath, durability: options.durability, linger: options.journalLinger(else: nil), logger: logger,
+            onBatch: BookingService.journalMetrics)
     }
     let secret: String
     if let configured = options.jwtSecret { secret = configured } else { secret = try await stores.secrets.signingSecret() }

@@ -26,6 +26,9 @@ public struct ServerOptions: Sendable {
     }
     /// Connections to PostgreSQL at most (`BOXOFFICE_DB_POOL_SIZE`); unused with SQLite.
     public var databasePoolSize: Int = 20
+    /// How long a busy journal writer waits for a small batch to grow (`BOXOFFICE_JOURNAL_LINGER_MS`; 0: never); nil:
+    /// the store's own (`JournalLinger.postgres` on PostgreSQL, none on SQLite).
+    public var journalLingerMilliseconds: Int?
     /// Fill an empty database with a demo catalog.
     public var demo: Bool = false
     /// How long a lock holds seats.
@@ -111,6 +114,12 @@ public struct ServerOptions: Sendable {
             }
             maxConnections = value
         }
+        if let linger = environment["BOXOFFICE_JOURNAL_LINGER_MS"], !linger.isEmpty {
+            guard let value = Int(linger), (0...100).contains(value) else {
+                throw OptionsError("BOXOFFICE_JOURNAL_LINGER_MS must be a whole number from 0 to 100")
+            }
+            journalLingerMilliseconds = value
+        }
         if let size = environment["BOXOFFICE_DB_POOL_SIZE"], !size.isEmpty {
             guard let value = Int(size), (1...1000).contains(value) else {
                 throw OptionsError("BOXOFFICE_DB_POOL_SIZE must be a whole number from 1 to 1000")
@@ -148,4 +157,12 @@ public struct ServerOptions: Sendable {
 public struct OptionsError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+extension ServerOptions {
+    /// The journal's linger: `BOXOFFICE_JOURNAL_LINGER_MS` when set (0: none), else the store's.
+    func journalLinger(else storeDefault: JournalLinger?) -> JournalLinger? {
+        guard let milliseconds = journalLingerMilliseconds else { return storeDefault }
+        return milliseconds == 0 ? nil : JournalLinger(wait: .milliseconds(milliseconds), fewerThan: JournalLinger.postgres.fewerThan)
+    }
 }

@@ -12,6 +12,8 @@ import SeatEngine
 /// Entries that go first (`JournalEntry.goesFirst`: the door's admissions) have a lane of their own: when any are
 /// queued, the next transaction is theirs alone, so a scan waits for at most the batch in flight and one small
 /// commit — not for the next batch of sales too.
+///
+/// With a `JournalLinger`, a busy writer waits a little for a small batch to grow before it commits it.
 public actor GroupCommitJournal: Journal, Service {
     private struct Pending {
         var entry: JournalEntry
@@ -24,6 +26,11 @@ public actor GroupCommitJournal: Journal, Service {
     /// Entries that go first, committed before `queue`.
     private var firstLane: [Pending] = []
     private var wakeUp: CheckedContinuation<Void, Never>?
+    private let linger: JournalLinger?
+    /// The writer waiting for its small batch to grow (`linger`): which wait it is (a timer ends only its own), and the
+    /// timer.
+    private var lingering: (continuation: CheckedContinuation<Void, Never>, wait: Int, timer: Task<Void, Never>)?
+    private var lingers = 0
     private var running = false
     private var stopping = false
     /// The highest durable version of each show this writer has seen, loaded from disk on first use; a show's goes with
@@ -36,9 +43,12 @@ public actor GroupCommitJournal: Journal, Service {
     /// Called after each batch with its size and how long the commit took (metrics).
     private let onBatch: @Sendable (_ size: Int, _ seconds: Double) -> Void
 
-    public init(writer: any BatchWriter, logger: Logger, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
+    public init(
+        writer: any BatchWriter, logger: Logger, linger: JournalLinger? = nil, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }
+    ) {
         self.writer = writer
         self.logger = logger
+        self.linger = linger
         self.onBatch = onBatch
     }
 
@@ -56,6 +66,7 @@ public actor GroupCommitJournal: Journal, Service {
                 self.wakeUp = nil
                 wakeUp.resume()
             }
+            if let linger, entry.goesFirst || queue.count >= linger.fewerThan { endLinger() }
         }
     }
 
@@ -73,6 +84,9 @@ public actor GroupCommitJournal: Journal, Service {
         defer { watcher.cancel() }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
+                // Whether entries were waiting when the last commit ended (the writer is busy): only then may a small
+                // batch wait to grow.
+                var busy = false
                 while true {
                     if !firstLane.isEmpty {
                         let batch = firstLane
@@ -82,12 +96,20 @@ public actor GroupCommitJournal: Journal, Service {
                     }
                     if queue.isEmpty {
                         if stopping || Task.isCancelled { break }
+                        busy = false
                         await withCheckedContinuation { wakeUp = $0 }
                         continue
+                    }
+                    if busy, let linger, queue.count < linger.fewerThan, !stopping {
+                        await waitForMore(linger.wait)
+                        busy = false  // a batch waits once
+                        // Entries that go first came meanwhile, or the queued ones were refused: start again.
+                        if !firstLane.isEmpty || queue.isEmpty { continue }
                     }
                     let batch = queue
                     queue.removeAll(keepingCapacity: true)
                     await commit(batch)
+                    busy = !queue.isEmpty
                 }
             } onGracefulShutdown: {
                 Task { await self.stop() }
@@ -114,6 +136,9 @@ public actor GroupCommitJournal: Journal, Service {
     /// Entries waiting for a transaction (tests).
     var waiting: Int { firstLane.count + queue.count }
 
+    /// Whether the writer is waiting for a small batch to grow (tests).
+    var isLingering: Bool { lingering != nil }
+
     /// Fails every queued entry (none of them has been sent) when the store is known to be unreachable.
     private func refuseQueuedWhileUnreachable() {
         guard !queue.isEmpty || !firstLane.isEmpty, let refusal = writer.refusal else { return }
@@ -129,6 +154,28 @@ public actor GroupCommitJournal: Journal, Service {
             self.wakeUp = nil
             wakeUp.resume()
         }
+        endLinger()
+    }
+
+    /// Waits until `linger.fewerThan` entries are queued, one that goes first is, the journal stops, or `wait` passes.
+    private func waitForMore(_ wait: Duration) async {
+        lingers &+= 1
+        let this = lingers
+        await withCheckedContinuation { continuation in
+            let timer = Task { [weak self] in
+                guard (try? await Task.sleep(for: wait)) != nil else { return }
+                await self?.endLinger(this)
+            }
+            lingering = (continuation, this, timer)
+        }
+    }
+
+    /// Ends the writer's wait for more entries (`only`: if it is still that wait).
+    private func endLinger(_ only: Int? = nil) {
+        guard let lingering, only == nil || only == lingering.wait else { return }
+        self.lingering = nil
+        lingering.timer.cancel()
+        lingering.continuation.resume()
     }
 
     /// Commits one batch through the store's writer; if the transaction itself fails (disk full, I/O error, a lost

@@ -5,8 +5,10 @@ import Logging
 public typealias SQLiteJournal = GroupCommitJournal
 
 extension GroupCommitJournal {
-    public init(database: BoxOfficeDatabase, logger: Logger, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
-        self.init(writer: SQLiteBatchWriter(database: database), logger: logger, onBatch: onBatch)
+    public init(
+        database: BoxOfficeDatabase, logger: Logger, linger: JournalLinger? = nil, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }
+    ) {
+        self.init(writer: SQLiteBatchWriter(database: database), logger: logger, linger: linger, onBatch: onBatch)
     }
 }
 

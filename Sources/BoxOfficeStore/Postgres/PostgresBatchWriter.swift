@@ -7,8 +7,11 @@ import Synchronization
 extension GroupCommitJournal {
     /// The PostgreSQL journal: group commit over `PostgresBatchWriter`, one transaction (one WAL flush with
     /// `synchronous_commit=on`) per batch.
-    public init(postgres database: PostgresDatabase, logger: Logger, onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }) {
-        self.init(writer: PostgresBatchWriter(database: database, logger: logger), logger: logger, onBatch: onBatch)
+    public init(
+        postgres database: PostgresDatabase, logger: Logger, linger: JournalLinger? = .postgres,
+        onBatch: @escaping @Sendable (Int, Double) -> Void = { _, _ in }
+    ) {
+        self.init(writer: PostgresBatchWriter(database: database, logger: logger), logger: logger, linger: linger, onBatch: onBatch)
     }
 }
 

@@ -5,9 +5,10 @@ import ServiceLifecycle
 extension Stores {
     /// Every store on one PostgreSQL database: checks it is reachable (failing at once with the server's reason),
     /// migrates it (safe when several nodes start at once), and runs its connection pool until the service group
-    /// shuts down. Its journal commits one transaction per batch.
+    /// shuts down. Its journal commits one transaction per batch, a small one after `linger` when the writer is busy.
     public static func postgres(
-        url: PostgresURL, poolSize: Int = 20, logger: Logger, onBatch: @escaping @Sendable (_ size: Int, _ seconds: Double) -> Void = { _, _ in }
+        url: PostgresURL, poolSize: Int = 20, linger: JournalLinger? = .postgres, logger: Logger,
+        onBatch: @escaping @Sendable (_ size: Int, _ seconds: Double) -> Void = { _, _ in }
     ) async throws -> Stores {
         let database = try PostgresDatabase(url: url, poolSize: poolSize, logger: logger)
         // The pool must run before the migrations and the start-up reads (demo data, the admin, the secret), which
@@ -15,7 +16,7 @@ extension Stores {
         let pool = PostgresPool(database: database)
         try await database.checkReachable()
         try await database.migrate()
-        let journal = GroupCommitJournal(postgres: database, logger: logger, onBatch: onBatch)
+        let journal = GroupCommitJournal(postgres: database, logger: logger, linger: linger, onBatch: onBatch)
         var stores = Stores(
             journal: journal, bookings: PostgresBookingStore(database: database, logger: logger),
             payments: PostgresPaymentStore(database: database, logger: logger),
