@@ -55,13 +55,14 @@ struct JournalLingerTests {
 
     /// A journal lingering up to `wait` for 8 entries, its writer held on the first batch (`e1`) with `queued` entries
     /// behind it, then released: the writer is busy, so the next batch waits. Runs `body` while it waits; returns the
-    /// batches the writer was given, once every append returned.
+    /// batches the writer was given once every append returned, and how long that took after the wait began.
     func lingering(
         wait: Duration, queued: Int, _ body: (GroupCommitJournal, RecordingWriter, inout ThrowingTaskGroup<Void, any Error>) async throws -> Void
-    ) async throws -> [[String]] {
+    ) async throws -> (batches: [[String]], after: Duration) {
         let writer = RecordingWriter()
         let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: wait, fewerThan: 8))
         let runner = Task { await journal.run() }
+        var began = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await journal.append(entry("e1")) }
             try await until { await writer.holding }
@@ -71,19 +72,24 @@ struct JournalLingerTests {
             }
             await writer.release()
             try await until { await journal.isLingering }
+            began = ContinuousClock.now
             try await body(journal, writer, &group)
             try await group.waitForAll()
         }
+        let after = ContinuousClock.now - began
         runner.cancel()
         await runner.value
-        return await writer.batches
+        return (await writer.batches, after)
     }
+
+    /// Far longer than any test here takes (their limit is a minute): a wait that ends sooner was ended early.
+    static let longWait: Duration = .seconds(300)
 
     @Test("an idle writer commits a lone entry at once, however long the linger")
     func idleCommitsAtOnce() async throws {
         let writer = RecordingWriter()
         await writer.release()
-        let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: .seconds(50), fewerThan: 8))
+        let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: Self.longWait, fewerThan: 8))
         let runner = Task { await journal.run() }
         let started = ContinuousClock.now
         try await journal.append(entry("alone"))
@@ -96,7 +102,7 @@ struct JournalLingerTests {
 
     @Test("a busy writer's small batch waits, and is committed once 8 entries wait")
     func busyBatchGrows() async throws {
-        let batches = try await lingering(wait: .seconds(50), queued: 2) { journal, writer, group in
+        let (batches, after) = try await lingering(wait: Self.longWait, queued: 2) { journal, writer, group in
             #expect(await writer.batches == [["e1"]], "e2 and e3 wait for more")
             for index in 4...8 {
                 group.addTask { try await journal.append(entry("e\(index)")) }
@@ -106,27 +112,30 @@ struct JournalLingerTests {
             group.addTask { try await journal.append(entry("e9")) }  // the eighth
         }
         #expect(batches == [["e1"], (2...9).map { "e\($0)" }])
+        #expect(after < .seconds(30), "the eighth entry ended the wait")
     }
 
     @Test("a busy writer's small batch is committed when the linger ends")
     func lingerEnds() async throws {
-        let batches = try await lingering(wait: .milliseconds(50), queued: 2) { _, _, _ in }
+        let (batches, _) = try await lingering(wait: .seconds(1), queued: 2) { _, _, _ in }
         #expect(batches == [["e1"], ["e2", "e3"]])
     }
 
     @Test("an entry that goes first ends the wait: it is committed alone, then the batch without waiting again")
     func goesFirstEndsTheWait() async throws {
-        let batches = try await lingering(wait: .seconds(50), queued: 2) { journal, _, group in
+        let (batches, after) = try await lingering(wait: Self.longWait, queued: 2) { journal, _, group in
             group.addTask { try await journal.append(JournalEntry(.admission("bkg-door", at: Date()))) }
         }
         #expect(batches == [["e1"], ["admit bkg-door"], ["e2", "e3"]])
+        #expect(after < .seconds(30), "the admission ended the wait, and the sales did not wait again")
     }
 
     @Test("a journal stopped while its batch waits commits the batch")
     func stopEndsTheWait() async throws {
         let writer = RecordingWriter()
-        let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: .seconds(50), fewerThan: 8))
+        let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: Self.longWait, fewerThan: 8))
         let runner = Task { await journal.run() }
+        var stopped = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await journal.append(entry("e1")) }
             try await until { await writer.holding }
@@ -134,10 +143,13 @@ struct JournalLingerTests {
             try await until { await journal.waiting == 1 }
             await writer.release()
             try await until { await journal.isLingering }
+            stopped = ContinuousClock.now
             runner.cancel()
             try await group.waitForAll()
         }
         await runner.value
+        #expect(ContinuousClock.now - stopped < .seconds(30), "stopping ended the wait")
         #expect(await writer.batches == [["e1"], ["e2"]])
+        await #expect(throws: JournalError.stopped) { try await journal.append(entry("late")) }
     }
 }

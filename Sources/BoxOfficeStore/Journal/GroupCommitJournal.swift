@@ -29,7 +29,7 @@ public actor GroupCommitJournal: Journal, Service {
     private let linger: JournalLinger?
     /// The writer waiting for its small batch to grow (`linger`): which wait it is (a timer ends only its own), and the
     /// timer.
-    private var lingering: (continuation: CheckedContinuation<Void, Never>, wait: Int, timer: Task<Void, Never>)?
+    private var lingering: (continuation: CheckedContinuation<Void, Never>, id: Int, timer: Task<Void, Never>)?
     private var lingers = 0
     private var running = false
     private var stopping = false
@@ -100,6 +100,8 @@ public actor GroupCommitJournal: Journal, Service {
                         await withCheckedContinuation { wakeUp = $0 }
                         continue
                     }
+                    // (A first-lane commit leaves `busy` as it was: sales that waited through it are not made to wait
+                    // twice.)
                     if busy, let linger, queue.count < linger.fewerThan, !stopping {
                         await waitForMore(linger.wait)
                         busy = false  // a batch waits once
@@ -117,6 +119,8 @@ public actor GroupCommitJournal: Journal, Service {
         } onCancel: {
             Task { await self.stop() }
         }
+        // Refuse what comes from now on: the loop may end (cancelled) before `stop` has run, and nobody would commit it.
+        stopping = true
         running = false
         for pending in firstLane + queue { pending.continuation.resume(throwing: JournalError.stopped) }
         firstLane.removeAll()
@@ -146,6 +150,7 @@ public actor GroupCommitJournal: Journal, Service {
         for pending in firstLane + queue { pending.continuation.resume(throwing: refusal) }
         firstLane.removeAll(keepingCapacity: true)
         queue.removeAll(keepingCapacity: true)
+        endLinger()  // nothing left to wait for
     }
 
     private func stop() {
@@ -172,7 +177,7 @@ public actor GroupCommitJournal: Journal, Service {
 
     /// Ends the writer's wait for more entries (`only`: if it is still that wait).
     private func endLinger(_ only: Int? = nil) {
-        guard let lingering, only == nil || only == lingering.wait else { return }
+        guard let lingering, only == nil || only == lingering.id else { return }
         self.lingering = nil
         lingering.timer.cancel()
         lingering.continuation.resume()
