@@ -7,41 +7,6 @@ import Testing
 /// The door's lane in the journal writer: an admission queued behind sales is committed before them, alone.
 @Suite("The journal's first lane")
 struct JournalLaneTests {
-    /// A store's writer that records each batch it is given (as the kinds of its entries) and holds the first one
-    /// until released: the batch in flight while more entries queue up. (The real writers' transactions are tested
-    /// in JournalTests and PostgresJournalTests; this is about which entries go into which transaction.)
-    actor RecordingWriter: BatchWriter {
-        var batches: [[String]] = []
-        private var gate: CheckedContinuation<Void, Never>?
-        private var held = false
-        private var released = false
-
-        func write(_ batch: [JournalEntry], knownVersions: [String: Int64]) async throws -> BatchOutcome {
-            batches.append(batch.map(Self.name))
-            if !released && !held {
-                held = true
-                await withCheckedContinuation { gate = $0 }
-            }
-            return BatchOutcome(results: batch.map { _ in nil }, versions: knownVersions)
-        }
-
-        var holding: Bool { gate != nil }
-
-        func release() {
-            released = true
-            gate?.resume()
-            gate = nil
-        }
-
-        static func name(_ entry: JournalEntry) -> String {
-            switch entry.write {
-            case .seatChange(let change, _): "sale \(change.version)"
-            case .admission(let booking, _): "admit \(booking)"
-            default: "other"
-            }
-        }
-    }
-
     func sale(_ version: Int64) -> JournalEntry {
         JournalEntry(.seatChange(SeatChange(show: "s", version: version, cause: .lock, seats: [SeatUpdate(seat: "A\(version)", status: .held)], at: Date()), nil))
     }
@@ -53,7 +18,7 @@ struct JournalLaneTests {
 
     @Test("an admission queued behind sales is written next, in a transaction of its own; the sales follow together")
     func admissionGoesFirst() async throws {
-        let writer = RecordingWriter()
+        let writer = RecordingBatchWriter()
         let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"))
         let runner = Task { await journal.run() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -75,7 +40,7 @@ struct JournalLaneTests {
 
     @Test("with nothing else queued, an admission is written like any entry")
     func admissionAlone() async throws {
-        let writer = RecordingWriter()
+        let writer = RecordingBatchWriter()
         await writer.release()
         let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"))
         let runner = Task { await journal.run() }

@@ -5,44 +5,9 @@ import SeatEngine
 import Testing
 
 /// The journal writer's linger (`JournalLinger`): a busy writer lets a small batch grow before committing it; an idle
-/// one commits at once. (The real writers' transactions are tested in JournalTests and PostgresJournalTests; this is
-/// about which entries go into which transaction, and when.)
+/// one commits at once.
 @Suite("The journal's linger", .timeLimit(.minutes(1)))
 struct JournalLingerTests {
-    /// Records each batch it is given (its entries' names) and holds the first until released: the batch in flight
-    /// while more entries queue up.
-    actor RecordingWriter: BatchWriter {
-        var batches: [[String]] = []
-        private var gate: CheckedContinuation<Void, Never>?
-        private var held = false
-        private var released = false
-
-        func write(_ batch: [JournalEntry], knownVersions: [String: Int64]) async throws -> BatchOutcome {
-            batches.append(batch.map(Self.name))
-            if !released && !held {
-                held = true
-                await withCheckedContinuation { gate = $0 }
-            }
-            return BatchOutcome(results: batch.map { _ in nil }, versions: knownVersions)
-        }
-
-        var holding: Bool { gate != nil }
-
-        func release() {
-            released = true
-            gate?.resume()
-            gate = nil
-        }
-
-        static func name(_ entry: JournalEntry) -> String {
-            switch entry.write {
-            case .answer(let answer): answer.key
-            case .admission(let booking, _): "admit \(booking)"
-            default: "other"
-            }
-        }
-    }
-
     /// An entry with no show (so no version rules): an idempotent answer named `key`.
     func entry(_ key: String) -> JournalEntry {
         JournalEntry(.answer(IdempotentAnswer(userId: "u", key: key, requestHash: "h", status: 201, body: Data(), createdAt: Date(), expiresAt: Date())))
@@ -57,9 +22,9 @@ struct JournalLingerTests {
     /// behind it, then released: the writer is busy, so the next batch waits. Runs `body` while it waits; returns the
     /// batches the writer was given once every append returned, and how long that took after the wait began.
     func lingering(
-        wait: Duration, queued: Int, _ body: (GroupCommitJournal, RecordingWriter, inout ThrowingTaskGroup<Void, any Error>) async throws -> Void
+        wait: Duration, queued: Int, _ body: (GroupCommitJournal, RecordingBatchWriter, inout ThrowingTaskGroup<Void, any Error>) async throws -> Void
     ) async throws -> (batches: [[String]], after: Duration) {
-        let writer = RecordingWriter()
+        let writer = RecordingBatchWriter()
         let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: wait, fewerThan: 8))
         let runner = Task { await journal.run() }
         var began = ContinuousClock.now
@@ -87,7 +52,7 @@ struct JournalLingerTests {
 
     @Test("an idle writer commits a lone entry at once, however long the linger")
     func idleCommitsAtOnce() async throws {
-        let writer = RecordingWriter()
+        let writer = RecordingBatchWriter()
         await writer.release()
         let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: Self.longWait, fewerThan: 8))
         let runner = Task { await journal.run() }
@@ -132,7 +97,7 @@ struct JournalLingerTests {
 
     @Test("a journal stopped while its batch waits commits the batch")
     func stopEndsTheWait() async throws {
-        let writer = RecordingWriter()
+        let writer = RecordingBatchWriter()
         let journal = GroupCommitJournal(writer: writer, logger: Logger(label: "test"), linger: JournalLinger(wait: Self.longWait, fewerThan: 8))
         let runner = Task { await journal.run() }
         var stopped = ContinuousClock.now
