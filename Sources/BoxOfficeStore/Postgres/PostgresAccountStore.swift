@@ -46,10 +46,7 @@ public struct PostgresAccountStore: AccountStore {
 
     /// One indexed read on every request: a demotion or deactivation takes effect at once.
     public func activeRole(id: String) async throws -> Role? {
-        for try await role in try await connections.query("SELECT role FROM users WHERE id = \(id) AND isActive", logger: logger).decode(String.self) {
-            return Role(rawValue: role)
-        }
-        return nil
+        try await connections.read(ActiveRoleRead(id: id), logger: logger).first.flatMap(Role.init(rawValue:))
     }
 
     public func users(page: PageRequest) async throws -> Page<UserRecord> {

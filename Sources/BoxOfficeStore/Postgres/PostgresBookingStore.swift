@@ -55,18 +55,12 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     public func lastVersion(showId: String) async throws -> Int64 {
-        for try await last in try await connections.query(
-            "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger
-        ).decode(Int64.self) { return last }
-        return 0
+        try await connections.read(DurableVersionRead(showId: showId), logger: logger).first ?? 0
     }
 
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
     public func seatState(showId: String) async throws -> SeatMapState {
-        var version: Int64 = 0
-        for try await last in try await connections.query(
-            "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(showId)", logger: logger
-        ).decode(Int64.self) { version = last }
+        let version = try await lastVersion(showId: showId)
         var holds = [String: Hold]()
         var order = [String]()
         var booked = [String: [String]]()

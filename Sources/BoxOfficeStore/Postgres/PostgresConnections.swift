@@ -81,6 +81,31 @@ public final class PostgresConnections: Sendable {
         }
     }
 
+    /// A read as a prepared statement, through the gate, with its rows: parsed and planned once on each connection (a
+    /// generic plan, once PostgreSQL finds it no dearer than planning each call), then only bound and run. For the
+    /// reads every request makes, whose planning cost PostgreSQL more than running them (docs/BENCHMARKS.md,
+    /// session 17). Like `query`, a read that waits too long for a connection is abandoned.
+    ///
+    /// postgres-nio keeps a failed preparation for its connection's life, answering every later use with the same
+    /// error; so a connection on which the server refused the statement is closed, and the pool opens another.
+    public func read<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger) async throws -> [Statement.Row]
+    where Statement.Row: Sendable {
+        try await perform { client in
+            try await Self.race(self.readTimeout) { _ in
+                try await client.withConnection { connection in
+                    do {
+                        var rows = [Statement.Row]()
+                        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+                        return rows
+                    } catch let error as PSQLError where error.code == .server {
+                        try? await connection.close()
+                        throw error
+                    }
+                }
+            }
+        }
+    }
+
     /// Runs `body` on one connection of the pool, through the gate. `body` starts only if the connection came within
     /// `leaseTimeout`.
     ///
