@@ -13,18 +13,10 @@ struct PostgresPreparedReadTests {
     let logger = TestPostgres.logger
 
     /// A read of a table the test makes only after the first attempt.
-    struct ProbeRead: PostgresPreparedStatement {
+    struct ProbeRead: OneColumnRead {
         static let sql = "SELECT n FROM readProbe WHERE id = $1"
         typealias Row = Int64
-        let id: Int64
-
-        func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings()
-            bindings.append(id)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Int64 { try row.decode(Int64.self) }
+        let key: Int64
     }
 
     @Test("a statement the server refused to prepare is prepared again once it can be (postgres-nio keeps the failure per connection)")
@@ -33,11 +25,11 @@ struct PostgresPreparedReadTests {
             // One connection: without closing it after the refusal, every later read would meet the kept failure.
             try await TestPostgres.Database.withOpened(url: url, poolSize: 1, migrate: false, logger: logger) { database in
                 let connections = database.connections
-                await #expect(throws: PSQLError.self) { try await connections.read(ProbeRead(id: 1), logger: logger) }
+                await #expect(throws: PSQLError.self) { try await connections.read(ProbeRead(key: 1), logger: logger) }
                 try await connections.execute("CREATE TABLE readProbe (id bigint PRIMARY KEY, n bigint NOT NULL)", logger: logger)
                 try await connections.execute("INSERT INTO readProbe VALUES (1, 42)", logger: logger)
-                #expect(try await connections.read(ProbeRead(id: 1), logger: logger) == [42])
-                #expect(try await connections.read(ProbeRead(id: 2), logger: logger) == [])
+                #expect(try await connections.read(ProbeRead(key: 1), logger: logger) == [42])
+                #expect(try await connections.read(ProbeRead(key: 2), logger: logger) == [])
                 #expect(connections.isUp, "a refused statement is no outage")
             }
         }

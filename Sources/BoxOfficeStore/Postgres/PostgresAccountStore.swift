@@ -46,7 +46,7 @@ public struct PostgresAccountStore: AccountStore {
 
     /// One indexed read on every request: a demotion or deactivation takes effect at once.
     public func activeRole(id: String) async throws -> Role? {
-        try await connections.read(ActiveRoleRead(id: id), logger: logger).first.flatMap(Role.init(rawValue:))
+        try await connections.read(ActiveRoleRead(key: id), logger: logger).first.flatMap(Role.init(rawValue:))
     }
 
     public func users(page: PageRequest) async throws -> Page<UserRecord> {

@@ -55,7 +55,7 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     public func lastVersion(showId: String) async throws -> Int64 {
-        try await connections.read(DurableVersionRead(showId: showId), logger: logger).first ?? 0
+        try await connections.read(DurableVersionRead(key: showId), logger: logger).first ?? 0
     }
 
     /// The durable seat state of a show: its last journaled version, live holds and booked seats.
