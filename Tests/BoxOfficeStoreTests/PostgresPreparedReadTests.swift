@@ -13,7 +13,7 @@ struct PostgresPreparedReadTests {
     let logger = TestPostgres.logger
 
     /// A read of a table the test makes only after the first attempt.
-    struct ProbeRead: OneColumnRead {
+    struct ProbeRead: OneKeyRead {
         static let sql = "SELECT n FROM readProbe WHERE id = $1"
         typealias Row = Int64
         let key: Int64

@@ -64,12 +64,7 @@ public struct PostgresBookingStore: BookingStore {
         var holds = [String: Hold]()
         var order = [String]()
         var booked = [String: [String]]()
-        let rows = try await connections.query(
-            """
-            SELECT s.seatNumber, s.state, b.id, b.userId, b.expiresAt, COALESCE(b.holdStartedAt, b.createdAt) FROM bookingSeats s
-            JOIN bookings b ON b.id = s.bookingId WHERE s.showId = \(showId) AND s.state IN ('held', 'booked')
-            """, logger: logger)
-        for try await (seat, state, bookingId, userId, expiresAt, startedAt) in rows.decode((String, String, String, String, Date, Date).self) {
+        for (seat, state, bookingId, userId, expiresAt, startedAt) in try await connections.read(TakenSeatsRead(key: showId), logger: logger) {
             if state == BookingSeat.State.booked.rawValue {
                 booked[bookingId, default: []].append(seat)
             } else if holds[bookingId] != nil {
