@@ -45,7 +45,9 @@ struct PostgresSilentTransactionTests {
                     try await run("COMMIT", on: silent)
                 }
             }
-            #expect(failure is WorkOverran || failure is PSQLError, "the caller hears the transaction failed: \(String(reflecting: failure))")
+            // The watchdog's verdict, or the server's own: the connection closed, or the session ended for its idleness.
+            let told = failure.map { $0 is WorkOverran || PostgresFailure.isUnavailable($0) || PostgresFailure.sqlState($0) == "25P03" } ?? false
+            #expect(told, "the caller hears the outcome is unknown: \(failure.map { String(reflecting: $0) } ?? "nothing")")
             let took = waited.withLock { $0 }
             #expect(took >= limit - .milliseconds(500), "the other writer did wait for the row (\(took))")
             #expect(took < limit + .seconds(5), "and got it once the limit passed, not at its own lock timeout (\(took))")

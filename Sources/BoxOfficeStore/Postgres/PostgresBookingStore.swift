@@ -64,7 +64,14 @@ public struct PostgresBookingStore: BookingStore {
         var holds = [String: Hold]()
         var order = [String]()
         var booked = [String: [String]]()
-        for (seat, state, bookingId, userId, expiresAt, startedAt) in try await connections.read(TakenSeatsRead(key: showId), logger: logger) {
+        // Not prepared: the generic plan of this join could scan every booking ever made (a plain query is planned for
+        // the show it reads).
+        let rows = try await connections.query(
+            """
+            SELECT s.seatNumber, s.state, b.id, b.userId, b.expiresAt, COALESCE(b.holdStartedAt, b.createdAt) FROM bookingSeats s
+            JOIN bookings b ON b.id = s.bookingId WHERE s.showId = \(showId) AND s.state IN ('held', 'booked')
+            """, logger: logger)
+        for try await (seat, state, bookingId, userId, expiresAt, startedAt) in rows.decode((String, String, String, String, Date, Date).self) {
             if state == BookingSeat.State.booked.rawValue {
                 booked[bookingId, default: []].append(seat)
             } else if holds[bookingId] != nil {

@@ -20,8 +20,8 @@ import Synchronization
 public final class PostgresConnections: Sendable {
     public let poolSize: Int
     let leaseTimeout: Duration
-    /// How long a read may take to its first row before it counts as an outage: longer than `leaseTimeout`, since
-    /// it includes the query's own work (a sales report), which a connection lease does not.
+    /// How long a read may take to its first row (a prepared `read`: to its last) before it counts as an outage: longer
+    /// than `leaseTimeout`, since it includes the query's own work (a sales report), which a connection lease does not.
     let readTimeout: Duration
     let probeInterval: Duration
     let retireAfter: Duration
@@ -84,7 +84,7 @@ public final class PostgresConnections: Sendable {
     /// A read as a prepared statement, through the gate, with its rows: parsed and planned once on each connection (a
     /// generic plan, once PostgreSQL finds it no dearer than planning each call), then only bound and run. For the
     /// reads every request makes, whose planning cost PostgreSQL more than running them (docs/BENCHMARKS.md,
-    /// session 17). Like `query`, a read that waits too long for a connection is abandoned.
+    /// session 17). Like `query`, a read that takes longer than `readTimeout` is abandoned (here, to its last row).
     ///
     /// postgres-nio keeps a failed preparation for its connection's life, answering every later use with the same
     /// error; so a connection on which the server refused the statement is closed, and the pool opens another.

@@ -1,54 +1,39 @@
-import Foundation
 import PostgresNIO
 
-/// A prepared read (`PostgresConnections.read`) for one bound value. A read of one column decodes it as `Row`.
-protocol OneKeyRead: PostgresPreparedStatement {
+/// A prepared read (`PostgresConnections.read`) of one column, for one bound value.
+protocol OneColumnRead: PostgresPreparedStatement where Row: PostgresDecodable {
     associatedtype Key: PostgresNonThrowingEncodable
     var key: Key { get }
 }
 
-extension OneKeyRead {
+extension OneColumnRead {
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(key)
         return bindings
     }
-}
 
-extension OneKeyRead where Row: PostgresDecodable {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
-// The reads made on every request, on every refused lock, and on every load of a show. Each is driven by a primary key,
-// so the generic plan PostgreSQL keeps for it is the plan it would make for any value.
+// The reads made on every request and on every refused lock. Each finds its one row by a primary key, so the generic
+// plan PostgreSQL keeps for it is the plan it would make for any value. (A read whose best plan depends on the value,
+// such as a show's taken seats, stays a plain query: a generic plan made from a young table's statistics can scan.)
 
 /// A user's role, if the account is active: read on every authenticated request (API.md: a demotion or deactivation
-/// takes effect at once).
-struct ActiveRoleRead: OneKeyRead {
+/// takes effect at once). `users_pkey`.
+struct ActiveRoleRead: OneColumnRead {
     static let sql = "SELECT role FROM users WHERE id = $1 AND isActive"
     typealias Row = String
     /// The user's id.
     let key: String
 }
 
-/// A show's durable version (0 for a show nothing was journaled for yet), from the primary key's last entry.
-struct DurableVersionRead: OneKeyRead {
+/// A show's durable version (0 for a show nothing was journaled for yet): the last entry of `seatChanges_pkey`
+/// (showId, version) for the show.
+struct DurableVersionRead: OneColumnRead {
     static let sql = "SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = $1"
     typealias Row = Int64
     /// The show's id.
     let key: String
-}
-
-/// A show's held and booked seats, each with its booking: what a copy of the show is loaded from. A row is the seat, its
-/// state, and the booking's id, user, expiry and start.
-struct TakenSeatsRead: OneKeyRead {
-    static let sql = """
-        SELECT s.seatNumber, s.state, b.id, b.userId, b.expiresAt, COALESCE(b.holdStartedAt, b.createdAt) FROM bookingSeats s
-        JOIN bookings b ON b.id = s.bookingId WHERE s.showId = $1 AND s.state IN ('held', 'booked')
-        """
-    typealias Row = (String, String, String, String, Date, Date)
-    /// The show's id.
-    let key: String
-
-    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
