@@ -83,8 +83,8 @@ struct PostgresJournalWrites {
     // MARK: Seats and bookings
 
     func lastVersion(of show: String) async throws -> Int64 {
-        let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) FROM seatChanges WHERE showId = \(show)", logger: logger)
-        for try await version in rows.decode(Int64.self) { return version }
+        let read = DurableVersionRead(key: show)
+        for try await version in try await connection.query(read.unprepared, logger: logger).decode(Int64.self) { return version }
         return 0
     }
 

@@ -7,13 +7,19 @@ protocol OneColumnRead: PostgresPreparedStatement where Row: PostgresDecodable {
 }
 
 extension OneColumnRead {
-    func makeBindings() -> PostgresBindings {
+    func makeBindings() -> PostgresBindings { bindings }
+
+    private var bindings: PostgresBindings {
         var bindings = PostgresBindings()
         bindings.append(key)
         return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+
+    /// The same read as a plain query: for a transaction's own connection, where a preparation refused because an
+    /// earlier statement voided the transaction would stay refused on that connection (`PostgresConnections.read`).
+    var unprepared: PostgresQuery { PostgresQuery(unsafeSQL: Self.sql, binds: bindings) }
 }
 
 // The reads made on every request and on every refused lock. Each finds its one row by a primary key, so the generic
